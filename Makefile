@@ -1,0 +1,59 @@
+# Thin wrapper over CMake. `make run` and `make test` are the whole quick start.
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE   ?= cmake
+RUN_ARGS ?=
+
+.PHONY: all build run test test-long coverage bench fuzz sanitize deps clean
+
+all: build
+
+deps:
+	@.ci/deps build test
+
+$(BUILD)/CMakeCache.txt:
+	@.ci/deps build test
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+# The main job: run the scenario suite and write the report.
+run: build
+	./$(BUILD)/pcsim demo $(RUN_ARGS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-long: build
+	cd $(BUILD) && PCSIM_LONG=1 ctest --output-on-failure -j $(JOBS)
+
+sanitize:
+	@.ci/deps build test
+	$(CMAKE) -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DPCSIM_SANITIZE=ON >/dev/null
+	$(CMAKE) --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+coverage:
+	@.ci/deps build test coverage
+	$(CMAKE) -S . -B $(BUILD)-cov -DCMAKE_BUILD_TYPE=Debug -DPCSIM_COVERAGE=ON >/dev/null
+	$(CMAKE) --build $(BUILD)-cov -j $(JOBS)
+	lcov -q --zerocounters --directory $(BUILD)-cov
+	cd $(BUILD)-cov && ctest -j $(JOBS) >/dev/null || (ctest --output-on-failure; exit 1)
+	lcov -q --capture --directory $(BUILD)-cov --output-file $(BUILD)-cov/all.info
+	lcov -q --extract $(BUILD)-cov/all.info '*/sim/*' '*/model/*' --output-file $(BUILD)-cov/pcsim.info
+	genhtml -q $(BUILD)-cov/pcsim.info --output-directory $(BUILD)/coverage
+	@lcov --summary $(BUILD)-cov/pcsim.info 2>&1 | grep -E 'lines|functions'
+	@echo "coverage report: $(BUILD)/coverage/index.html"
+
+bench: build
+	$(CMAKE) --build $(BUILD) --target bench -j $(JOBS)
+	./$(BUILD)/bench_engine
+
+fuzz:
+	@.ci/deps build test fuzz
+	CC=clang $(CMAKE) -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=Debug -DPCSIM_FUZZ=ON -DPCSIM_TESTS=OFF >/dev/null
+	$(CMAKE) --build $(BUILD)-fuzz -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-cov $(BUILD)-fuzz

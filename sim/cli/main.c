@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/cli/main.c - the pcsim command: a table of subcommands.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/cli.h"
+#include "sim/core/sim.h"
+
+static const struct pcsim_cmd cmds[] = {
+	{ "demo", "[--tasks N] [--ops N] [--locks N] [--seed S] [--random] [--deadlock] "
+		  "[--trace] [--hash] [--tape TAPE]",
+	  "run the engine's synthetic multi-task workload (no kernel model)", cmd_demo },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "pcsim %s - a deterministic simulator of the Linux page cache, writeback "
+		   "and jbd2\n\n"
+		   "usage: pcsim [--version] [--help] COMMAND [ARGS]\n\ncommands:\n",
+		PCSIM_VERSION);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-8s %s\n           %s\n", cmds[i].name, cmds[i].help, cmds[i].args);
+	fprintf(f, "\nexit status: 0 all verdicts as expected, 1 a verdict not as expected, "
+		   "2 usage or parse error\ndocs: README.md and docs/\n");
+}
+
+bool cli_parse_u64(const char *opt, const char *val, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!val || !*val || *val == '-') {
+		fprintf(stderr, "pcsim: %s needs a number\n", opt);
+		return false;
+	}
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (errno || *end || v > max) {
+		fprintf(stderr, "pcsim: %s: '%s' is not a number in 0..%llu\n", opt, val,
+			(unsigned long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return PCSIM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pcsim %s\n", PCSIM_VERSION);
+		return PCSIM_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return PCSIM_EXIT_OK;
+	}
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "pcsim: unknown command '%s' (try pcsim --help)\n", argv[1]);
+	return PCSIM_EXIT_USAGE;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/core/core_priv.h - layout of the engine's world. Private to sim/core.
+ *
+ * Everything that a run mutates lives in the arena, starting with struct
+ * sim_world, so that sim_snapshot()/sim_reset() are one memcpy each and no
+ * pointer into the arena is invalidated by a reset.
+ */
+#ifndef PCSIM_CORE_PRIV_H
+#define PCSIM_CORE_PRIV_H
+
+#include "sim/core/sim.h"
+
+struct sim_event {
+	sim_time_t ev_time;
+	uint64_t ev_seq;	/* tie-break: order of scheduling */
+	sim_event_fn ev_fn;
+	void *ev_arg;
+	uint64_t ev_data;
+	const char *ev_name;
+	uint32_t ev_gen;	/* bumped when the slot is freed */
+	bool ev_live;		/* false: cancelled or free */
+};
+
+/* xoshiro256** state. */
+struct sim_prng {
+	uint64_t pr_s[4];
+};
+
+struct sim_world {
+	sim_time_t w_now;		/* [sim] simulated ns */
+	uint64_t w_seq;			/* next event sequence number */
+	uint64_t w_steps;		/* steps executed */
+	uint64_t w_trace_hash;		/* FNV-1a over trace records */
+	uint64_t w_trace_lines;
+	enum sim_status w_status;
+	bool w_stopped;
+
+	/* Event queue: a binary min-heap of slot numbers ordered by
+	 * (ev_time, ev_seq); slots come from a free list. */
+	struct sim_event *w_ev;		/* [SIM_MAX_EVENTS] slots */
+	uint32_t *w_heap;		/* slot numbers */
+	uint32_t *w_free;		/* free slot stack */
+	uint32_t w_nheap, w_nfree, w_nlive;
+
+	struct sim_task *w_tasks[SIM_MAX_TASKS];
+	uint8_t w_ntasks;
+	uint64_t w_runnable;		/* mask of RUNNABLE tasks */
+
+	struct sim_prng w_prng[SIM_MAX_STREAMS];
+	void *w_priv;			/* the model's root object */
+	sim_op_hook w_op_hook;
+};
+
+struct sim {
+	struct sim_config s_cfg;
+	unsigned char *s_arena;
+	size_t s_arena_size, s_arena_used;
+	unsigned char *s_snap;
+	size_t s_snap_used;
+	struct sim_world *s_w;		/* == (struct sim_world *)s_arena */
+
+	struct sim_chooser s_chooser;
+	struct sim_tape *s_record;
+	struct sim_tape *s_replay;
+	char s_divergence[256];
+	FILE *s_trace;
+};
+
+void __sim_events_init(struct sim *s);
+bool __sim_event_pop(struct sim *s, struct sim_event *out);
+void __sim_prng_seed(struct sim *s, uint64_t seed);
+void __sim_task_set_state(struct sim *s, struct sim_task *t, enum sim_task_state st);
+bool __sim_task_prepare(struct sim *s, struct sim_task *t);
+void __sim_task_run_step(struct sim *s, struct sim_task *t);
+
+#endif /* PCSIM_CORE_PRIV_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/core/event.c - the event queue.
+ *
+ * A binary min-heap of event slots ordered by (ev_time, ev_seq). ev_seq is a
+ * counter bumped at every sim_event_at(), so two events for the same time fire
+ * in the order they were scheduled (like libuv's timer start_id).
+ *
+ * Cancellation is lazy: sim_event_cancel() clears ev_live and the slot stays
+ * in the heap until it reaches the head, where __sim_event_pop() discards it
+ * and frees the slot. A handle carries the slot's generation, so a stale
+ * handle (fired or cancelled) never touches a reused slot.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "sim/core/core_priv.h"
+
+void __sim_events_init(struct sim *s)
+{
+	struct sim_world *w = s->s_w;
+
+	w->w_nheap = 0;
+	w->w_nlive = 0;
+	w->w_nfree = SIM_MAX_EVENTS;
+	for (uint32_t i = 0; i < SIM_MAX_EVENTS; i++)
+		w->w_free[i] = SIM_MAX_EVENTS - 1 - i;	/* pop gives slot 0 first */
+}
+
+static bool ev_before(const struct sim_event *a, const struct sim_event *b)
+{
+	if (a->ev_time != b->ev_time)
+		return a->ev_time < b->ev_time;
+	return a->ev_seq < b->ev_seq;
+}
+
+static void heap_up(struct sim_world *w, uint32_t i)
+{
+	uint32_t slot = w->w_heap[i];
+
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+
+		if (!ev_before(&w->w_ev[slot], &w->w_ev[w->w_heap[parent]]))
+			break;
+		w->w_heap[i] = w->w_heap[parent];
+		i = parent;
+	}
+	w->w_heap[i] = slot;
+}
+
+static void heap_down(struct sim_world *w, uint32_t i)
+{
+	uint32_t slot = w->w_heap[i];
+
+	for (;;) {
+		uint32_t l = 2 * i + 1, m = i;
+		const struct sim_event *best = &w->w_ev[slot];
+
+		if (l < w->w_nheap && ev_before(&w->w_ev[w->w_heap[l]], best)) {
+			m = l;
+			best = &w->w_ev[w->w_heap[l]];
+		}
+		if (l + 1 < w->w_nheap && ev_before(&w->w_ev[w->w_heap[l + 1]], best))
+			m = l + 1;
+		if (m == i)
+			break;
+		w->w_heap[i] = w->w_heap[m];
+		i = m;
+	}
+	w->w_heap[i] = slot;
+}
+
+struct sim_event_handle sim_event_at(struct sim *s, sim_time_t when, const char *name,
+				     sim_event_fn fn, void *arg, uint64_t data)
+{
+	struct sim_world *w = s->s_w;
+	struct sim_event_handle h = { UINT32_MAX, 0 };
+	struct sim_event *ev;
+	uint32_t slot;
+
+	/* Bounded queue: running out is a programmer error in the model. */
+	assert(w->w_nfree > 0 && "event queue full (SIM_MAX_EVENTS)");
+	if (w->w_nfree == 0)
+		return h;
+	if (when < w->w_now)
+		when = w->w_now;
+	slot = w->w_free[--w->w_nfree];
+	ev = &w->w_ev[slot];
+	ev->ev_time = when;
+	ev->ev_seq = w->w_seq++;
+	ev->ev_fn = fn;
+	ev->ev_arg = arg;
+	ev->ev_data = data;
+	ev->ev_name = name;
+	ev->ev_live = true;
+	w->w_heap[w->w_nheap] = slot;
+	heap_up(w, w->w_nheap++);
+	w->w_nlive++;
+	h.eh_slot = slot;
+	h.eh_gen = ev->ev_gen;
+	return h;
+}
+
+struct sim_event_handle sim_timer(struct sim *s, sim_time_t delay, const char *name,
+				  sim_event_fn fn, void *arg, uint64_t data)
+{
+	return sim_event_at(s, s->s_w->w_now + delay, name, fn, arg, data);
+}
+
+bool sim_event_pending(const struct sim *s, struct sim_event_handle h)
+{
+	const struct sim_event *ev;
+
+	if (h.eh_slot >= SIM_MAX_EVENTS)
+		return false;
+	ev = &s->s_w->w_ev[h.eh_slot];
+	return ev->ev_live && ev->ev_gen == h.eh_gen;
+}
+
+bool sim_event_cancel(struct sim *s, struct sim_event_handle h)
+{
+	if (!sim_event_pending(s, h))
+		return false;
+	s->s_w->w_ev[h.eh_slot].ev_live = false;
+	s->s_w->w_nlive--;
+	return true;
+}
+
+unsigned sim_events_pending(const struct sim *s)
+{
+	return s->s_w->w_nlive;
+}
+
+static void heap_pop_head(struct sim_world *w)
+{
+	uint32_t slot = w->w_heap[0];
+
+	w->w_ev[slot].ev_gen++;
+	w->w_free[w->w_nfree++] = slot;
+	w->w_heap[0] = w->w_heap[--w->w_nheap];
+	if (w->w_nheap)
+		heap_down(w, 0);
+}
+
+/* Drop cancelled events at the head; copy out the earliest live one and free
+ * its slot. Returns false when no live event is pending. */
+bool __sim_event_pop(struct sim *s, struct sim_event *out)
+{
+	struct sim_world *w = s->s_w;
+
+	while (w->w_nheap) {
+		struct sim_event *ev = &w->w_ev[w->w_heap[0]];
+		bool live = ev->ev_live;
+
+		if (live) {
+			*out = *ev;
+			ev->ev_live = false;
+			w->w_nlive--;
+		}
+		heap_pop_head(w);
+		if (live)
+			return true;
+	}
+	return false;
+}
+
+/* Earliest live event time, discarding cancelled heads. */
+static bool peek_time(struct sim *s, sim_time_t *when)
+{
+	struct sim_world *w = s->s_w;
+
+	while (w->w_nheap) {
+		struct sim_event *ev = &w->w_ev[w->w_heap[0]];
+
+		if (ev->ev_live) {
+			*when = ev->ev_time;
+			return true;
+		}
+		heap_pop_head(w);
+	}
+	return false;
+}
+
+bool sim_fire_next_event(struct sim *s)
+{
+	struct sim_event ev;
+	sim_time_t when;
+
+	if (!peek_time(s, &when))
+		return false;
+	if (s->s_cfg.time_limit && when > s->s_cfg.time_limit) {
+		sim_stop(s, SIM_TIME_LIMIT);
+		return false;
+	}
+	__sim_event_pop(s, &ev);
+	s->s_w->w_now = ev.ev_time;
+	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);
+	ev.ev_fn(s, ev.ev_arg, ev.ev_data);
+	return true;
+}

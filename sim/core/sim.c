@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/core/sim.c - the simulation context, the arena, the run loop and the
+ * single entry for nondeterminism (sim_choose).
+ *
+ * Run loop, one decision per sim_step():
+ *
+ *   enabled = runnable tasks (+ "fire next event" if early_events and one
+ *             is pending)
+ *   enabled empty  -> fire the earliest event (time jumps to it), or stop:
+ *                     SIM_OK if every task with work is idle, else DEADLOCK
+ *   one option     -> take it, no choice recorded
+ *   several        -> sim_choose(SIM_CH_SCHED, enabled): replayed from the
+ *                     tape, else decided by the chooser (default: lowest id)
+ *
+ * A step that blocks triggers a waits-for cycle check at once, so a deadlock
+ * is reported where it forms, not when the run runs dry.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/core_priv.h"
+
+#define ALIGN 16
+
+static size_t align_up(size_t n)
+{
+	return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+void *sim_alloc(struct sim *s, size_t size)
+{
+	size_t at = align_up(s->s_arena_used);
+	void *p;
+
+	if (size > s->s_arena_size || at > s->s_arena_size - size)
+		return NULL;
+	p = s->s_arena + at;
+	memset(p, 0, size);
+	s->s_arena_used = at + size;
+	return p;
+}
+
+size_t sim_arena_used(const struct sim *s)
+{
+	return s->s_arena_used;
+}
+
+struct sim *sim_create(const struct sim_config *cfg)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	struct sim_world *w;
+	size_t engine = align_up(sizeof(struct sim_world)) +
+			align_up(SIM_MAX_EVENTS * sizeof(struct sim_event)) +
+			2 * align_up(SIM_MAX_EVENTS * sizeof(uint32_t)) + 4 * ALIGN;
+
+	if (!s)
+		return NULL;
+	s->s_cfg = *cfg;
+	if (!s->s_cfg.step_limit)
+		s->s_cfg.step_limit = SIM_DEFAULT_STEP_LIMIT;
+	s->s_arena_size = engine + cfg->arena_size;
+	s->s_arena = aligned_alloc(ALIGN, align_up(s->s_arena_size));
+	if (!s->s_arena) {
+		free(s);
+		return NULL;
+	}
+	memset(s->s_arena, 0, s->s_arena_size);
+	w = sim_alloc(s, sizeof(*w));
+	s->s_w = w;
+	w->w_ev = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_ev));
+	w->w_heap = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_heap));
+	w->w_free = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_free));
+	__sim_events_init(s);
+	__sim_prng_seed(s, cfg->seed);
+	w->w_trace_hash = SIM_HASH_INIT;
+	return s;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (!s)
+		return;
+	free(s->s_arena);
+	free(s->s_snap);
+	free(s);
+}
+
+int sim_snapshot(struct sim *s)
+{
+	unsigned char *n = realloc(s->s_snap, s->s_arena_used ? s->s_arena_used : 1);
+
+	if (!n)
+		return -1;
+	s->s_snap = n;
+	memcpy(s->s_snap, s->s_arena, s->s_arena_used);
+	s->s_snap_used = s->s_arena_used;
+	return 0;
+}
+
+void sim_reset(struct sim *s)
+{
+	assert(s->s_snap && "sim_reset without sim_snapshot");
+	memcpy(s->s_arena, s->s_snap, s->s_snap_used);
+	s->s_arena_used = s->s_snap_used;
+	s->s_divergence[0] = '\0';
+	if (s->s_replay)
+		s->s_replay->tp_pos = 0;
+}
+
+sim_time_t sim_now(const struct sim *s)
+{
+	return s->s_w->w_now;
+}
+
+uint64_t sim_steps(const struct sim *s)
+{
+	return s->s_w->w_steps;
+}
+
+void sim_set_priv(struct sim *s, void *priv)
+{
+	s->s_w->w_priv = priv;
+}
+
+void *sim_priv(const struct sim *s)
+{
+	return s->s_w->w_priv;
+}
+
+void sim_set_chooser(struct sim *s, const struct sim_chooser *c)
+{
+	if (c)
+		s->s_chooser = *c;
+	else
+		memset(&s->s_chooser, 0, sizeof(s->s_chooser));
+}
+
+void sim_record(struct sim *s, struct sim_tape *tp)
+{
+	s->s_record = tp;
+}
+
+void sim_replay(struct sim *s, struct sim_tape *tp)
+{
+	s->s_replay = tp;
+	if (tp)
+		tp->tp_pos = 0;
+}
+
+const char *sim_divergence(const struct sim *s)
+{
+	return s->s_divergence;
+}
+
+void sim_stop(struct sim *s, enum sim_status why)
+{
+	if (!s->s_w->w_stopped) {
+		s->s_w->w_stopped = true;
+		s->s_w->w_status = why;
+	}
+}
+
+enum sim_status sim_status(const struct sim *s)
+{
+	return s->s_w->w_status;
+}
+
+uint64_t sim_runnable_mask(const struct sim *s)
+{
+	return s->s_w->w_runnable;
+}
+
+/* Default decision: the lowest enabled task, the event only when alone. */
+static uint64_t default_choice(const struct sim_choice *c)
+{
+	if (c->c_kind == SIM_CH_SCHED) {
+		uint64_t tasks = c->c_mask & ~(1ULL << SIM_EVENT_BIT);
+
+		return (uint64_t)__builtin_ctzll(tasks ? tasks : c->c_mask);
+	}
+	return 0;
+}
+
+static bool choice_valid(const struct sim_choice *c, uint64_t v)
+{
+	if (c->c_kind == SIM_CH_SCHED)
+		return v < 64 && (c->c_mask & (1ULL << v));
+	return v < c->c_n;
+}
+
+static void describe(char *buf, size_t len, char kind, uint32_t n, uint64_t mask)
+{
+	if (kind == SIM_CH_SCHED)
+		snprintf(buf, len, "s/%" PRIx64, mask);
+	else
+		snprintf(buf, len, "%c/%" PRIu32, kind, n);
+}
+
+static void diverge(struct sim *s, uint32_t at, const struct sim_tape_entry *e,
+		    const struct sim_choice *c)
+{
+	char want[40], got[40];
+
+	describe(want, sizeof(want), e->te_kind, e->te_n, e->te_mask);
+	describe(got, sizeof(got), c->c_kind, c->c_n, c->c_mask);
+	snprintf(s->s_divergence, sizeof(s->s_divergence),
+		 "replay diverged at choice %" PRIu32 " (step %" PRIu64 ", t=%" PRIu64
+		 "ns): tape recorded %s, program offers %s",
+		 at, s->s_w->w_steps, s->s_w->w_now, want, got);
+	sim_stop(s, SIM_DIVERGED);
+}
+
+uint64_t sim_choose(struct sim *s, char kind, uint32_t n, uint64_t mask, uint32_t label)
+{
+	struct sim_choice c = { kind, n, mask, label };
+	struct sim_tape *rp = s->s_replay;
+	uint64_t v;
+
+	if (kind == SIM_CH_SCHED ? __builtin_popcountll(mask) <= 1 : n <= 1)
+		return default_choice(&c);
+	if (rp && rp->tp_pos < rp->tp_len) {
+		const struct sim_tape_entry *e = &rp->tp_e[rp->tp_pos];
+
+		if (e->te_kind != kind || (kind == SIM_CH_SCHED ? e->te_mask != mask : e->te_n != n)) {
+			diverge(s, rp->tp_pos, e, &c);
+			return default_choice(&c);
+		}
+		rp->tp_pos++;
+		v = e->te_value;
+	} else if (s->s_chooser.choose) {
+		v = s->s_chooser.choose(s, s->s_chooser.ctx, &c);
+		if (!choice_valid(&c, v))
+			v = default_choice(&c);
+	} else {
+		v = default_choice(&c);
+	}
+	if (s->s_record) {
+		struct sim_tape_entry e = { .te_kind = kind, .te_n = n, .te_mask = mask,
+					    .te_value = v };
+
+		if (sim_tape_push(s->s_record, &e))
+			sim_stop(s, SIM_STEP_LIMIT);
+	}
+	sim_trace(s, SIM_TR_CHOICE, -1, kind == SIM_CH_SCHED ? "sched" : "pick", v,
+		  kind == SIM_CH_SCHED ? mask : n);
+	return v;
+}
+
+static void run_task(struct sim *s, struct sim_task *t)
+{
+	char why[256];
+
+	__sim_task_run_step(s, t);
+	if (t->t_state == SIM_TASK_BLOCKED && sim_deadlock_check(s, why, sizeof(why)) &&
+	    strncmp(why, "waits-for", 9) == 0) {
+		sim_trace_note(s, t->t_id, "deadlock", 0, 0, "%s", why);
+		sim_stop(s, SIM_DEADLOCK);
+	}
+	if (s->s_w->w_steps >= s->s_cfg.step_limit)
+		sim_stop(s, SIM_STEP_LIMIT);
+}
+
+bool sim_step_task(struct sim *s, struct sim_task *t)
+{
+	if (s->s_w->w_stopped || t->t_state != SIM_TASK_RUNNABLE)
+		return false;
+	run_task(s, t);
+	return true;
+}
+
+bool sim_step(struct sim *s)
+{
+	struct sim_world *w = s->s_w;
+	uint64_t mask;
+	uint64_t v;
+
+	if (w->w_stopped)
+		return false;
+	mask = w->w_runnable;
+	if (!mask) {
+		char why[256];
+
+		if (sim_fire_next_event(s))
+			return !w->w_stopped;
+		if (w->w_stopped)
+			return false;
+		if (sim_deadlock_check(s, why, sizeof(why))) {
+			sim_trace_note(s, -1, "deadlock", 0, 0, "%s", why);
+			sim_stop(s, SIM_DEADLOCK);
+		} else {
+			w->w_status = SIM_OK;	/* quiescent; more work may be added */
+		}
+		return false;
+	}
+	if (s->s_cfg.early_events && w->w_nlive)
+		mask |= 1ULL << SIM_EVENT_BIT;
+	v = sim_choose(s, SIM_CH_SCHED, 0, mask, 0);
+	if (w->w_stopped)
+		return false;
+	if (v == SIM_EVENT_BIT)
+		sim_fire_next_event(s);
+	else
+		run_task(s, w->w_tasks[v]);
+	return !w->w_stopped;
+}
+
+enum sim_status sim_run(struct sim *s)
+{
+	while (sim_step(s))
+		;
+	return s->s_w->w_status;
+}

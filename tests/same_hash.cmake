@@ -1,0 +1,17 @@
+# Runs `pcsim demo --hash` from two builds and fails unless the hashes match.
+foreach(bin A B)
+  execute_process(COMMAND ${${bin}} demo --hash --tasks 6 --ops 40
+    OUTPUT_VARIABLE out_${bin} RESULT_VARIABLE rc_${bin})
+  if(NOT rc_${bin} EQUAL 0)
+    message(FATAL_ERROR "${${bin}} demo failed with ${rc_${bin}}")
+  endif()
+  string(STRIP "${out_${bin}}" out_${bin})
+endforeach()
+message(STATUS "default build: ${out_A}")
+message(STATUS "-O0 build:     ${out_B}")
+if(NOT out_A STREQUAL out_B)
+  message(FATAL_ERROR "trace hash differs between builds")
+endif()
+if(out_A STREQUAL "")
+  message(FATAL_ERROR "no hash printed")
+endif()
