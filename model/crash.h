@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/crash.h - crash states from the write log of one execution.
+ *
+ * The way a block-level write logger is replayed (dm-log-writes): for a crash
+ * after write-log entry k (k = 0 .. wlog_len), the image is
+ *
+ *     base image
+ *   + every write that is durable at k, applied in completion order
+ *   + a subset of the writes that are *uncertain* at k, applied in
+ *     submission order: completed but not yet durable (volatile cache, no
+ *     covering flush, no FUA), or submitted and still in flight.
+ *
+ * A write is durable at k when it completed with status 0 before k and
+ * either it had REQ_FUA, the cache is none, or a flush (REQ_PREFLUSH bio)
+ * submitted after the write completed has itself completed before k.
+ * Failed writes are never applied.
+ *
+ * Subsets: with u uncertain writes, every subset when 2^u <= the bound
+ * (persist all-subsets max=N), else the empty and full subsets, every
+ * single-write subset and every "all but one", then a seeded sample up to
+ * the bound. `prefix` applies the first i uncertain writes for each i.
+ * Identical images (by a 64-bit hash of their contents) are checked once.
+ */
+#ifndef PCSIM_MODEL_CRASH_H
+#define PCSIM_MODEL_CRASH_H
+
+#include "model/disk.h"
+
+enum pc_persist_mode {
+	PC_PERSIST_ALL_SUBSETS = 0,
+	PC_PERSIST_PREFIX,
+	PC_PERSIST_SAMPLE,
+};
+
+struct pc_persist {
+	uint8_t p_mode;		/* enum pc_persist_mode */
+	uint32_t p_max;		/* all-subsets: bound on subsets per crash point; sample: count */
+	uint64_t p_seed;
+};
+
+/* One crash state: the image and which uncertain writes survived. */
+struct pc_crash_state {
+	uint32_t cs_point;	/* crash after this many write-log entries */
+	pc_tag_t *cs_image;	/* nblocks * bs words, owned by the iterator */
+	uint32_t cs_nuncertain;
+	uint32_t cs_survivors[64];	/* bio ids of uncertain writes applied (first 64) */
+	uint32_t cs_nsurvivors;
+	uint64_t cs_hash;	/* of the image */
+};
+
+struct pc_crash_iter;
+
+/* Iterate crash states for crash points [from, to] of d's write log (to
+ * clamped to the log length). Allocates with malloc (not in the arena: it
+ * runs after the execution). */
+struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, uint32_t to,
+					const struct pc_persist *p);
+/* Next distinct state, or NULL when done. The state is valid until the next
+ * call. */
+const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it);
+/* How many states were produced, how many were skipped as duplicates, and
+ * whether every subset of every crash point was covered (no sampling). */
+void pc_crash_counts(const struct pc_crash_iter *it, uint64_t *states, uint64_t *dups,
+		     bool *complete);
+void pc_crash_iter_free(struct pc_crash_iter *it);
+
+#endif /* PCSIM_MODEL_CRASH_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/disk.h - the block device: media, a volatile write cache, writes in
+ * flight with latency, REQ_PREFLUSH / REQ_FUA, completions in any order, the
+ * write log of one execution, and fault injection.
+ *
+ * Block numbers are a flat space [0, d_nblocks) of d_bs words each (one
+ * pc_tag_t per byte of a data block; metadata blocks use the same words).
+ *
+ * Durability (SEMANTICS.md section 8, block layer semantics of
+ * Documentation/block/writeback_cache_control.rst):
+ *   - a write completes when the device says so; with a volatile cache,
+ *     completed is not durable;
+ *   - REQ_PREFLUSH: every write that completed before the flush bio was
+ *     submitted is durable once the flush completes (an empty PREFLUSH bio
+ *     is a pure flush); the bio's own data is not covered by its preflush;
+ *   - REQ_FUA: this write is durable when it completes;
+ *   - cache=none: every completed write is durable.
+ *
+ * Runtime reads (pc_disk_read) see the latest *completed* write of a block.
+ *
+ * Completion order: each submitted bio schedules one completion event after
+ * a latency drawn from [lat_min, lat_max] (PRNG stream PC_STREAM_DISK). When
+ * a completion event fires, which in-flight bio completes is a choice
+ * (sim_choose SIM_CH_PICK over the in-flight bios ordered by (due, id);
+ * default the first), so every completion order is reachable.
+ *
+ * Write log: every submit and completion is appended (with a copy of the
+ * data at submission), so crash states can be derived after the run
+ * (model/crash.h).
+ */
+#ifndef PCSIM_MODEL_DISK_H
+#define PCSIM_MODEL_DISK_H
+
+#include "model/pc.h"
+
+#define PC_STREAM_DISK	1	/* PRNG stream for latencies */
+#define PC_DISK_MAX_BIOS	256	/* in flight + completing at once */
+#define PC_WLOG_MAX	8192	/* write log entries per run */
+
+enum pc_req_op { PC_REQ_WRITE = 1, PC_REQ_FLUSH = 2 };
+enum pc_req_flags { PC_REQ_PREFLUSH = 1, PC_REQ_FUA = 2 };
+
+/* What a bio carries, for metrics and reports. */
+enum pc_bio_kind {
+	PC_BIO_DATA = 0,	/* file data from writeback / direct I/O */
+	PC_BIO_ZERO,		/* a block zeroed at EOF submitted on its own */
+	PC_BIO_META,		/* metadata to its home location (checkpoint) */
+	PC_BIO_LOG,		/* journal descriptor / metadata copies */
+	PC_BIO_COMMIT,		/* journal commit record */
+	PC_BIO_FLUSH,		/* an empty flush */
+	PC_BIO_NKINDS
+};
+
+struct pc_bio;
+typedef void (*pc_bio_end_io)(struct sim *s, struct pc_bio *bio);
+
+struct pc_bio {
+	uint32_t bi_id;		/* submission order, from 1 */
+	uint8_t bi_op;		/* enum pc_req_op */
+	uint8_t bi_flags;	/* enum pc_req_flags */
+	uint8_t bi_kind;	/* enum pc_bio_kind */
+	bool bi_done;		/* completion ran */
+	int bi_status;		/* 0 or -PC_EIO, valid when bi_done */
+	pc_blk_t bi_blk;	/* first block */
+	uint32_t bi_nblk;	/* contiguous blocks */
+	sim_time_t bi_due;	/* when its completion event is due */
+	pc_bio_end_io bi_end_io;	/* runs in the completion event */
+	void *bi_private;	/* the submitter's */
+	uint64_t bi_private2;
+	uint32_t bi_wlog;	/* index of its submit entry in the write log */
+};
+
+struct pc_disk_cfg {
+	uint32_t bs;		/* block size in bytes: 512..4096 */
+	uint32_t nblocks;
+	bool volatile_cache;	/* cache=volatile (default) or none */
+	sim_time_t lat_min, lat_max;
+	uint32_t fail_write_nth;	/* 0: none; else the Nth data write fails (-EIO) */
+	uint32_t fail_flush_nth;	/* 0: none; else the Nth flush fails */
+};
+
+enum pc_wlog_type {
+	PC_WL_SUBMIT = 1,	/* a write or flush was submitted */
+	PC_WL_COMPLETE,		/* ... and completed (status in wl_status) */
+};
+
+struct pc_wlog_ent {
+	uint8_t wl_type;	/* enum pc_wlog_type */
+	uint8_t wl_op, wl_flags, wl_kind;
+	int16_t wl_status;
+	uint32_t wl_bio;	/* bi_id */
+	pc_blk_t wl_blk;
+	uint32_t wl_nblk;
+	uint32_t wl_data;	/* submit: offset of the data copy in the payload pool (words) */
+	uint64_t wl_step;	/* engine step count at the time */
+	sim_time_t wl_time;
+};
+
+struct pc_disk;
+
+/* Allocate from the arena (call before sim_snapshot). The initial image is
+ * all stale: data block b's bytes carry tag stale_tag(b) as given by the
+ * caller through pc_disk_fill(). */
+struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg);
+uint32_t pc_disk_bs(const struct pc_disk *d);
+uint32_t pc_disk_nblocks(const struct pc_disk *d);
+/* Set a block's contents directly (initial image / setup). */
+void pc_disk_fill(struct pc_disk *d, pc_blk_t blk, const pc_tag_t *words);
+/* Take the current contents as durable (end of setup): clears the write log
+ * and in-flight state. Nothing may be in flight. */
+void pc_disk_settle(struct pc_disk *d);
+
+/* Get a bio from the bounded pool; NULL when the pool is exhausted (a model
+ * bug: assert in the caller). Zeroed except bi_id. */
+struct pc_bio *pc_bio_alloc(struct sim *s, struct pc_disk *d);
+/* Release a bio after its end_io ran (end_io may call this itself). */
+void pc_bio_put(struct pc_disk *d, struct pc_bio *bio);
+/* Submit. For PC_REQ_WRITE, data holds bi_nblk * bs words, copied now into
+ * the write log. Schedules the completion. */
+void pc_disk_submit(struct sim *s, struct pc_disk *d, struct pc_bio *bio, const pc_tag_t *data);
+/* Runtime read of one block (latest completed contents). */
+const pc_tag_t *pc_disk_read(const struct pc_disk *d, pc_blk_t blk);
+unsigned pc_disk_inflight(const struct pc_disk *d);
+
+/* The write log of this run. */
+uint32_t pc_disk_wlog_len(const struct pc_disk *d);
+const struct pc_wlog_ent *pc_disk_wlog(const struct pc_disk *d, uint32_t i);
+const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off);
+/* The durable image at the start of the run (after pc_disk_settle). */
+const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);
+
+/* Counters for metrics, by bio kind. */
+struct pc_disk_stats {
+	uint64_t ds_writes[PC_BIO_NKINDS];
+	uint64_t ds_blocks[PC_BIO_NKINDS];
+	uint64_t ds_flushes;	/* PREFLUSH bios, empty or not */
+	uint64_t ds_fua;
+	uint64_t ds_seeks;	/* writes not starting where the previous ended */
+};
+const struct pc_disk_stats *pc_disk_stats(const struct pc_disk *d);
+
+#endif /* PCSIM_MODEL_DISK_H */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/jbd2.h - the jbd2 journal: handles, the running and committing
+ * transactions, the commit thread, ordered data, log blocks, the commit
+ * record with REQ_PREFLUSH | REQ_FUA, checkpoint, and recovery.
+ * Kernel: fs/jbd2/transaction.c, commit.c, checkpoint.c, recovery.c,
+ * include/linux/jbd2.h.
+ *
+ * Transaction states (t_state), as in include/linux/jbd2.h:
+ *
+ *   T_RUNNING --commit starts--> T_LOCKED --no open handles--> T_FLUSH
+ *     --ordered data submitted--> T_COMMIT --log written, data waited-->
+ *     T_COMMIT_DFLUSH --commit record durable--> T_FINISHED
+ *
+ * Only one transaction runs and at most one commits. New handles block
+ * while the running transaction is T_LOCKED; from T_FLUSH on they open a
+ * new running transaction.
+ *
+ * The file system tells the journal which metadata blocks a handle dirtied
+ * (jbd2_journal_dirty_metadata); their contents are captured through
+ * jops->get_block when the commit writes them to the log. Ordered data is a
+ * jinode's dirty byte range (jbd2_journal_inode_ranged_write); the commit
+ * submits it (jops->submit_inode_data) before writing the log and waits for
+ * it (jops->wait_inode_data) before the commit record.
+ *
+ * On-disk log: block j_first is the journal superblock (s_sequence, s_start);
+ * then, per transaction: one descriptor block (tid, home block numbers),
+ * the copies, one commit block (tid, checksum of the copies) written with
+ * REQ_PREFLUSH | REQ_FUA. When the log is full the commit thread
+ * checkpoints: writes the committed copies to their home blocks, flushes,
+ * and moves s_start.
+ *
+ * The same journal also stands in for the XFS log (docs/model.md says what
+ * that leaves out).
+ */
+#ifndef PCSIM_MODEL_JBD2_H
+#define PCSIM_MODEL_JBD2_H
+
+#include "model/disk.h"
+
+#define JBD2_MAX_META	16	/* metadata blocks in one transaction */
+#define JBD2_MAX_JINODES	PC_MAX_FILES
+
+enum jbd2_t_state {
+	T_RUNNING = 0, T_LOCKED, T_FLUSH, T_COMMIT, T_COMMIT_DFLUSH, T_COMMIT_JFLUSH,
+	T_COMMIT_CALLBACK, T_FINISHED
+};
+
+/* jinode flags (include/linux/jbd2.h) */
+#define JI_WRITE_DATA	1	/* submit its data at commit */
+#define JI_WAIT_DATA	2	/* wait for its data before the commit record */
+
+/* Embedded in the model's inode. [j_state_lock] */
+struct jbd2_inode {
+	void *i_owner;			/* the model's inode */
+	pc_tid_t i_transaction;		/* tid it is filed on, 0: none */
+	pc_tid_t i_next_transaction;	/* refiled while committing, 0: none */
+	uint8_t i_flags;
+	uint64_t i_dirty_start, i_dirty_end;	/* bytes, inclusive end; valid if i_transaction */
+};
+
+struct jbd2_journal;
+struct jbd2_handle;
+
+struct jbd2_ops {
+	void *fs;	/* passed back to every callback */
+	/* Serialize the current in-memory contents of metadata block blk. */
+	void (*get_block)(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *words);
+	/* WB_SYNC_ALL writeback of [start, end] without allocation; submit only. */
+	void (*submit_inode_data)(struct sim *s, struct sim_task *t, void *fs,
+				  struct jbd2_inode *ji, uint64_t start, uint64_t end);
+	/* Wait for writeback of [start, end]: true when none is under
+	 * writeback, false after putting t to sleep (the step returns BLOCKED). */
+	bool (*wait_inode_data)(struct sim *s, struct sim_task *t, void *fs,
+				struct jbd2_inode *ji, uint64_t start, uint64_t end);
+	/* After a transaction's commit record is durable (j_commit_callback). */
+	void (*commit_callback)(struct sim *s, void *fs, pc_tid_t tid);
+};
+
+struct jbd2_config {
+	pc_blk_t j_first;		/* journal superblock */
+	uint32_t j_len;			/* blocks in the log including the superblock */
+	sim_time_t j_commit_interval;	/* 5 s by default (ext4 commit=) */
+};
+
+/* Create the journal and its commit thread (a daemon task named "jbd2").
+ * Writes an empty log (superblock) into the disk's initial image. */
+struct jbd2_journal *jbd2_journal_create(struct sim *s, struct pc_disk *d,
+					 const struct jbd2_config *cfg, const struct jbd2_ops *ops);
+struct sim_task *jbd2_task(const struct jbd2_journal *j);
+
+/* Start a handle (fs/jbd2/transaction.c jbd2__journal_start). Returns NULL
+ * after putting t to sleep when the running transaction is T_LOCKED; the
+ * caller's step returns SIM_BLOCKED and retries. The first handle of a
+ * transaction arms the commit timer (j_commit_interval). */
+struct jbd2_handle *jbd2_journal_start(struct sim *s, struct sim_task *t, struct jbd2_journal *j);
+/* Record that the handle dirtied metadata block blk. */
+void jbd2_journal_dirty_metadata(struct jbd2_journal *j, struct jbd2_handle *h, pc_blk_t blk);
+/* Add [start, start+len) of ji to the handle's transaction's ordered data
+ * (jbd2_journal_inode_ranged_write): WRITE_DATA | WAIT_DATA. If ji is on the
+ * committing transaction it is refiled to the running one. */
+void jbd2_journal_inode_ranged_write(struct jbd2_journal *j, struct jbd2_handle *h,
+				     struct jbd2_inode *ji, uint64_t start, uint64_t len);
+/* Close the handle; the last one of a T_LOCKED transaction lets the commit go on. */
+void jbd2_journal_stop(struct sim *s, struct jbd2_journal *j, struct jbd2_handle *h);
+pc_tid_t jbd2_handle_tid(const struct jbd2_handle *h);
+
+/* The running transaction's tid (0: none yet) and the last committed tid. */
+pc_tid_t jbd2_running_tid(const struct jbd2_journal *j);
+pc_tid_t jbd2_committed_tid(const struct jbd2_journal *j);
+/* Ask for tid to commit now (jbd2_log_start_commit). No-op if committed. */
+void jbd2_log_start_commit(struct sim *s, struct jbd2_journal *j, pc_tid_t tid);
+/* True if tid's commit record is durable; else t sleeps until it is
+ * (jbd2_log_wait_commit); the caller's step returns SIM_BLOCKED. */
+bool jbd2_log_wait_commit(struct sim *s, struct sim_task *t, struct jbd2_journal *j, pc_tid_t tid);
+
+struct jbd2_stats {
+	uint64_t js_commits;
+	uint64_t js_log_blocks;
+	uint64_t js_checkpoints;
+	sim_time_t js_last_commit;	/* when the last commit record completed */
+};
+const struct jbd2_stats *jbd2_stats(const struct jbd2_journal *j);
+
+/* Recovery on a crash image (fs/jbd2/recovery.c: PASS_SCAN then
+ * PASS_REPLAY; no revoke records are written, so PASS_REVOKE is empty).
+ * Scans from s_start for transactions with consecutive tids, each a valid
+ * descriptor, its copies, and a commit block whose checksum matches the
+ * copies; replays every such transaction in order into home blocks and
+ * stops at the first that is not complete. */
+struct jbd2_recovery_info {
+	pc_tid_t ri_first_tid, ri_last_tid;	/* replayed: [first, last], none if first > last */
+	uint32_t ri_transactions, ri_blocks;
+	bool ri_corrupt;			/* superblock unreadable: the `journal` invariant */
+	char ri_why[96];
+};
+int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
+			 struct jbd2_recovery_info *info);
+
+#endif /* PCSIM_MODEL_JBD2_H */
