@@ -33,10 +33,21 @@ enum pc_persist_mode {
 	PC_PERSIST_SAMPLE,
 };
 
+/* Scope of "identical images are checked once". Global dedup is only sound
+ * for checks that do not depend on the crash point; a check of promises
+ * that hold from some point on (not-durable: a completed fsync) must see
+ * every (point, image) pair, or an image that is legal where it first
+ * appears hides the same image where it is a violation. */
+enum pc_dedup_scope {
+	PC_DEDUP_GLOBAL = 0,	/* an image is produced once for the whole log */
+	PC_DEDUP_POINT,		/* once per crash point */
+};
+
 struct pc_persist {
 	uint8_t p_mode;		/* enum pc_persist_mode */
 	uint32_t p_max;		/* all-subsets: bound on subsets per crash point; sample: count */
 	uint64_t p_seed;
+	uint8_t p_dedup;	/* enum pc_dedup_scope; 0: global */
 };
 
 /* One crash state: the image and which uncertain writes survived. */

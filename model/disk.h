@@ -78,6 +78,9 @@ struct pc_disk_cfg {
 	sim_time_t lat_min, lat_max;
 	uint32_t fail_write_nth;	/* 0: none; else the Nth data write fails (-EIO) */
 	uint32_t fail_flush_nth;	/* 0: none; else the Nth flush fails */
+	uint32_t payload_blocks;	/* write-log data capacity in blocks; 0: default
+					 * 8 * nblocks within [256, 4096] (it lives in the
+					 * arena: sim_reset copies it) */
 };
 
 enum pc_wlog_type {
@@ -105,6 +108,8 @@ struct pc_disk;
 struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg);
 uint32_t pc_disk_bs(const struct pc_disk *d);
 uint32_t pc_disk_nblocks(const struct pc_disk *d);
+/* cfg.volatile_cache, for crash states (model/crash.c). */
+bool pc_disk_volatile_cache(const struct pc_disk *d);
 /* Set a block's contents directly (initial image / setup). */
 void pc_disk_fill(struct pc_disk *d, pc_blk_t blk, const pc_tag_t *words);
 /* Take the current contents as durable (end of setup): clears the write log
@@ -122,6 +127,8 @@ void pc_disk_submit(struct sim *s, struct pc_disk *d, struct pc_bio *bio, const 
 /* Runtime read of one block (latest completed contents). */
 const pc_tag_t *pc_disk_read(const struct pc_disk *d, pc_blk_t blk);
 unsigned pc_disk_inflight(const struct pc_disk *d);
+/* The i-th in-flight bio in the order the completion choice uses. */
+const struct pc_bio *pc_disk_inflight_get(const struct pc_disk *d, uint32_t i);
 
 /* The write log of this run. */
 uint32_t pc_disk_wlog_len(const struct pc_disk *d);
@@ -129,6 +136,9 @@ const struct pc_wlog_ent *pc_disk_wlog(const struct pc_disk *d, uint32_t i);
 const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off);
 /* The durable image at the start of the run (after pc_disk_settle). */
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);
+/* The write log or its data pool filled up: the run was stopped there
+ * (SIM_STEP_LIMIT) and the log is the prefix of the execution up to it. */
+bool pc_disk_wlog_overflow(const struct pc_disk *d);
 
 /* Counters for metrics, by bio kind. */
 struct pc_disk_stats {

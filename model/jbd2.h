@@ -88,6 +88,9 @@ struct jbd2_config {
 struct jbd2_journal *jbd2_journal_create(struct sim *s, struct pc_disk *d,
 					 const struct jbd2_config *cfg, const struct jbd2_ops *ops);
 struct sim_task *jbd2_task(const struct jbd2_journal *j);
+/* The step names of the commit thread's operation, in order (scenario
+ * validation): fills up to max names, returns how many were filled. */
+unsigned jbd2_commit_steps(const char **names, unsigned max);
 
 /* Start a handle (fs/jbd2/transaction.c jbd2__journal_start). Returns NULL
  * after putting t to sleep when the running transaction is T_LOCKED; the
@@ -121,6 +124,11 @@ struct jbd2_stats {
 	sim_time_t js_last_commit;	/* when the last commit record completed */
 };
 const struct jbd2_stats *jbd2_stats(const struct jbd2_journal *j);
+/* 0, or the sticky error that aborted the journal (-PC_EIO: a log write,
+ * checkpoint write or commit record failed; jbd2_journal_abort). Once
+ * aborted nothing more commits and jbd2_log_wait_commit returns true at
+ * once: callers check this to report the error, as the kernel returns -EIO. */
+int jbd2_journal_errno(const struct jbd2_journal *j);
 
 /* Recovery on a crash image (fs/jbd2/recovery.c: PASS_SCAN then
  * PASS_REPLAY; no revoke records are written, so PASS_REVOKE is empty).
@@ -136,5 +144,71 @@ struct jbd2_recovery_info {
 };
 int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
 			 struct jbd2_recovery_info *info);
+
+/* ---- Internal: the on-disk log block format, shared by model/jbd2.c (the
+ * writer) and model/jbd2_recovery.c (the reader) only. ----
+ *
+ * A block is bs 16-bit words; a 32-bit field is two words, high word first.
+ * Every journal block starts with a header (as journal_header_t):
+ *   [0..1] JBD2_MAGIC_NUMBER  [2] block type  [3..4] sequence (tid)
+ * Superblock (block j_first, type JBD2_SUPERBLOCK_V2, sequence 0):
+ *   [5..6] s_first (first log block, absolute)  [7..8] s_maxlen (j_len)
+ *   [9..10] s_sequence (first tid to replay)    [11..12] s_start (block of
+ *   that tid's first log block, absolute; 0 = clean, nothing to replay)
+ *   [13..14] checksum of words 0..12
+ * Descriptor (type JBD2_DESCRIPTOR_BLOCK): [5] number of tags n, then tag i
+ *   at 6 + 3i: [0..1] home block  [2] flags (JBD2_FLAG_ESCAPE: the copy
+ *   began with the magic number, whose two words are stored as zero)
+ * The n copies follow the descriptor in the next n log blocks.
+ * Commit (type JBD2_COMMIT_BLOCK): [5] number of log blocks before it in
+ *   the transaction (0, or 1 + n)  [6..9] 64-bit checksum over those blocks
+ *   as written (jbd2_csum_block chained from jbd2_csum_seed(tid)), like the
+ *   JBD2_FEATURE_COMPAT_CHECKSUM crc32 over descriptor and data blocks.
+ * A transaction with no metadata is a lone commit block. */
+#define JBD2_MAGIC_NUMBER	0xc03b3998u
+#define JBD2_DESCRIPTOR_BLOCK	1
+#define JBD2_COMMIT_BLOCK	2
+#define JBD2_SUPERBLOCK_V2	4
+#define JBD2_FLAG_ESCAPE	1
+
+#define JBD2_W_MAGIC		0
+#define JBD2_W_TYPE		2
+#define JBD2_W_SEQ		3
+#define JBD2_W_SB_FIRST		5
+#define JBD2_W_SB_MAXLEN	7
+#define JBD2_W_SB_SEQUENCE	9
+#define JBD2_W_SB_START		11
+#define JBD2_W_SB_CSUM		13
+#define JBD2_W_D_NTAGS		5
+#define JBD2_W_D_TAGS		6
+#define JBD2_TAG_WORDS		3
+#define JBD2_W_C_NBLOCKS	5
+#define JBD2_W_C_CSUM		6
+
+static inline uint32_t jbd2_get32(const pc_tag_t *w, unsigned off)
+{
+	return ((uint32_t)w[off] << 16) | w[off + 1];
+}
+
+static inline void jbd2_put32(pc_tag_t *w, unsigned off, uint32_t v)
+{
+	w[off] = (pc_tag_t)(v >> 16);
+	w[off + 1] = (pc_tag_t)(v & 0xffff);
+}
+
+static inline uint64_t jbd2_csum_seed(pc_tid_t tid)
+{
+	return sim_hash_u64(SIM_HASH_INIT, tid);
+}
+
+/* FNV-1a over the words, low byte first: the same on every host. */
+static inline uint64_t jbd2_csum_block(uint64_t h, const pc_tag_t *w, uint32_t nwords)
+{
+	for (uint32_t i = 0; i < nwords; i++) {
+		h = (h ^ (w[i] & 0xffu)) * 0x100000001b3ULL;
+		h = (h ^ (uint32_t)(w[i] >> 8)) * 0x100000001b3ULL;
+	}
+	return h;
+}
 
 #endif /* PCSIM_MODEL_JBD2_H */

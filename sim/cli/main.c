@@ -14,6 +14,11 @@ static const struct pcsim_cmd cmds[] = {
 	{ "demo", "[--tasks N] [--ops N] [--locks N] [--seed S] [--random] [--deadlock] "
 		  "[--trace] [--hash] [--tape TAPE]",
 	  "run the engine's synthetic multi-task workload (no kernel model)", cmd_demo },
+	{ "run", "FILE|DIR... [--variant V] [--knob K=V]... [--oracle default|strict] "
+		 "[--seed N] [--trace] [-q] [-v]",
+	  "run every variant of every scenario and give each a verdict", cmd_run },
+	{ "steps", "[PROFILE] [--knob K=V]...",
+	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -49,6 +49,7 @@ struct sim_world {
 
 	struct sim_prng w_prng[SIM_MAX_STREAMS];
 	void *w_priv;			/* the model's root object */
+	struct sim_task *w_cur;		/* task whose step is running */
 	sim_op_hook w_op_hook;
 };
 
@@ -65,6 +66,8 @@ struct sim {
 	struct sim_tape *s_replay;
 	char s_divergence[256];
 	FILE *s_trace;
+	sim_step_observer s_obs;
+	void *s_obs_ctx;
 };
 
 void __sim_events_init(struct sim *s);

@@ -182,6 +182,35 @@ static bool peek_time(struct sim *s, sim_time_t *when)
 	return false;
 }
 
+bool sim_next_event_time(struct sim *s, sim_time_t *when)
+{
+	return peek_time(s, when);
+}
+
+bool sim_fire_event_named(struct sim *s, const char *name)
+{
+	struct sim_world *w = s->s_w;
+	struct sim_event *best = NULL, ev;
+
+	for (uint32_t i = 0; i < w->w_nheap; i++) {
+		struct sim_event *e = &w->w_ev[w->w_heap[i]];
+
+		if (e->ev_live && e->ev_name && !strcmp(e->ev_name, name) &&
+		    (!best || ev_before(e, best)))
+			best = e;
+	}
+	if (!best)
+		return false;
+	ev = *best;
+	best->ev_live = false;	/* its slot is freed when it reaches the head */
+	w->w_nlive--;
+	if (ev.ev_time > w->w_now)
+		w->w_now = ev.ev_time;
+	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);
+	ev.ev_fn(s, ev.ev_arg, ev.ev_data);
+	return true;
+}
+
 bool sim_fire_next_event(struct sim *s)
 {
 	struct sim_event ev;

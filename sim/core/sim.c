@@ -168,6 +168,11 @@ enum sim_status sim_status(const struct sim *s)
 	return s->s_w->w_status;
 }
 
+struct sim_task *sim_current(const struct sim *s)
+{
+	return s->s_w->w_cur;
+}
+
 uint64_t sim_runnable_mask(const struct sim *s)
 {
 	return s->s_w->w_runnable;

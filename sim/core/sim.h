@@ -251,6 +251,11 @@ unsigned sim_ntasks(const struct sim *s);
 int sim_task_add_op(struct sim *s, struct sim_task *t, const struct sim_op_desc *d,
 		    void *arg, uint32_t op_id);
 void sim_set_op_hook(struct sim *s, sim_op_hook hook);
+/* Observe every step after it ran (for race diagrams of the executed
+ * interleaving). Outside the world: survives sim_reset. */
+typedef void (*sim_step_observer)(void *ctx, const struct sim_task *t, const char *step,
+				  enum sim_ret r);
+void sim_set_step_observer(struct sim *s, sim_step_observer fn, void *ctx);
 /* Has the task work left (an operation in progress or queued)? */
 bool sim_task_has_work(const struct sim_task *t);
 /* The step the task will run next, or NULL. */
@@ -304,12 +309,20 @@ bool sim_step(struct sim *s);
 enum sim_status sim_run(struct sim *s);
 void sim_stop(struct sim *s, enum sim_status why);
 enum sim_status sim_status(const struct sim *s);
+/* The task whose step is running now (NULL between steps and in events). */
+struct sim_task *sim_current(const struct sim *s);
 /* Run task t (and only t, plus nothing else) for one step, whether the
  * chooser would have picked it or not. For scripted schedules. Returns false
  * if t is not runnable. */
 bool sim_step_task(struct sim *s, struct sim_task *t);
 /* Fire the earliest pending event now. Returns false if none. */
 bool sim_fire_next_event(struct sim *s);
+/* Fire the earliest pending event named name now, even if others are due
+ * earlier (they fire late); the clock moves to its time if that is later.
+ * For scripted schedules. Returns false if none is pending. */
+bool sim_fire_event_named(struct sim *s, const char *name);
+/* Time of the earliest pending event; false if none. */
+bool sim_next_event_time(struct sim *s, sim_time_t *when);
 uint64_t sim_runnable_mask(const struct sim *s);
 
 /* The single entry for nondeterminism. */

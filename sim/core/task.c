@@ -150,6 +150,12 @@ void sim_task_goto(struct sim_task *t, unsigned pc)
 	t->t_jump = (uint8_t)(pc + 1);
 }
 
+void sim_set_step_observer(struct sim *s, sim_step_observer fn, void *ctx)
+{
+	s->s_obs = fn;
+	s->s_obs_ctx = ctx;
+}
+
 void sim_set_op_hook(struct sim *s, sim_op_hook hook)
 {
 	s->s_w->w_op_hook = hook;
@@ -188,10 +194,14 @@ void __sim_task_run_step(struct sim *s, struct sim_task *t)
 			s->s_w->w_op_hook(s, t, op->op_arg, true);
 	}
 	st = &op->op_desc->steps[t->t_pc];
+	s->s_w->w_cur = t;
 	r = st->fn(s, t, op->op_arg);
+	s->s_w->w_cur = NULL;
 	s->s_w->w_steps++;
 	t->t_steps++;
 	sim_trace(s, SIM_TR_STEP, t->t_id, st->name, t->t_pc, (uint64_t)r);
+	if (s->s_obs)
+		s->s_obs(s->s_obs_ctx, t, st->name, r);
 	switch (r) {
 	case SIM_DONE:
 		if (t->t_jump) {

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/folio.c - the page cache: folios of PC_PAGE_SIZE bytes with their
+ * flags and per-block state, and the mm helpers that act on them
+ * (mm/filemap.c, mm/truncate.c, mm/rmap.c, mm/page-writeback.c).
+ *
+ *   absent --__pc_folio_get--> cached (locked by the getter's step)
+ *   cached, !uptodate --read / zero of every block--> uptodate
+ *   clean --__pc_folio_mark_dirty--> dirty (per-block dirty bits set)
+ *   dirty --folio_clear_dirty_for_io (writeback.c)--> writeback --end--> clean
+ *
+ * Holds (pc_folio_check): a dirty folio is cached; a block marked dirty is
+ * uptodate; writeback implies at least one bio in flight.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "model/model_priv.h"
+
+struct pc_folio *__pc_folio(struct pc_inode *ip, uint32_t index)
+{
+	assert(index < ip->i_npages);
+	return &ip->i_folios[index];
+}
+
+static bool pc_folio_check(const struct pc_folio *f, uint32_t bpp)
+{
+	uint8_t all = (uint8_t)((1u << bpp) - 1);
+
+	if ((f->f_flags & PC_F_DIRTY) && !(f->f_flags & PC_F_CACHED))
+		return false;
+	if ((f->f_flags & PC_F_WRITEBACK) && f->f_wb_bios == 0)
+		return false;
+	return (f->f_bdirty & ~f->f_buptodate & all) == 0;
+}
+
+bool __pc_folio_lock(struct sim *s, struct sim_task *t, struct pc_folio *f)
+{
+	return sim_down_write(s, t, &f->f_lock);
+}
+
+void __pc_folio_unlock(struct sim *s, struct sim_task *t, struct pc_folio *f)
+{
+	sim_up_write(s, t, &f->f_lock);
+}
+
+bool __pc_folio_locked_by(const struct pc_folio *f, const struct sim_task *t)
+{
+	return sim_rwsem_held_excl(&f->f_lock, t);
+}
+
+/* Read blocks (mask) of the folio from their backing: holes, delalloc and
+ * unwritten blocks read as zeros; written blocks from the disk
+ * (mpage_read_folio / iomap_read_folio, synchronous in the model). */
+void __pc_folio_read_blocks(struct sim *s, struct pc_inode *ip, uint32_t index, uint8_t mask)
+{
+	struct pc_world *w = ip->i_w;
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	for (uint32_t k = 0; k < w->w_bpp; k++) {
+		uint32_t b = index * w->w_bpp + k;
+		const struct pc_extent *e;
+
+		if (!(mask & (1u << k)) || (f->f_buptodate & (1u << k)))
+			continue;
+		e = &ip->i_map[b];
+		if (e->e_state == EXT_WRITTEN)
+			memcpy(f->f_data + k * w->w_bs, pc_disk_read(w->w_disk, e->e_pblk),
+			       w->w_bs * sizeof(pc_tag_t));
+		else
+			memset(f->f_data + k * w->w_bs, 0, w->w_bs * sizeof(pc_tag_t));
+		f->f_buptodate |= (uint8_t)(1u << k);
+	}
+	if (f->f_buptodate == (uint8_t)((1u << w->w_bpp) - 1))
+		f->f_flags |= PC_F_UPTODATE;
+}
+
+/* filemap_get_folio(FGP_CREAT): make the folio cached (not uptodate). */
+void __pc_folio_get(struct sim *s, struct pc_inode *ip, uint32_t index)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	if (!(f->f_flags & PC_F_CACHED)) {
+		f->f_flags = PC_F_CACHED;
+		f->f_bdirty = 0;
+		f->f_buptodate = 0;
+	}
+}
+
+/* filemap_dirty_folio / block_dirty_folio: the folio and the blocks in
+ * bmask become dirty; the inode joins the flusher's dirty list. */
+void __pc_folio_mark_dirty(struct sim *s, struct pc_inode *ip, uint32_t index, uint8_t bmask)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	assert(f->f_flags & PC_F_CACHED);
+	f->f_bdirty |= bmask & f->f_buptodate;
+	f->f_flags |= PC_F_DIRTY;
+	__pc_inode_dirtied(s, ip);
+	assert(pc_folio_check(f, ip->i_w->w_bpp));
+}
+
+/* folio_zero_range: bytes [from, to) of the folio (offsets in the folio). */
+void __pc_folio_zero(struct pc_inode *ip, uint32_t index, uint32_t from, uint32_t to)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	if (to > PC_PAGE_SIZE)
+		to = PC_PAGE_SIZE;
+	if (from < to)
+		memset(f->f_data + from, 0, (to - from) * sizeof(pc_tag_t));
+}
+
+/* folio_mkclean (mm/rmap.c): write-protect and clean the shared PTE of the
+ * folio; returns how many PTEs were dirty or writable. Needs the folio lock. */
+unsigned __pc_folio_mkclean(struct sim *s, struct pc_inode *ip, uint32_t index)
+{
+	struct pc_pte *p = &ip->i_pte[index];
+	unsigned n = 0;
+
+	if (p->p_present && (p->p_writable || p->p_dirty))
+		n = 1;
+	p->p_writable = false;
+	p->p_dirty = false;
+	return n;
+}
+
+/* folio_end_writeback for one completed bio covering the folio. */
+void __pc_folio_end_writeback(struct sim *s, struct pc_inode *ip, uint32_t index)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	assert(f->f_wb_bios > 0);
+	if (--f->f_wb_bios == 0) {
+		f->f_flags &= (uint8_t)~PC_F_WRITEBACK;
+		sim_wake_all(s, &f->f_wb_wq);
+	}
+}
+
+/* folio_wait_writeback: true if not under writeback, else t sleeps. */
+bool __pc_folio_wait_writeback(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			       uint32_t index)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	if (!(f->f_flags & PC_F_WRITEBACK))
+		return true;
+	sim_wait(s, t, &f->f_wb_wq);
+	return false;
+}
+
+/*
+ * pagecache_isize_extended (mm/truncate.c), called after i_size became
+ * `to`, with i_rwsem held:
+ *   1. return if from >= to or block size >= page size;
+ *   2. r = round_up(from, bs); return if to <= r or r is page aligned;
+ *   3. lock the folio at from; return if it is not cached;
+ *   4. if folio_mkclean() cleaned a PTE, folio_mark_dirty();
+ *   5. (mkclean+zero, since 2024) if dirty, zero [from, min(to, folio end));
+ *   6. unlock. No I/O.
+ * Knob isize_extended: off does nothing (the bug), mkclean stops after 4.
+ * *blocked is set when the folio lock could not be taken (t sleeps).
+ */
+void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+				   uint64_t from, uint64_t to, bool *blocked)
+{
+	struct pc_world *w = ip->i_w;
+	uint64_t r;
+	uint32_t index;
+	struct pc_folio *f;
+
+	*blocked = false;
+	if (w->w_k.k_isize_extended == PC_ISX_OFF)
+		return;
+	if (from >= to || w->w_bs >= PC_PAGE_SIZE)
+		return;
+	r = (from + w->w_bs - 1) / w->w_bs * w->w_bs;
+	if (to <= r || r % PC_PAGE_SIZE == 0)
+		return;
+	index = (uint32_t)(from / PC_PAGE_SIZE);
+	if (index >= ip->i_npages)
+		return;
+	f = __pc_folio(ip, index);
+	if (!(f->f_flags & PC_F_CACHED))
+		return;
+	if (!__pc_folio_lock(s, t, f)) {
+		*blocked = true;
+		return;
+	}
+	if (__pc_folio_mkclean(s, ip, index))
+		__pc_folio_mark_dirty(s, ip, index, (uint8_t)((1u << w->w_bpp) - 1));
+	if (w->w_k.k_isize_extended == PC_ISX_MKCLEAN_ZERO && (f->f_flags & PC_F_DIRTY)) {
+		uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE;
+
+		__pc_folio_zero(ip, index, (uint32_t)(from % PC_PAGE_SIZE),
+				(uint32_t)((to < fend ? to : fend) - (uint64_t)index * PC_PAGE_SIZE));
+	}
+	__pc_folio_unlock(s, t, f);
+	sim_trace(s, SIM_TR_MODEL, t->t_id, "pagecache_isize_extended", from, to);
+}
+
+/* Drop folio index from the cache (truncate_inode_folio). */
+static void folio_evict(struct pc_inode *ip, uint32_t index)
+{
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	f->f_flags &= PC_F_WRITEBACK;	/* writeback finishes on its own */
+	if (!(f->f_flags & PC_F_WRITEBACK))
+		f->f_flags = 0;
+	f->f_bdirty = 0;
+	f->f_buptodate = 0;
+	ip->i_pte[index].p_present = false;
+	ip->i_pte[index].p_writable = false;
+	ip->i_pte[index].p_dirty = false;
+}
+
+/*
+ * truncate_pagecache (mm/truncate.c): unmap whole pages past the new EOF
+ * page, drop their folios, and zero [newsize, folio end) of the partial
+ * folio in the cache. The partial folio's PTE stays (writable or not).
+ */
+void __pc_truncate_pagecache(struct sim *s, struct pc_inode *ip, uint64_t newsize)
+{
+	uint32_t first_whole = (uint32_t)((newsize + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE);
+
+	for (uint32_t i = first_whole; i < ip->i_npages; i++)
+		folio_evict(ip, i);
+	if (newsize % PC_PAGE_SIZE) {
+		uint32_t idx = (uint32_t)(newsize / PC_PAGE_SIZE);
+
+		if (idx < ip->i_npages && (__pc_folio(ip, idx)->f_flags & PC_F_CACHED))
+			__pc_folio_zero(ip, idx, (uint32_t)(newsize % PC_PAGE_SIZE), PC_PAGE_SIZE);
+	}
+}
+
+/* truncate_pagecache_range: zero the partial pages of [start, end) and drop
+ * the whole ones (punch hole, zero range). */
+void __pc_truncate_pagecache_range(struct sim *s, struct pc_inode *ip, uint64_t start,
+				   uint64_t end)
+{
+	for (uint64_t p = start / PC_PAGE_SIZE; p * PC_PAGE_SIZE < end && p < ip->i_npages; p++) {
+		uint64_t ps = p * PC_PAGE_SIZE, pe = ps + PC_PAGE_SIZE;
+		uint32_t i = (uint32_t)p;
+
+		if (start <= ps && end >= pe) {
+			folio_evict(ip, i);
+		} else if (__pc_folio(ip, i)->f_flags & PC_F_CACHED) {
+			uint64_t a = start > ps ? start : ps, b = end < pe ? end : pe;
+
+			__pc_folio_zero(ip, i, (uint32_t)(a - ps), (uint32_t)(b - ps));
+		}
+	}
+}
+
+/* Copy a write's data into the cache for [off, off+len) (the folio is
+ * locked by the caller, copy_folio_from_iter_atomic). */
+void __pc_copy_in(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len, pc_tag_t src)
+{
+	for (uint64_t o = off; o < off + len; o++) {
+		struct pc_folio *f = __pc_folio(ip, (uint32_t)(o / PC_PAGE_SIZE));
+
+		f->f_data[o % PC_PAGE_SIZE] = src;
+	}
+}
+
+/* filemap_range_needs_writeback: any folio in [start, end] dirty, locked
+ * or under writeback. */
+bool __pc_range_needs_writeback(const struct pc_inode *ip, uint64_t start, uint64_t end)
+{
+	for (uint64_t p = start / PC_PAGE_SIZE; p <= end / PC_PAGE_SIZE && p < ip->i_npages; p++) {
+		const struct pc_folio *f = &ip->i_folios[p];
+
+		if (f->f_flags & (PC_F_DIRTY | PC_F_WRITEBACK) || f->f_lock.rw_writer >= 0)
+			return true;
+	}
+	return false;
+}

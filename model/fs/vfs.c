@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/fs/vfs.c - size changes, EOF zeroing, allocation, hole punching and
+ * page faults, with the per-profile differences each step names.
+ *
+ * Kernel: fs/ext4/inode.c (ext4_block_zero_eof, ext4_setattr,
+ * ext4_truncate_up, ext4_da_write_begin, ext4_page_mkwrite), fs/ext4/
+ * extents.c (ext4_alloc_file_blocks, ext4_punch_hole, ext4_zero_range),
+ * fs/xfs/xfs_iops.c (xfs_vn_setattr_size), fs/xfs/xfs_file.c
+ * (xfs_file_write_zero_eof, xfs_filemap_page_mkwrite), fs/xfs/
+ * xfs_bmap_util.c (xfs_alloc_file_space, xfs_free_file_space),
+ * fs/iomap/buffered-io.c (iomap_page_mkwrite), mm/truncate.c
+ * (truncate_setsize), and for ext4-iomap the v4 series of seed 002
+ * (ext4_iomap_submit_zero_block, patch 17/23).
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "model/fs/fs.h"
+
+#define CTX(arg) ((struct pc_opctx *)(arg))
+
+static bool is_ext4ish(const struct pc_world *w)
+{
+	return w->w_k.k_profile == PC_PROF_EXT4 || w->w_k.k_profile == PC_PROF_EXT4_IOMAP;
+}
+
+/* generic_write_checks: the write's range; O_APPEND writes at i_size. */
+PC_STEP(__pc_st_generic_write_checks)
+{
+	struct pc_opctx *x = arg;
+
+	x->x_pos = x->o.o_kind == PC_OP_APPEND ? x->x_ip->i_size : x->o.o_off;
+	x->x_end = x->x_pos + x->o.o_len;
+	x->x_old_size = x->x_ip->i_size;
+	x->x_zfrom = x->x_pos > x->x_ip->i_size ? x->x_ip->i_size : 0;
+	x->x_zphase = 0;
+	x->x_phase = 0;
+	x->x_new_size = x->x_ip->i_disksize;
+	return SIM_DONE;
+}
+
+/*
+ * The old EOF block's tail [from, end of block), per profile:
+ *   ext4        ext4_block_zero_eof: nothing for a hole; else zero it in the
+ *               cache, dirty it, and (data=ordered, written block) add the
+ *               range to the running transaction's ordered data in its own
+ *               handle (ext4_jbd2_inode_add_write);
+ *   ext4-iomap  the same zeroing, no ordered data; zero_eof=submit|wait:
+ *               ext4_iomap_submit_zero_block writes it at once (no wait);
+ *               deferred: leave it dirty for writeback;
+ *   xfs         iomap_zero_range / iomap_truncate_page.
+ * x_zphase carries the progress.
+ */
+enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_opctx *x,
+				 uint64_t from)
+{
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint64_t bend = (from / w->w_bs + 1) * w->w_bs;
+	uint32_t b = __pc_blk_of(w, from), index = (uint32_t)(from / PC_PAGE_SIZE);
+	struct pc_folio *f = __pc_folio(ip, index);
+	enum sim_ret r;
+
+	if (from % w->w_bs == 0 || b >= ip->i_nblocks)
+		return SIM_DONE;
+	if (!is_ext4ish(w)) {
+		bool dz = false;
+
+		r = __pc_zero_range_step(s, t, x, from, bend - from, &dz);
+		x->x_did_zero |= dz;
+		return r;
+	}
+	switch (x->x_zphase) {
+	case 0:	/* ext4_load_tail_bh + folio_zero_range + mark_buffer_dirty */
+		if (ip->i_map[b].e_state == EXT_HOLE)
+			return SIM_DONE;	/* a hole: nothing to zero */
+		if (!__pc_folio_lock(s, t, f))
+			return SIM_BLOCKED;
+		__pc_folio_get(s, ip, index);
+		__pc_folio_read_blocks(s, ip, index, (uint8_t)(1u << (b % w->w_bpp)));
+		__pc_folio_zero(ip, index, (uint32_t)(from % PC_PAGE_SIZE),
+				(uint32_t)(bend - (uint64_t)index * PC_PAGE_SIZE));
+		__pc_folio_mark_dirty(s, ip, index, (uint8_t)(1u << (b % w->w_bpp)));
+		__pc_folio_unlock(s, t, f);
+		x->x_did_zero = true;
+		if (ip->i_map[b].e_state != EXT_WRITTEN)
+			return SIM_DONE;	/* zero_written is false */
+		x->x_zphase = 1;
+		return SIM_AGAIN;
+	case 1:
+		if (w->w_k.k_profile == PC_PROF_EXT4) {
+			/* ext4_jbd2_inode_add_write in its own handle */
+			if (!__pc_journal_start(s, t, x))
+				return SIM_BLOCKED;
+			jbd2_journal_inode_ranged_write(w->w_j, x->x_h, &ip->i_jinode, from,
+							bend - from);
+			__pc_journal_stop(s, x);
+			x->x_zphase = 0;
+			return SIM_DONE;
+		}
+		ip->i_zero.z_start = from;
+		ip->i_zero.z_end = bend;
+		ip->i_zero.z_state = Z_DIRTY;
+		if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
+			x->x_zphase = 0;
+			return SIM_DONE;
+		}
+		/* ext4_iomap_submit_zero_block: folio_wait_writeback, then
+		 * filemap_fdatawrite_range(from, end - 1) if still dirty. */
+		if (!__pc_folio_wait_writeback(s, t, ip, index))
+			return SIM_BLOCKED;
+		if (!(f->f_flags & PC_F_DIRTY)) {
+			x->x_zphase = 0;
+			return SIM_DONE;
+		}
+		__pc_wbc_init(&x->x_wbc, ip, from, bend - 1, true, true);
+		x->x_wbc.wb_zero = true;
+		x->x_zphase = 2;
+		return SIM_AGAIN;
+	default:
+		r = __pc_writeback_step(s, t, x);
+		if (r == SIM_DONE)
+			x->x_zphase = 0;
+		return r;
+	}
+}
+
+/* xfs_file_write_zero_eof, first half: pos past EOF? wait for direct I/O
+ * (AIO completions may move EOF), take MMAPLOCK exclusive. */
+PC_STEP(__pc_st_write_zero_eof_check)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+
+	if (x->x_pos <= ip->i_size) {
+		x->x_zfrom = 0;
+		return SIM_DONE;
+	}
+	if (ip->i_dio_count) {
+		sim_wait(s, t, &ip->i_dio_wq);
+		return SIM_BLOCKED;
+	}
+	if (!sim_down_write(s, t, &ip->i_mmap_lock))
+		return SIM_BLOCKED;
+	x->x_zfrom = ip->i_size;
+	x->x_phase = 0;
+	return SIM_DONE;
+}
+
+/* ... second half: iomap_zero_range(i_size, pos - i_size), drop MMAPLOCK.
+ * Between here and i_size_write in iomap_write_iter, faults can run. */
+PC_STEP(__pc_st_eof_zero_range)
+{
+	struct pc_opctx *x = arg;
+	bool dz = false;
+	enum sim_ret r;
+
+	if (!x->x_zfrom && !sim_rwsem_held_excl(&x->x_ip->i_mmap_lock, t))
+		return SIM_DONE;
+	r = __pc_zero_range_step(s, t, x, x->x_zfrom, x->x_pos - x->x_zfrom, &dz);
+	if (r != SIM_DONE)
+		return r;
+	x->x_phase = 0;
+	if (sim_rwsem_held_excl(&x->x_ip->i_mmap_lock, t))
+		sim_up_write(s, t, &x->x_ip->i_mmap_lock);
+	return SIM_DONE;
+}
+
+/* ext4_block_zero_eof as a step of write/truncate/fallocate: the old EOF
+ * block when the operation starts past it. */
+PC_STEP(__pc_st_zero_eof_op)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+	uint64_t target;
+
+	if (x->x_zphase == 0 && !x->x_size_done) {
+		switch (x->o.o_kind) {
+		case PC_OP_TRUNCATE:
+			target = x->o.o_off;
+			break;
+		case PC_OP_FALLOCATE:
+			target = (x->o.o_flags & PC_OF_KEEP_SIZE) ? 0 : x->o.o_off + x->o.o_len;
+			break;
+		default:
+			target = x->x_pos;
+			break;
+		}
+		x->x_size_done = true;
+		x->x_zfrom = target > ip->i_size ? ip->i_size : 0;
+	}
+	if (x->x_zfrom) {
+		enum sim_ret r = __pc_zero_eof_block(s, t, x, x->x_zfrom);
+
+		if (r != SIM_DONE)
+			return r;
+	}
+	x->x_size_done = false;
+	return SIM_DONE;
+}
+
+/* filemap_write_and_wait_range over the write's range (direct I/O and
+ * writethrough flush the cache before writing around it). */
+PC_STEP(__pc_st_range_write_and_wait)
+{
+	struct pc_opctx *x = arg;
+
+	return __pc_write_and_wait(s, t, x, x->x_pos, x->x_end - 1, true);
+}
+
+/* Raise i_disksize to size in a handle. ext4-iomap first deals with the
+ * zeroed EOF block: submit does nothing (the TODO of patch 17/23), wait
+ * waits for its I/O, deferred leaves i_disksize for the zero block's
+ * end_io to raise. */
+enum sim_ret __pc_raise_disksize(struct sim *s, struct sim_task *t, struct pc_opctx *x,
+				 uint64_t size)
+{
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+
+	if (w->w_k.k_profile == PC_PROF_EXT4_IOMAP && ip->i_zero.z_state >= Z_DIRTY &&
+	    ip->i_zero.z_state < Z_DONE && ip->i_zero.z_start < size && !x->x_h) {
+		uint8_t need = w->w_k.k_zero_wait == PC_ZW_BIO ? Z_COMPLETED : Z_DONE;
+
+		if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
+			ip->i_disksize_pending = true;
+			return SIM_DONE;
+		}
+		if (w->w_k.k_zero_eof == PC_ZE_WAIT && ip->i_zero.z_state >= Z_SUBMITTED &&
+		    ip->i_zero.z_state < need) {
+			ip->i_zero.z_wq.wq_owners = 0;
+			sim_wait(s, t, &ip->i_zero.z_wq);
+			return SIM_BLOCKED;
+		}
+	}
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	if (size != ip->i_disksize) {
+		ip->i_disksize = size;
+		__pc_mark_inode_dirty(s, ip, x->x_h, true);
+	}
+	__pc_journal_stop(s, x);
+	return SIM_DONE;
+}
+
+static uint64_t op_new_size(const struct pc_opctx *x)
+{
+	if (x->o.o_kind == PC_OP_TRUNCATE)
+		return x->o.o_off;
+	if (x->o.o_kind == PC_OP_FALLOCATE || x->o.o_kind == PC_OP_ZERO_RANGE) {
+		uint64_t e = x->o.o_off + x->o.o_len;
+
+		if (x->o.o_flags & PC_OF_KEEP_SIZE || e <= x->x_ip->i_size)
+			return x->x_ip->i_size;
+		return e;
+	}
+	return x->x_ip->i_size;
+}
+
+/* Record a size change for the oracle: a shrink erases [new, old). */
+static void size_change(struct sim *s, struct sim_task *t, struct pc_opctx *x, uint64_t nsz)
+{
+	struct pc_inode *ip = x->x_ip;
+
+	if (nsz < ip->i_size)
+		__pc_oracle_record(s, ip, nsz, ip->i_size - nsz, x->x_src);
+	__pc_i_size_write(s, t, ip, nsz, false);
+}
+
+/* ext4_set_inode_size (truncate) / ext4_update_inode_size (fallocate):
+ * i_size and i_disksize together, in a handle. */
+PC_STEP(__pc_st_set_size)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+
+	if (!x->x_size_done) {
+		x->x_new_size = op_new_size(x);
+		x->x_old_size = ip->i_size;
+		if (x->x_new_size == ip->i_size)
+			return SIM_DONE;
+		size_change(s, t, x, x->x_new_size);
+		x->x_size_done = true;
+	}
+	if (__pc_raise_disksize(s, t, x, x->x_new_size) != SIM_DONE)
+		return SIM_BLOCKED;
+	x->x_size_done = false;
+	return SIM_DONE;
+}
+
+/* truncate_setsize (xfs): i_size_write, pagecache_isize_extended when
+ * growing, truncate_pagecache. */
+PC_STEP(__pc_st_truncate_setsize)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+	bool blocked = false;
+
+	if (!x->x_size_done) {
+		x->x_new_size = op_new_size(x);
+		x->x_old_size = ip->i_size;
+		if (x->x_new_size == ip->i_size)
+			return SIM_DONE;
+		size_change(s, t, x, x->x_new_size);
+		x->x_size_done = true;
+	}
+	if (x->x_new_size > x->x_old_size)
+		__pc_pagecache_isize_extended(s, t, ip, x->x_old_size, x->x_new_size, &blocked);
+	if (blocked)
+		return SIM_BLOCKED;
+	__pc_truncate_pagecache(s, ip, x->x_new_size);
+	x->x_size_done = false;
+	return SIM_DONE;
+}
+
+/* pagecache_isize_extended(old, new) after an ext4 truncate up / extending
+ * fallocate (outside the handle). */
+PC_STEP(__pc_st_isize_extended_op)
+{
+	struct pc_opctx *x = arg;
+	bool blocked = false;
+
+	if (x->x_new_size > x->x_old_size)
+		__pc_pagecache_isize_extended(s, t, x->x_ip, x->x_old_size, x->x_new_size,
+					      &blocked);
+	return blocked ? SIM_BLOCKED : SIM_DONE;
+}
+
+/* truncate_pagecache after an ext4 truncate down. */
+PC_STEP(__pc_st_truncate_pagecache)
+{
+	struct pc_opctx *x = arg;
+
+	if (x->x_new_size < x->x_old_size)
+		__pc_truncate_pagecache(s, x->x_ip, x->x_new_size);
+	return SIM_DONE;
+}
+
+/* xfs_vn_setattr_size: before logging a size beyond i_disk_size, write and
+ * wait [i_disk_size, new size) (also the zeroed block). */
+PC_STEP(__pc_st_size_write_and_wait)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+
+	if (x->x_phase == 0 && !(x->x_did_zero || (x->x_new_size > ip->i_disksize &&
+						    x->x_old_size != ip->i_disksize)))
+		return SIM_DONE;
+	if (x->x_new_size == 0)
+		return SIM_DONE;
+	return __pc_write_and_wait(s, t, x, ip->i_disksize < x->x_new_size ? ip->i_disksize : 0,
+				   x->x_new_size - 1, true);
+}
+
+/* ext4_truncate (zero the new EOF block's tail, free blocks past it) /
+ * the xfs setattr transaction (i_disk_size = new size, xfs_itruncate_extents). */
+PC_STEP(__pc_st_truncate_blocks)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint64_t nsz = x->x_new_size;
+
+	if (x->o.o_kind == PC_OP_TRUNCATE && x->x_zphase == 0 && !x->x_h)
+		nsz = x->x_new_size = x->o.o_off;
+	if (is_ext4ish(w) && nsz >= x->x_old_size)
+		return SIM_DONE;	/* ext4: only the shrink path gets here */
+	if (is_ext4ish(w) && nsz % w->w_bs) {
+		enum sim_ret r = __pc_zero_eof_block(s, t, x, nsz);
+
+		if (r != SIM_DONE)
+			return r;
+	}
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	if (nsz < x->x_old_size)
+		__pc_free_range(s, ip, (uint32_t)((nsz + w->w_bs - 1) / w->w_bs), ip->i_nblocks,
+				x->x_h);
+	if (!is_ext4ish(w) && nsz != ip->i_disksize)
+		ip->i_disksize = nsz;
+	__pc_mark_inode_dirty(s, ip, x->x_h, true);
+	__pc_journal_stop(s, x);
+	return SIM_DONE;
+}
+
+/* ext4_alloc_file_blocks / xfs_alloc_file_space: unwritten extents over
+ * the holes of the range, in a handle. */
+PC_STEP(__pc_st_alloc_file_space)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	uint64_t end = x->o.o_off + x->o.o_len;
+
+	if (!x->o.o_len)
+		return SIM_DONE;
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	x->x_err = __pc_alloc_range(s, x->x_ip, __pc_blk_of(w, x->o.o_off),
+				    __pc_blk_of(w, end - 1) + 1, EXT_UNWRITTEN, x->x_h);
+	__pc_journal_stop(s, x);
+	return SIM_DONE;
+}
+
+/* Zero [a, b) inside one folio in the cache (partial blocks of a punch). */
+static enum sim_ret zero_partial(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+				 uint64_t a, uint64_t b)
+{
+	struct pc_world *w = ip->i_w;
+	uint32_t index = (uint32_t)(a / PC_PAGE_SIZE);
+	struct pc_folio *f = __pc_folio(ip, index);
+	uint32_t b0 = __pc_blk_of(w, a) % w->w_bpp, b1 = __pc_blk_of(w, b - 1) % w->w_bpp;
+	uint8_t mask = 0;
+
+	if (a >= b)
+		return SIM_DONE;
+	if (!__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	__pc_folio_get(s, ip, index);
+	for (uint32_t k = b0; k <= b1; k++)
+		mask |= (uint8_t)(1u << k);
+	__pc_folio_read_blocks(s, ip, index, mask);
+	__pc_folio_zero(ip, index, (uint32_t)(a % PC_PAGE_SIZE),
+			(uint32_t)(b - (uint64_t)index * PC_PAGE_SIZE));
+	__pc_folio_mark_dirty(s, ip, index, mask);
+	__pc_folio_unlock(s, t, f);
+	return SIM_DONE;
+}
+
+/* ext4_punch_hole / xfs_free_file_space (and the first half of zero
+ * range): zero the partial blocks at the edges in the cache, drop the
+ * cache over the whole blocks, free them in a handle. x_zphase: 0 head
+ * edge, 1 tail edge, 2 free. */
+static enum sim_ret punch(struct sim *s, struct sim_task *t, struct pc_opctx *x)
+{
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint64_t a = x->o.o_off, e = x->o.o_off + x->o.o_len;
+	uint64_t ra = (a + w->w_bs - 1) / w->w_bs * w->w_bs, re = e / w->w_bs * w->w_bs;
+
+	if (e > ip->i_size)
+		e = ip->i_size;
+	if (a >= e)
+		return SIM_DONE;
+	if (x->x_zphase == 0) {
+		uint64_t hb = ra < e ? ra : e;
+
+		if (a % w->w_bs && zero_partial(s, t, ip, a, hb) != SIM_DONE)
+			return SIM_BLOCKED;
+		x->x_zphase = 1;
+	}
+	if (x->x_zphase == 1) {
+		if (e % w->w_bs && re >= ra && zero_partial(s, t, ip, re > a ? re : a, e) != SIM_DONE)
+			return SIM_BLOCKED;
+		x->x_zphase = 2;
+	}
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	if (re > ra) {
+		__pc_truncate_pagecache_range(s, ip, ra, re);
+		__pc_free_range(s, ip, (uint32_t)(ra / w->w_bs), (uint32_t)(re / w->w_bs), x->x_h);
+	}
+	__pc_oracle_record(s, ip, a, e - a, x->x_src);
+	__pc_mark_inode_dirty(s, ip, x->x_h, true);
+	__pc_journal_stop(s, x);
+	x->x_zphase = 0;
+	return SIM_DONE;
+}
+
+PC_STEP(__pc_st_punch_hole)
+{
+	return punch(s, t, arg);
+}
+
+/* ext4_zero_range / xfs_falloc_zero_range: punch, then unwritten extents
+ * over the range, then the size if it grows. */
+PC_STEP(__pc_st_zero_range_op)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint64_t e = x->o.o_off + x->o.o_len;
+
+	if (x->x_phase == 0) {
+		if (punch(s, t, x) != SIM_DONE)
+			return SIM_BLOCKED;
+		x->x_phase = 1;
+	}
+	if (x->x_phase == 1) {
+		if (!__pc_journal_start(s, t, x))
+			return SIM_BLOCKED;
+		__pc_alloc_range(s, ip, (uint32_t)((x->o.o_off + w->w_bs - 1) / w->w_bs),
+				 (uint32_t)(e / w->w_bs), EXT_UNWRITTEN, x->x_h);
+		__pc_journal_stop(s, x);
+		x->x_phase = 2;
+	}
+	x->x_phase = 0;
+	return SIM_DONE;
+}
+
+/*
+ * ->page_mkwrite for the folio at x_pos, per profile:
+ *   ext4_page_mkwrite (delalloc): invalidate_lock shared; block_page_mkwrite:
+ *     folio_lock; -EFAULT if folio_pos >= i_size; end = min(folio size,
+ *     i_size - folio_pos); delalloc reservation only for blocks in [0, end);
+ *     block_commit_write; folio_mark_dirty -> block_dirty_folio marks every
+ *     buffer dirty, the unreserved past-EOF ones too;
+ *   iomap_page_mkwrite (xfs via xfs_filemap_page_mkwrite, ext4-iomap):
+ *     MMAPLOCK shared; folio_lock; length up to EOF for the EOF folio;
+ *     reserve only [folio_pos, +len); iomap_dirty_folio marks every block
+ *     dirty.
+ * Then the PTE becomes writable and dirty (do_page_mkwrite/wp_page_shared).
+ */
+PC_STEP(__pc_st_page_mkwrite)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint32_t index = (uint32_t)(x->x_pos / PC_PAGE_SIZE);
+	uint64_t fpos = (uint64_t)index * PC_PAGE_SIZE, len;
+	struct pc_folio *f = __pc_folio(ip, index);
+	uint8_t all = (uint8_t)((1u << w->w_bpp) - 1);
+
+	if (x->o.o_kind == PC_OP_LOAD)
+		return SIM_DONE;
+	if (!sim_rwsem_held(&ip->i_mmap_lock, t) && !sim_down_read(s, t, &ip->i_mmap_lock))
+		return SIM_BLOCKED;
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	if (fpos >= ip->i_size) {	/* folio_mkwrite_check_truncate */
+		x->x_err = -14;
+		__pc_folio_unlock(s, t, f);
+		sim_up_read(s, t, &ip->i_mmap_lock);
+		__pc_goto_end(t);
+		return SIM_DONE;
+	}
+	__pc_folio_get(s, ip, index);
+	__pc_folio_read_blocks(s, ip, index, all);
+	len = ip->i_size - fpos < PC_PAGE_SIZE ? ip->i_size - fpos : PC_PAGE_SIZE;
+	for (uint32_t b = index * w->w_bpp; b <= __pc_blk_of(w, fpos + len - 1); b++)
+		if (ip->i_map[b].e_state == EXT_HOLE)
+			ip->i_map[b].e_state = EXT_DELALLOC;
+	__pc_folio_mark_dirty(s, ip, index, all);
+	ip->i_pte[index].p_present = true;
+	ip->i_pte[index].p_writable = true;
+	ip->i_pte[index].p_dirty = true;
+	__pc_folio_unlock(s, t, f);
+	sim_up_read(s, t, &ip->i_mmap_lock);
+	return SIM_DONE;
+}
+
+/* ext4_da_write_begin: lock the folio, delalloc-reserve the holes the
+ * write covers (ext4_da_get_block_prep), prepare partial blocks. */
+PC_STEP(__pc_st_ext4_da_write_begin)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	struct pc_inode *ip = x->x_ip;
+	uint32_t index = (uint32_t)(x->x_pos / PC_PAGE_SIZE);
+	uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE;
+	uint64_t end = x->x_end < fend ? x->x_end : fend;
+	struct pc_folio *f = __pc_folio(ip, index);
+
+	if (!__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	__pc_folio_get(s, ip, index);
+	for (uint32_t b = __pc_blk_of(w, x->x_pos); b <= __pc_blk_of(w, end - 1); b++)
+		if (ip->i_map[b].e_state == EXT_HOLE)
+			ip->i_map[b].e_state = EXT_DELALLOC;
+	__pc_prepare_partial_blocks(s, ip, index, x->x_pos, end);
+	return SIM_DONE;
+}
+
+/* ext4_da_do_write_end, last part: if i_disksize moved, log it. */
+PC_STEP(__pc_st_ext4_mark_inode_dirty)
+{
+	struct pc_opctx *x = arg;
+
+	if (x->x_ip->i_disksize == x->x_new_size)
+		return SIM_DONE;	/* i_disksize did not move */
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	__pc_mark_inode_dirty(s, x->x_ip, x->x_h, true);
+	__pc_journal_stop(s, x);
+	return SIM_DONE;
+}

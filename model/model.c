@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/model.c - building the kernel world, queueing operations, settling
+ * the setup, and the end-of-run and crash-state checks.
+ *
+ * Disk layout (blocks of bs bytes):
+ *   [0, M)          on-disk inodes (i_meta_nblk blocks per file)
+ *   [M, M+J)        the journal (superblock first)
+ *   [M+J, N)        the data pool; every block starts out holding stale
+ *                   contents (its own PC_SRC_STALE source)
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/fs/fs.h"
+#include "model/model_priv.h"
+
+#define JOURNAL_BLOCKS	256
+
+struct pc_model {
+	struct pc_world m_w;
+};
+
+struct pc_model *pc_model(const struct sim *s)
+{
+	return (struct pc_model *)sim_priv(s);
+}
+
+static uint32_t inode_meta_blocks(uint32_t bs, uint32_t nblocks)
+{
+	uint32_t per = (bs - 8) / 3;
+
+	return (nblocks + per - 1) / per;
+}
+
+static void layout(const struct pc_config *cfg, uint64_t *file_bytes, uint32_t *nblocks,
+		   uint32_t *meta, uint32_t *pool)
+{
+	uint32_t bs = cfg->c_knobs.k_bs;
+
+	*file_bytes = (cfg->c_file_bytes + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE * PC_PAGE_SIZE;
+	if (*file_bytes < 2 * PC_PAGE_SIZE)
+		*file_bytes = 2 * PC_PAGE_SIZE;
+	*nblocks = (uint32_t)(*file_bytes / bs);
+	*meta = inode_meta_blocks(bs, *nblocks) * cfg->c_nfiles;
+	*pool = *nblocks * cfg->c_nfiles * 2 + 16;
+}
+
+size_t pc_model_arena_size(const struct pc_config *cfg)
+{
+	uint64_t fb;
+	uint32_t nb, meta, pool, bs = cfg->c_knobs.k_bs;
+	size_t per_file, disk;
+
+	layout(cfg, &fb, &nb, &meta, &pool);
+	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 8) +
+		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
+		   nb * sizeof(struct pc_extent) + PC_MAX_PROMISES * fb * 2;
+	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
+	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
+	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
+	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
+	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
+	       (4u << 20);
+}
+
+static void jops_get_block(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *words)
+{
+	struct pc_world *w = fs;
+
+	for (unsigned i = 0; i < w->w_ninodes; i++) {
+		struct pc_inode *ip = w->w_inode[i];
+
+		if (blk >= ip->i_meta_blk && blk < ip->i_meta_blk + ip->i_meta_nblk) {
+			__pc_inode_serialize(w, ip, blk - ip->i_meta_blk, words);
+			return;
+		}
+	}
+	memset(words, 0, w->w_bs * sizeof(*words));
+}
+
+static void jops_commit_callback(struct sim *s, void *fs, pc_tid_t tid)
+{
+	struct pc_world *w = fs;
+
+	pc_alloc_commit(w->w_alloc, tid);
+}
+
+static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_opctx *x = arg;
+
+	if (t->t_kernel || !x || x->x_w != w || !x->x_src)
+		return;
+	if (begin)
+		w->w_srcx[x->x_src].x_inv = sim_steps(s);
+	else
+		w->w_srcx[x->x_src].x_resp = sim_steps(s);
+}
+
+static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned ino,
+				     uint64_t file_bytes, pc_blk_t meta_blk)
+{
+	struct pc_inode *ip = sim_alloc(s, sizeof(*ip));
+
+	if (!ip)
+		return NULL;
+	ip->i_w = w;
+	ip->i_ino = (uint8_t)ino;
+	ip->i_npages = (uint32_t)(file_bytes / PC_PAGE_SIZE);
+	ip->i_nblocks = (uint32_t)(file_bytes / w->w_bs);
+	ip->i_map = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_map));
+	ip->i_folios = sim_alloc(s, ip->i_npages * sizeof(*ip->i_folios));
+	ip->i_pte = sim_alloc(s, ip->i_npages * sizeof(*ip->i_pte));
+	ip->i_last = sim_alloc(s, file_bytes * sizeof(*ip->i_last));
+	ip->i_erase_inv = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_inv));
+	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
+	if (!ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
+	    !ip->i_erase_step)
+		return NULL;
+	for (uint32_t i = 0; i < ip->i_npages; i++) {
+		struct pc_folio *f = &ip->i_folios[i];
+
+		f->f_data = sim_alloc(s, PC_PAGE_SIZE * sizeof(pc_tag_t));
+		if (!f->f_data)
+			return NULL;
+		sim_rwsem_init(&f->f_lock, "folio_lock", PC_OBJ(PC_OBJ_FOLIO, ino, i));
+		sim_wq_init(&f->f_wb_wq, "folio_wait_writeback", PC_OBJ(PC_OBJ_FOLIO, ino, i));
+	}
+	sim_rwsem_init(&ip->i_rwsem, "i_rwsem", PC_OBJ(PC_OBJ_RWSEM, ino, 0));
+	sim_rwsem_init(&ip->i_mmap_lock, "invalidate_lock", PC_OBJ(PC_OBJ_INVAL, ino, 0));
+	sim_wq_init(&ip->i_dio_wq, "inode_dio_wait", PC_OBJ(PC_OBJ_INODE, ino, 1));
+	sim_wq_init(&ip->i_aio_wq, "io_getevents", PC_OBJ(PC_OBJ_INODE, ino, 2));
+	sim_wq_init(&ip->i_zero.z_wq, "zero_eof_io", PC_OBJ(PC_OBJ_INODE, ino, 3));
+	ip->i_jinode.i_owner = ip;
+	ip->i_meta_blk = meta_blk;
+	ip->i_meta_nblk = inode_meta_blocks(w->w_bs, ip->i_nblocks);
+	return ip;
+}
+
+struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, char *err,
+				 size_t len)
+{
+	struct pc_model *m;
+	struct pc_world *w;
+	struct pc_disk_cfg dc;
+	struct jbd2_config jc;
+	struct jbd2_ops jo;
+	uint64_t fb;
+	uint32_t nb, meta, pool;
+	pc_blk_t next = 0;
+	pc_tag_t *buf;
+	static const char *const endio_names[] = { "endio", "endio2" };
+	static const char *const dio_names[] = { "dio", "dio2" };
+
+	if (cfg->c_nfiles < 1 || cfg->c_nfiles > PC_MAX_FILES) {
+		snprintf(err, len, "between 1 and %u files are modelled", PC_MAX_FILES);
+		return NULL;
+	}
+	if (cfg->c_file_bytes > PC_MAX_FILE_BYTES) {
+		snprintf(err, len, "offsets up to %u bytes are modelled; this scenario needs %llu",
+			 PC_MAX_FILE_BYTES, (unsigned long long)cfg->c_file_bytes);
+		return NULL;
+	}
+	layout(cfg, &fb, &nb, &meta, &pool);
+	m = sim_alloc(s, sizeof(*m));
+	if (!m)
+		goto nomem;
+	w = &m->m_w;
+	sim_set_priv(s, w);
+	w->w_cfg = *cfg;
+	w->w_k = cfg->c_knobs;
+	w->w_bs = cfg->c_knobs.k_bs;
+	w->w_bpp = PC_PAGE_SIZE / w->w_bs;
+	w->w_src = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_src));
+	w->w_srcx = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_srcx));
+	if (!w->w_src || !w->w_srcx)
+		goto nomem;
+	w->w_nsrc = 1;	/* tag 0 is zero */
+	memset(&dc, 0, sizeof(dc));
+	dc.bs = w->w_bs;
+	dc.nblocks = meta + JOURNAL_BLOCKS + pool;
+	dc.volatile_cache = cfg->c_volatile_cache;
+	dc.lat_min = cfg->c_lat_min;
+	dc.lat_max = cfg->c_lat_max;
+	dc.fail_write_nth = cfg->c_fail_write_nth;
+	dc.fail_flush_nth = cfg->c_fail_flush_nth;
+	w->w_disk = pc_disk_create(s, &dc);
+	if (!w->w_disk)
+		goto nomem;
+	w->w_ninodes = cfg->c_nfiles;
+	for (unsigned i = 0; i < cfg->c_nfiles; i++) {
+		w->w_inode[i] = inode_create(s, w, i, fb, next);
+		if (!w->w_inode[i])
+			goto nomem;
+		next += w->w_inode[i]->i_meta_nblk;
+		for (unsigned k = 0; k < PC_MAX_PROMISES; k++)
+			if (!w->w_promise[k].pr_tags &&
+			    !(w->w_promise[k].pr_tags = sim_alloc(s, fb * cfg->c_nfiles * 2)))
+				goto nomem;
+	}
+	buf = sim_alloc(s, w->w_bs * sizeof(*buf));
+	if (!buf)
+		goto nomem;
+	for (unsigned i = 0; i < w->w_ninodes; i++)
+		for (uint32_t b = 0; b < w->w_inode[i]->i_meta_nblk; b++) {
+			__pc_inode_serialize(w, w->w_inode[i], b, buf);
+			pc_disk_fill(w->w_disk, w->w_inode[i]->i_meta_blk + b, buf);
+		}
+	w->w_data_first = meta + JOURNAL_BLOCKS;
+	w->w_data_n = pool;
+	for (uint32_t b = 0; b < pool; b++) {
+		pc_tag_t tag = __pc_new_source(s, NULL, PC_SRC_STALE, 0, 0, 0, -1);
+
+		w->w_src[tag].src_blk = w->w_data_first + b;
+		for (uint32_t k = 0; k < w->w_bs; k++)
+			buf[k] = tag;
+		pc_disk_fill(w->w_disk, w->w_data_first + b, buf);
+	}
+	w->w_alloc = pc_alloc_create(s, w->w_data_first, pool);
+	memset(&jc, 0, sizeof(jc));
+	jc.j_first = meta;
+	jc.j_len = JOURNAL_BLOCKS;
+	jc.j_commit_interval = w->w_k.k_commit_interval;
+	memset(&jo, 0, sizeof(jo));
+	jo.fs = w;
+	jo.get_block = jops_get_block;
+	jo.submit_inode_data = __pc_jbd2_submit_inode_data;
+	jo.wait_inode_data = __pc_jbd2_wait_inode_data;
+	jo.commit_callback = jops_commit_callback;
+	w->w_j = jbd2_journal_create(s, w->w_disk, &jc, &jo);
+	if (!w->w_alloc || !w->w_j)
+		goto nomem;
+	__pc_flusher_init(s);
+	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
+			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
+	__pc_workqueue_init(s, &w->w_dio_wq, "dio", 2, dio_names);
+	for (unsigned i = 0; i < PC_MAX_IOENDS; i++)
+		w->w_ioend[i].io_state = 0;
+	sim_set_op_hook(s, op_hook);
+	return m;
+nomem:
+	snprintf(err, len, "the simulation arena is too small for this configuration");
+	return NULL;
+}
+
+struct sim_task *pc_user_task(struct sim *s, const char *name)
+{
+	return sim_task_create(s, name, false);
+}
+
+struct sim_task *pc_kernel_task(struct sim *s, const char *name)
+{
+	struct pc_world *w = pc_w(s);
+
+	if (!strcmp(name, "flusher"))
+		return w->w_flusher;
+	if (!strcmp(name, "jbd2"))
+		return jbd2_task(w->w_j);
+	if (!strcmp(name, "endio"))
+		return w->w_endio_wq.wq_workers[0];
+	if (!strcmp(name, "endio2"))
+		return w->w_endio_wq.wq_nworkers > 1 ? w->w_endio_wq.wq_workers[1] : NULL;
+	if (!strcmp(name, "dio"))
+		return w->w_dio_wq.wq_workers[0];
+	if (!strcmp(name, "dio2"))
+		return w->w_dio_wq.wq_workers[1];
+	return NULL;
+}
+
+int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, char *err,
+		size_t len)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_opctx *x;
+	const struct sim_op_desc *d;
+	uint64_t cap;
+	uint8_t kind = PC_SRC_WRITE;
+
+	if (op->o_file >= w->w_ninodes) {
+		snprintf(err, len, "file %u is not modelled", op->o_file);
+		return -1;
+	}
+	cap = (uint64_t)w->w_inode[op->o_file]->i_npages * PC_PAGE_SIZE;
+	if (op->o_off > cap || op->o_len > cap || op->o_off + op->o_len > cap) {
+		snprintf(err, len, "range %llu+%llu is past the %llu bytes modelled per file",
+			 (unsigned long long)op->o_off, (unsigned long long)op->o_len,
+			 (unsigned long long)cap);
+		return -1;
+	}
+	if ((op->o_flags & PC_OF_WRITETHROUGH) && !w->w_k.k_writethrough) {
+		snprintf(err, len, "RWF_WRITETHROUGH needs the knob writethrough=on (profile %s)",
+			 pc_profile_names[w->w_k.k_profile]);
+		return -1;
+	}
+	d = __pc_build_op(s, op);
+	if (!d) {
+		snprintf(err, len, "%s%s is not available under profile %s", pc_op_names[op->o_kind],
+			 op->o_flags & PC_OF_WRITETHROUGH ? " writethrough" : "",
+			 pc_profile_names[w->w_k.k_profile]);
+		return -1;
+	}
+	if (w->w_nops >= PC_MAX_OPS_WORLD || w->w_nsrc >= PC_MAX_SOURCES_RUN - 1 ||
+	    !(x = sim_alloc(s, sizeof(*x)))) {
+		snprintf(err, len, "too many operations");
+		return -1;
+	}
+	x->o = *op;
+	x->x_w = w;
+	x->x_ip = w->w_inode[op->o_file];
+	x->x_no = w->w_nops;
+	x->x_task = t;
+	x->x_pos = op->o_off;
+	x->x_end = op->o_off + op->o_len;
+	sim_wq_init(&x->x_wq, pc_op_names[op->o_kind], PC_OBJ(PC_OBJ_WQ, op->o_file, 2));
+	if (op->o_kind == PC_OP_STORE)
+		kind = PC_SRC_STORE;
+	else if (op->o_kind != PC_OP_PWRITE && op->o_kind != PC_OP_APPEND)
+		kind = PC_SRC_META;	/* an operation's identity (erases, syncs) */
+	x->x_src = __pc_new_source(s, t, kind, op->o_file, op->o_off, op->o_len, op->o_data);
+	w->w_src[x->x_src].src_op = x->x_no;
+	w->w_ops[w->w_nops++] = x;
+	if (sim_task_add_op(s, t, d, x, x->x_no)) {
+		snprintf(err, len, "too many operations on one thread (at most %u)", SIM_MAX_OPS);
+		return -1;
+	}
+	return (int)x->x_no;
+}
+
+int pc_model_settle(struct sim *s, char *err, size_t len)
+{
+	struct pc_world *w = pc_w(s);
+	struct sim_task *t = sim_task_create(s, "setup-sync", false);
+	struct pc_opspec sync = { .o_kind = PC_OP_SYNC, .o_data = -1 };
+	enum sim_status st = sim_run(s);
+
+	if (st != SIM_OK || !t || pc_queue_op(s, t, &sync, err, len) < 0 ||
+	    (st = sim_run(s)) != SIM_OK) {
+		if (st != SIM_OK)
+			snprintf(err, len, "the setup did not run to completion (%s)",
+				 st == SIM_DEADLOCK ? "deadlock" : "stopped");
+		return -1;
+	}
+	pc_disk_settle(w->w_disk);
+	memset(&w->w_m, 0, sizeof(w->w_m));
+	w->w_nviol = 0;
+	w->w_viol_mask = 0;
+	w->w_npromise = 0;
+	for (unsigned i = 0; i < w->w_ninodes; i++) {
+		struct pc_inode *ip = w->w_inode[i];
+		uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+
+		memset(ip->i_erase_inv, 0, cap * sizeof(*ip->i_erase_inv));
+		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
+		w->w_disksize_change[i] = 0;
+	}
+	w->w_settled = true;
+	return 0;
+}
+
+/* Read the whole file through the page cache (what a read(2) after the
+ * run would return) and check it. */
+static void final_read(struct sim *s, struct pc_inode *ip)
+{
+	struct pc_world *w = ip->i_w;
+	pc_tag_t *buf = malloc(PC_PAGE_SIZE * sizeof(*buf));
+
+	if (!buf)
+		return;
+	for (uint64_t pos = 0; pos < ip->i_size; pos += PC_PAGE_SIZE) {
+		uint32_t index = (uint32_t)(pos / PC_PAGE_SIZE);
+		struct pc_folio *f = __pc_folio(ip, index);
+		uint64_t n = ip->i_size - pos < PC_PAGE_SIZE ? ip->i_size - pos : PC_PAGE_SIZE;
+
+		for (uint32_t k = 0; k < w->w_bpp; k++) {
+			uint32_t b = index * w->w_bpp + k;
+			pc_tag_t *dst = buf + k * w->w_bs;
+
+			if ((f->f_flags & PC_F_CACHED) && (f->f_buptodate & (1u << k)))
+				memcpy(dst, f->f_data + k * w->w_bs, w->w_bs * sizeof(*dst));
+			else if (ip->i_map[b].e_state == EXT_WRITTEN)
+				memcpy(dst, pc_disk_read(w->w_disk, ip->i_map[b].e_pblk),
+				       w->w_bs * sizeof(*dst));
+			else
+				memset(dst, 0, w->w_bs * sizeof(*dst));
+		}
+		__pc_oracle_check_bytes(s, ip, pos, buf, n, false, 0);
+	}
+	free(buf);
+}
+
+void pc_model_finish(struct sim *s)
+{
+	struct pc_world *w = pc_w(s);
+	char why[256];
+
+	if (sim_status(s) == SIM_DEADLOCK) {
+		sim_deadlock_check(s, why, sizeof(why));
+		__pc_violation(s, PC_INV_DEADLOCK, 0, 0, 0, 0, false, 0, "%s", why);
+	}
+	for (unsigned i = 0; i < w->w_ninodes; i++)
+		final_read(s, w->w_inode[i]);
+}
+
+/* Check one recovered image. */
+static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
+{
+	struct pc_world *w = pc_w(s);
+	struct jbd2_recovery_info ri;
+	struct pc_extent *map;
+	uint8_t *owner;
+	char why[96];
+
+	memset(&ri, 0, sizeof(ri));
+	if (jbd2_journal_recover(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS, JOURNAL_BLOCKS,
+				 &ri) < 0 ||
+	    ri.ri_corrupt) {
+		__pc_violation(s, PC_INV_JOURNAL, 0, 0, 0, 0, true, point,
+			       "after crash, journal recovery failed: %s", ri.ri_why);
+		return;
+	}
+	owner = calloc(pc_disk_nblocks(w->w_disk), 1);
+	map = calloc(w->w_inode[0]->i_nblocks, sizeof(*map));
+	if (!owner || !map)
+		goto out;
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+		uint64_t size;
+		pc_tag_t *bytes;
+
+		memset(map, 0, ip->i_nblocks * sizeof(*map));
+		if (__pc_inode_deserialize(w, image, f, &size, map, why, sizeof(why))) {
+			__pc_violation(s, PC_INV_JOURNAL, f, 0, 0, 0, true, point,
+				       "after crash, %s", why);
+			continue;
+		}
+		for (uint32_t b = 0; b < ip->i_nblocks; b++) {
+			pc_blk_t p = map[b].e_pblk;
+
+			if (map[b].e_state != EXT_UNWRITTEN && map[b].e_state != EXT_WRITTEN)
+				continue;
+			if (p < w->w_data_first || p >= w->w_data_first + w->w_data_n || owner[p]) {
+				__pc_violation(s, PC_INV_JOURNAL, f, (uint64_t)b * w->w_bs, w->w_bs, 0,
+					       true, point,
+					       "after crash, file %u block %u maps disk block %u, "
+					       "%s",
+					       f, b, p,
+					       owner[p] ? "which another extent owns"
+							: "outside the data area");
+				continue;
+			}
+			owner[p] = 1;
+		}
+		if (size > (uint64_t)ip->i_npages * PC_PAGE_SIZE) {
+			__pc_violation(s, PC_INV_JOURNAL, f, 0, 0, 0, true, point,
+				       "after crash, file %u size %llu is past the modelled space",
+				       f, (unsigned long long)size);
+			continue;
+		}
+		bytes = calloc(size ? size : 1, sizeof(*bytes));
+		if (!bytes)
+			continue;
+		for (uint64_t o = 0; o < size; o++) {
+			const struct pc_extent *e = &map[o / w->w_bs];
+
+			if (e->e_state == EXT_WRITTEN)
+				bytes[o] = image[(size_t)e->e_pblk * w->w_bs + o % w->w_bs];
+		}
+		__pc_oracle_check_bytes(s, ip, 0, bytes, size, true, point);
+		__pc_check_promises(s, f, size, bytes, point);
+		free(bytes);
+	}
+out:
+	free(owner);
+	free(map);
+}
+
+uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
+				const struct pc_persist *p, bool *complete, uint64_t *dups)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_crash_iter *it = pc_crash_iter_new(w->w_disk, from, to, p);
+	const struct pc_crash_state *cs;
+	size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t);
+	pc_tag_t *img = malloc(isz);
+	uint64_t n = 0, d = 0;
+
+	*complete = false;
+	if (getenv("PCSIM_DEBUG_WLOG"))
+		for (uint32_t i = 0; i < pc_disk_wlog_len(w->w_disk); i++) {
+			const struct pc_wlog_ent *e = pc_disk_wlog(w->w_disk, i);
+
+			fprintf(stderr, "wlog %2u: %s bio %u op %u flags %u kind %u blk %u+%u st %d step %llu\n",
+				i, e->wl_type == PC_WL_SUBMIT ? "submit  " : "complete", e->wl_bio,
+				e->wl_op, e->wl_flags, e->wl_kind, e->wl_blk, e->wl_nblk, e->wl_status,
+				(unsigned long long)e->wl_step);
+		}
+	if (!it || !img) {
+		free(img);
+		pc_crash_iter_free(it);
+		return 0;
+	}
+	while ((cs = pc_crash_next(it))) {
+		memcpy(img, cs->cs_image, isz);
+		check_image(s, img, cs->cs_point);
+	}
+	pc_crash_counts(it, &n, &d, complete);
+	if (dups)
+		*dups = d;
+	pc_crash_iter_free(it);
+	free(img);
+	return n;
+}
+
+void pc_kick_commit(struct sim *s)
+{
+	struct pc_world *w = pc_w(s);
+	pc_tid_t tid = jbd2_running_tid(w->w_j);
+
+	if (tid)
+		jbd2_log_start_commit(s, w->w_j, tid);
+}
+
+const struct pc_bio *pc_disk_inflight_bio(const struct sim *s, uint32_t i)
+{
+	return pc_disk_inflight_get(pc_w(s)->w_disk, i);
+}
+
+uint32_t pc_wlog_len(const struct sim *s)
+{
+	return pc_disk_wlog_len(pc_w(s)->w_disk);
+}
+
+void pc_model_metrics(const struct sim *s, struct pc_metrics *m)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_disk_stats *ds = pc_disk_stats(w->w_disk);
+	const struct jbd2_stats *js = jbd2_stats(w->w_j);
+
+	*m = w->w_m;
+	for (unsigned k = 0; k < PC_BIO_NKINDS; k++) {
+		m->m_ios[k] = ds->ds_writes[k];
+		m->m_io_blocks[k] = ds->ds_blocks[k];
+	}
+	m->m_flushes = ds->ds_flushes;
+	m->m_fua = ds->ds_fua;
+	m->m_seeks = ds->ds_seeks;
+	m->m_commits = js->js_commits;
+	m->m_steps = sim_steps(s);
+	m->m_sim_time = sim_now(s);
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/model.h - the kernel model's public face, used by the scenario
+ * runner, the explorer and the command line.
+ *
+ * A model lives inside one struct sim: pc_model_create() allocates every
+ * object in the simulation's arena (inodes, page cache, PTEs, disk, journal,
+ * allocator, kernel tasks: flusher, jbd2, end_io workers), so sim_reset()
+ * returns the whole kernel to its state at sim_snapshot().
+ *
+ * Typical use:
+ *   pc_model_create(s, &cfg)            build the world (profile + knobs)
+ *   pc_queue_op(...) on a setup task    the scenario's setup
+ *   pc_model_settle(s)                  run setup, sync, make it durable
+ *   user tasks + pc_queue_op(...)       the threads
+ *   sim_snapshot(s); sim_run(s)         (or a scripted chooser)
+ *   pc_model_finish(s)                  end-of-run invariants
+ *   pc_model_check_crashes(s, ...)      crash states + recovery + checks
+ */
+#ifndef PCSIM_MODEL_H
+#define PCSIM_MODEL_H
+
+#include <stddef.h>
+
+#include "model/crash.h"
+#include "model/pc.h"
+
+/* ---- profiles and knobs ---- */
+enum pc_profile { PC_PROF_EXT4 = 0, PC_PROF_EXT4_IOMAP, PC_PROF_XFS, PC_PROF_N };
+enum pc_isize_ext { PC_ISX_OFF = 0, PC_ISX_MKCLEAN, PC_ISX_MKCLEAN_ZERO };
+enum pc_zero_eof { PC_ZE_SUBMIT = 0, PC_ZE_WAIT, PC_ZE_DEFERRED };
+enum pc_wq_kind { PC_WQ_ORDERED = 0, PC_WQ_UNBOUND };
+enum pc_zero_wait { PC_ZW_BIO = 0, PC_ZW_ENDIO };
+enum pc_bug {
+	PC_BUG_NONE = 0,
+	PC_BUG_FSYNC_NO_FLUSH,	/* fsync skips the cache flush / commit wait */
+	PC_BUG_FSYNC_NO_WAIT,	/* fsync does not wait for data writeback */
+};
+
+struct pc_knobs {
+	uint8_t k_profile;		/* enum pc_profile */
+	uint32_t k_bs;			/* block size: 512, 1024, 2048, 4096 */
+	uint8_t k_isize_extended;	/* enum pc_isize_ext */
+	uint8_t k_zero_eof;		/* enum pc_zero_eof (ext4-iomap) */
+	bool k_deferred_sfr;		/* sync_file_range writes the deferred zero block */
+	bool k_writethrough;		/* RWF_WRITETHROUGH available */
+	bool k_wt_endio_sync;		/* wt_endio=sync (v3) or async (v2) */
+	bool k_wt_isize_extended;	/* pagecache_isize_extended after wt end_io */
+	uint8_t k_endio_wq;		/* enum pc_wq_kind */
+	uint8_t k_zero_wait;		/* enum pc_zero_wait */
+	uint8_t k_bug;			/* enum pc_bug */
+	sim_time_t k_commit_interval;	/* ns, jbd2 commit= (5 s) */
+	sim_time_t k_dirty_expire;	/* ns, dirty_expire_centisecs (30 s) */
+	sim_time_t k_dirty_writeback;	/* ns, dirty_writeback_centisecs (5 s) */
+};
+
+extern const char *const pc_profile_names[PC_PROF_N + 1];	/* NULL-terminated */
+void pc_knobs_default(struct pc_knobs *k, enum pc_profile p);
+int pc_profile_lookup(const char *name);
+/* Set one knob from text. Returns 0, or -1 with a message in err naming
+ * the known knobs / values. */
+int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *err, size_t len);
+/* Knob names for a profile (NULL-terminated), allowed values (NULL for a
+ * number or duration), and the default value as text. */
+const char *const *pc_knob_names(enum pc_profile p);
+const char *const *pc_knob_values(const char *knob);
+void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_t len);
+
+/* ---- operations ---- */
+enum pc_opkind {
+	PC_OP_PWRITE = 0, PC_OP_APPEND, PC_OP_READ, PC_OP_MMAP, PC_OP_MUNMAP, PC_OP_STORE,
+	PC_OP_LOAD, PC_OP_MSYNC, PC_OP_TRUNCATE, PC_OP_FALLOCATE, PC_OP_PUNCH,
+	PC_OP_ZERO_RANGE, PC_OP_FSYNC, PC_OP_FDATASYNC, PC_OP_SYNC_FILE_RANGE, PC_OP_SYNC,
+	PC_OP_IO_WAIT, PC_OP_SLEEP, PC_OP_NKINDS
+};
+extern const char *const pc_op_names[PC_OP_NKINDS];
+
+/* Operation flags. */
+#define PC_OF_WRITETHROUGH	0x0001u
+#define PC_OF_DSYNC		0x0002u
+#define PC_OF_SYNC		0x0004u
+#define PC_OF_DIRECT		0x0008u
+#define PC_OF_AIO		0x0010u
+#define PC_OF_KEEP_SIZE		0x0020u
+#define PC_OF_MS_SYNC		0x0040u
+#define PC_OF_MS_ASYNC		0x0080u
+#define PC_OF_WAIT_BEFORE	0x0100u
+#define PC_OF_WRITE		0x0200u
+#define PC_OF_WAIT_AFTER	0x0400u
+
+struct pc_opspec {
+	uint8_t o_kind;		/* enum pc_opkind */
+	uint8_t o_file;		/* file index */
+	uint32_t o_flags;
+	uint64_t o_off, o_len;	/* truncate: o_off is the size */
+	sim_time_t o_dur;	/* sleep */
+	int16_t o_data;		/* -1: unique pattern; 0..255: every byte */
+};
+
+/* The step names an operation expands into under the knobs (for `pcsim
+ * steps` and for validating race diagrams). Returns the count; fills up to
+ * max names. Kernel tasks: pass kind = -1 and task "flusher", "jbd2",
+ * "endio", "dio" or "disk". */
+unsigned pc_op_steps(const struct pc_knobs *k, const struct pc_opspec *op, const char **names,
+		     unsigned max);
+unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **names,
+		       unsigned max);
+
+/* ---- the model ---- */
+struct pc_config {
+	struct pc_knobs c_knobs;
+	unsigned c_nfiles;		/* 1..PC_MAX_FILES */
+	uint64_t c_file_bytes;		/* space modelled per file (rounded up to pages) */
+	bool c_volatile_cache;
+	sim_time_t c_lat_min, c_lat_max;
+	uint32_t c_fail_write_nth, c_fail_flush_nth;
+	bool c_strict;			/* strict oracle */
+};
+
+struct pc_model;
+
+/* Build the world into s. Returns NULL with a message when the
+ * configuration does not fit (file too big for the arena, ...). */
+struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, char *err,
+				 size_t len);
+struct pc_model *pc_model(const struct sim *s);
+/* Arena bytes pc_model_create needs for cfg (size the sim with it). */
+size_t pc_model_arena_size(const struct pc_config *cfg);
+/* A user task (scenario thread). */
+struct sim_task *pc_user_task(struct sim *s, const char *name);
+/* Queue op on t; returns the operation number, or -1 (bad op for the
+ * profile: message in err). */
+int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, char *err,
+		size_t len);
+/* Run everything queued so far to completion, write it all back, commit,
+ * flush, and take the disk as durable; resets metrics and the oracle's
+ * history (the setup's writes are the file's legitimate contents). */
+int pc_model_settle(struct sim *s, char *err, size_t len);
+/* Name a kernel task for race diagrams: "flusher", "jbd2", "endio",
+ * "endio2", "dio", "dio2". NULL if absent. */
+struct sim_task *pc_kernel_task(struct sim *s, const char *name);
+
+/* Scripted kernel activity (race rows for the flusher and jbd2 columns):
+ * a background writeback pass over every dirty inode, and a commit of the
+ * running transaction. */
+void pc_kick_flusher(struct sim *s);
+void pc_kick_commit(struct sim *s);
+/* The i-th in-flight bio in completion-choice order, or NULL. */
+const struct pc_bio *pc_disk_inflight_bio(const struct sim *s, uint32_t i);
+
+/* ---- the oracle (SEMANTICS.md section 10) ---- */
+enum pc_invariant {
+	PC_INV_STALE_DATA = 0, PC_INV_EOF_JUNK, PC_INV_UNRESERVED_DIRTY, PC_INV_LOST_WRITE,
+	PC_INV_NOT_DURABLE, PC_INV_ISIZE_UNLOCKED, PC_INV_DEADLOCK, PC_INV_JOURNAL, PC_INV_N
+};
+extern const char *const pc_invariant_names[PC_INV_N];
+int pc_invariant_lookup(const char *name);
+
+struct pc_violation {
+	uint8_t v_inv;		/* enum pc_invariant */
+	uint8_t v_file;
+	bool v_crash;		/* found in a crash state */
+	uint32_t v_crash_point;
+	uint64_t v_off, v_len;	/* bytes */
+	pc_tag_t v_tag;		/* where the bytes came from */
+	uint64_t v_step;	/* engine step when found */
+	sim_time_t v_time;
+	char v_msg[200];
+};
+
+/* At the end of a run (after sim_run returned): deadlock, and the final
+ * read of every file through the page cache (stale-data, eof-junk,
+ * lost-write). */
+void pc_model_finish(struct sim *s);
+/* Crash states over the run's write log: recovery + checks. Returns the
+ * number of states checked; *complete says whether every subset was. */
+uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
+				const struct pc_persist *p, bool *complete, uint64_t *dups);
+unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
+/* Describe where a tag came from: "store by B (op 3) at step 7". */
+void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
+/* Byte value for reports. */
+uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
+uint32_t pc_wlog_len(const struct sim *s);
+
+/* ---- metrics (seed 002's cost questions) ---- */
+struct pc_metrics {
+	uint64_t m_ios[PC_BIO_NKINDS];		/* bios by kind */
+	uint64_t m_io_blocks[PC_BIO_NKINDS];
+	uint64_t m_zero_ios;			/* small zero-block I/Os */
+	uint64_t m_flushes, m_fua, m_commits, m_seeks;
+	sim_time_t m_disksize_lat_max;		/* worst time until i_disksize durable */
+	sim_time_t m_data_lat_max;		/* worst time until written data durable */
+	uint64_t m_steps;
+	sim_time_t m_sim_time;
+};
+void pc_model_metrics(const struct sim *s, struct pc_metrics *m);
+
+#endif /* PCSIM_MODEL_H */

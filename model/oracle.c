@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/oracle.c - what a user may see (SEMANTICS.md section 10).
+ *
+ * Every byte carries a source tag (model/pc.h). For each file the oracle
+ * keeps, per byte, i_last: the source of the last completed write or store
+ * that covered it, or 0 once an erase (truncate down, punch, zero range) or
+ * a size extension made it zero. Erases and extensions are also kept as
+ * events (when invoked, when done, which range) so a byte's history can be
+ * compared with the operations' invocation/response order (happens-before):
+ *
+ *   seen == expected                                    fine
+ *   seen is STALE (a previous file's block)              stale-data
+ *   seen's source still running, or concurrent with
+ *     the source that replaced it                       fine (default oracle)
+ *   expected zero since an erase/extension that was
+ *     invoked after seen's source completed:
+ *       seen is a store made past EOF                   eof-junk
+ *       otherwise (truncated/punched data reappears)    stale-data
+ *   strict oracle: a past-EOF store concurrent with the
+ *     extension that covered it                         eof-junk
+ *   expected a completed write, seen an older source or
+ *     zeros                                             lost-write
+ *
+ * After a crash only the zero-expected rules apply (events before the crash
+ * point), plus the durability promises (not-durable). The rules are stated
+ * once here and used on the read path (read, load), at the end of a run,
+ * and on every crash state.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/model_priv.h"
+
+const char *const pc_invariant_names[PC_INV_N] = {
+	"stale-data", "eof-junk", "unreserved-dirty", "lost-write",
+	"not-durable", "isize-unlocked", "deadlock", "journal",
+};
+
+int pc_invariant_lookup(const char *name)
+{
+	for (int i = 0; i < PC_INV_N; i++)
+		if (!strcmp(name, pc_invariant_names[i]))
+			return i;
+	return -1;
+}
+
+/* ---- sources ---- */
+
+pc_tag_t __pc_new_source(struct sim *s, struct sim_task *t, uint8_t kind, uint8_t file,
+			 uint64_t off, uint64_t len, int data)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_source *src;
+	pc_tag_t tag;
+
+	if (w->w_nsrc >= PC_MAX_SOURCES_RUN)
+		return PC_TAG_ZERO;	/* bounded: callers check with a limit error first */
+	tag = (pc_tag_t)w->w_nsrc++;
+	src = &w->w_src[tag];
+	memset(src, 0, sizeof(*src));
+	src->src_kind = kind;
+	src->src_task = t ? t->t_id : 0xff;
+	src->src_file = file;
+	src->src_off = off;
+	src->src_len = len;
+	src->src_time = sim_now(s);
+	src->src_step = sim_steps(s);
+	if (data >= 0) {
+		src->src_const = 1;
+		src->src_byte = (uint8_t)data;
+	}
+	w->w_srcx[tag].x_inv = UINT64_MAX;
+	w->w_srcx[tag].x_resp = UINT64_MAX;
+	return tag;
+}
+
+uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_source *src;
+	uint64_t h;
+
+	if (tag == PC_TAG_ZERO || tag >= w->w_nsrc)
+		return 0;
+	src = &w->w_src[tag];
+	if (src->src_const)
+		return src->src_byte;
+	h = sim_hash_u64(sim_hash_u64(SIM_HASH_INIT, tag), off);
+	return (uint8_t)(h | 1);	/* a unique pattern is never zero */
+}
+
+void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_source *src;
+	const struct sim_task *t;
+
+	if (tag == PC_TAG_ZERO || tag >= w->w_nsrc) {
+		snprintf(buf, len, "zeros");
+		return;
+	}
+	src = &w->w_src[tag];
+	t = src->src_task != 0xff ? sim_task(s, src->src_task) : NULL;
+	switch (src->src_kind) {
+	case PC_SRC_STALE:
+		snprintf(buf, len, "stale contents of disk block %u (a previous file's data)",
+			 src->src_blk);
+		break;
+	case PC_SRC_STORE:
+		snprintf(buf, len, "store by %s (op %u, bytes %llu-%llu) at step %llu",
+			 t ? t->t_name : "?", src->src_op, (unsigned long long)src->src_off,
+			 (unsigned long long)(src->src_off + src->src_len - 1),
+			 (unsigned long long)src->src_step);
+		break;
+	default:
+		snprintf(buf, len, "write by %s (op %u, bytes %llu-%llu) at step %llu",
+			 t ? t->t_name : "?", src->src_op, (unsigned long long)src->src_off,
+			 (unsigned long long)(src->src_off + src->src_len - 1),
+			 (unsigned long long)src->src_step);
+		break;
+	}
+}
+
+/* ---- violations ---- */
+
+void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_t off,
+		    uint64_t len, pc_tag_t tag, bool crash, uint32_t point, const char *fmt, ...)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_violation *v;
+	va_list ap;
+
+	/* Merge with the previous report of the same kind when contiguous. */
+	if (w->w_nviol) {
+		v = &w->w_viol[w->w_nviol - 1];
+		if (v->v_inv == inv && v->v_file == file && v->v_crash == crash &&
+		    v->v_crash_point == point && v->v_tag == tag && v->v_off + v->v_len == off) {
+			v->v_len += len;
+			return;
+		}
+	}
+	w->w_viol_mask |= 1u << inv;
+	if (w->w_nviol >= PC_MAX_VIOL)
+		return;
+	v = &w->w_viol[w->w_nviol++];
+	memset(v, 0, sizeof(*v));
+	v->v_inv = (uint8_t)inv;
+	v->v_file = (uint8_t)file;
+	v->v_crash = crash;
+	v->v_crash_point = point;
+	v->v_off = off;
+	v->v_len = len;
+	v->v_tag = tag;
+	v->v_step = sim_steps(s);
+	v->v_time = sim_now(s);
+	va_start(ap, fmt);
+	vsnprintf(v->v_msg, sizeof(v->v_msg), fmt, ap);
+	va_end(ap);
+	sim_trace_note(s, -1, pc_invariant_names[inv], off, len, "%s", v->v_msg);
+}
+
+unsigned pc_violations(const struct sim *s, const struct pc_violation **v)
+{
+	const struct pc_world *w = pc_w(s);
+
+	*v = w->w_viol;
+	return w->w_nviol;
+}
+
+/* ---- history ---- */
+
+/* The invocation step of the operation t is running (user tasks), or now. */
+static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct sim_op *op = t ? sim_task_cur_op(t) : NULL;
+
+	if (t && !t->t_kernel && op && op->op_arg) {
+		const struct pc_opctx *x = op->op_arg;
+
+		if (x->x_src && w->w_srcx[x->x_src].x_inv != UINT64_MAX)
+			return w->w_srcx[x->x_src].x_inv;
+	}
+	return sim_steps(s);
+}
+
+/* Record that [off, off+len) now holds src (a write or store), or, for
+ * src == 0, that it was erased or newly exposed by a size change (then an
+ * erase event is kept; bytes whose writer is still running are left alone:
+ * that writer's data is what the range should hold). */
+void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
+			pc_tag_t src)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+	uint64_t end = off + len > cap ? cap : off + len;
+	const struct pc_source *sp = src ? &w->w_src[src] : NULL;
+
+	if (!w->w_settled && src)
+		goto write;
+	if (src && sp->src_kind != PC_SRC_WRITE && sp->src_kind != PC_SRC_STORE) {
+		/* An erasing operation's own source (truncate, punch). */
+		w->w_srcx[src].x_erase = PC_ERASE_PUNCH;
+		src = 0;
+	}
+	if (!src) {
+		uint64_t inv = cur_inv(s, sim_current(s));
+		for (uint64_t o = off; o < end; o++) {
+			pc_tag_t last = ip->i_last[o];
+
+			if (last && w->w_srcx[last].x_resp == UINT64_MAX)
+				continue;	/* its writer is still running */
+			ip->i_last[o] = 0;
+			ip->i_erase_inv[o] = (uint32_t)inv;
+			ip->i_erase_step[o] = (uint32_t)sim_steps(s);
+		}
+		return;
+	}
+write:
+	for (uint64_t o = off; o < end; o++)
+		ip->i_last[o] = src;
+}
+
+/* Classify one byte; returns the invariant broken or -1. */
+static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, pc_tag_t seen,
+		    bool crash, uint64_t crash_step)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_source *ss = seen ? &w->w_src[seen] : NULL;
+	const struct pc_srcx *sx = seen ? &w->w_srcx[seen] : NULL;
+	pc_tag_t want = ip->i_last[o];
+
+	if (seen && ss->src_kind == PC_SRC_STALE)
+		return PC_INV_STALE_DATA;
+	if (seen == want)
+		return -1;
+	if (seen && (ss->src_kind == PC_SRC_WRITE || ss->src_kind == PC_SRC_STORE)) {
+		uint64_t einv = ip->i_erase_inv[o], estep = ip->i_erase_step[o];
+		bool erased = einv != 0 || estep != 0;
+
+		if (erased && (!crash || estep <= crash_step) && sx->x_resp != UINT64_MAX &&
+		    (want == 0 || crash)) {
+			if (sx->x_resp < einv)
+				return sx->x_past_eof ? PC_INV_EOF_JUNK : PC_INV_STALE_DATA;
+			if (w->w_cfg.c_strict && sx->x_past_eof && sx->x_resp < estep)
+				return PC_INV_EOF_JUNK;
+		}
+		if (crash || sx->x_resp == UINT64_MAX)
+			return -1;
+		if (want && w->w_srcx[want].x_resp != UINT64_MAX && sx->x_resp < w->w_srcx[want].x_inv)
+			return PC_INV_LOST_WRITE;
+		return -1;
+	}
+	/* seen zeros */
+	if (crash || !want || w->w_srcx[want].x_resp == UINT64_MAX)
+		return -1;
+	if (pc_byte_value(s, want, o) == 0)
+		return -1;
+	return PC_INV_LOST_WRITE;
+}
+
+void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
+			     const pc_tag_t *tags, uint64_t len, bool crash, uint32_t point)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t crash_step = UINT64_MAX;
+
+	if (crash && point > 0)
+		crash_step = pc_disk_wlog(w->w_disk, point - 1)->wl_step;
+	else if (crash)
+		crash_step = 0;
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t o = off + i;
+		int inv;
+		char what[120];
+
+		if (o >= (uint64_t)ip->i_npages * PC_PAGE_SIZE)
+			break;
+		inv = classify(s, ip, o, tags[i], crash, crash_step);
+		if (inv < 0)
+			continue;
+		pc_describe_tag(s, tags[i] ? tags[i] : ip->i_last[o], what, sizeof(what));
+		__pc_violation(s, (enum pc_invariant)inv, ip->i_ino, o, 1, tags[i], crash, point,
+			       "%s of file %u: %s %s%s", crash ? "after crash, bytes" : "bytes",
+			       ip->i_ino,
+			       inv == PC_INV_LOST_WRITE ? "lost; expected" : "hold",
+			       what,
+			       inv == PC_INV_EOF_JUNK ? ", stored past EOF before the size grew"
+			       : inv == PC_INV_STALE_DATA && tags[i] &&
+					       w->w_src[tags[i]].src_kind != PC_SRC_STALE
+				       ? ", data that was truncated or punched away"
+				       : "");
+	}
+}
+
+/* A durability promise at the response of fsync & co. */
+void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only)
+{
+	struct pc_world *w = x->x_w;
+	uint64_t inv = x->x_src ? w->w_srcx[x->x_src].x_inv : sim_steps(s);
+
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+		struct pc_promise *pr;
+
+		if (x->o.o_kind != PC_OP_SYNC && f != x->o.o_file)
+			continue;
+		if (w->w_npromise >= PC_MAX_PROMISES || !w->w_settled)
+			return;
+		pr = &w->w_promise[w->w_npromise++];
+		pr->pr_file = (uint8_t)f;
+		pr->pr_step = inv;
+		pr->pr_size = ip->i_size;
+		pr->pr_off = 0;
+		pr->pr_len = ip->i_size;
+		if (x->o.o_kind == PC_OP_MSYNC) {
+			pr->pr_off = x->o.o_off;
+			pr->pr_len = x->o.o_len;
+		}
+		pr->pr_data_only = data_only;
+		pr->pr_wlog = pc_disk_wlog_len(w->w_disk);
+		snprintf(pr->pr_what, sizeof(pr->pr_what), "%s", what);
+		for (uint64_t o = 0; o < ip->i_size && o < (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+		     o++) {
+			pc_tag_t t = ip->i_last[o];
+			const struct pc_srcx *sx = &w->w_srcx[t];
+
+			pr->pr_tags[o] = (t == 0 || t == x->x_src ||
+					  (sx->x_resp != UINT64_MAX && sx->x_resp <= inv))
+						 ? t
+						 : 0xffff;
+		}
+	}
+}
+
+/* not-durable for one crash state: size and bytes each promise covers. */
+void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_tag_t *bytes,
+			 uint32_t point)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_inode *ip = w->w_inode[f];
+	uint64_t crash_step = point ? pc_disk_wlog(w->w_disk, point - 1)->wl_step : 0;
+
+	for (unsigned i = 0; i < w->w_npromise; i++) {
+		const struct pc_promise *pr = &w->w_promise[i];
+		uint64_t end = pr->pr_off + pr->pr_len;
+
+		if (pr->pr_file != f || pr->pr_wlog > point)
+			continue;
+		if (disksize < pr->pr_size) {
+			bool shrunk = false;
+
+			for (uint64_t o = disksize; o < pr->pr_size && !shrunk; o++)
+				shrunk = ip->i_erase_step[o] > pr->pr_step &&
+					 ip->i_erase_step[o] <= crash_step;
+			if (!shrunk)
+				__pc_violation(s, PC_INV_NOT_DURABLE, f, disksize,
+					       pr->pr_size - disksize, 0, true, point,
+					       "after crash, file %u has size %llu but %s (step %llu) "
+					       "promised %llu",
+					       f, (unsigned long long)disksize, pr->pr_what,
+					       (unsigned long long)pr->pr_step,
+					       (unsigned long long)pr->pr_size);
+		}
+		if (end > pr->pr_size)
+			end = pr->pr_size;
+		for (uint64_t o = pr->pr_off; o < end && o < disksize; o++) {
+			pc_tag_t want = pr->pr_tags[o], seen = bytes[o];
+			char what[120];
+
+			if (want == 0xffff || seen == want)
+				continue;
+			if (seen && w->w_srcx[seen].x_inv != UINT64_MAX &&
+			    w->w_srcx[seen].x_inv > pr->pr_step)
+				continue;	/* a later write */
+			if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
+				continue;	/* erased later */
+			if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
+				continue;
+			pc_describe_tag(s, want, what, sizeof(what));
+			__pc_violation(s, PC_INV_NOT_DURABLE, f, o, 1, seen, true, point,
+				       "after crash, bytes of file %u lost: %s, made durable by %s "
+				       "(step %llu)",
+				       f, what, pr->pr_what, (unsigned long long)pr->pr_step);
+		}
+	}
+}

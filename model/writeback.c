@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model/writeback.c - writeback: the flusher, the per-folio writeback walk
+ * (writeback_iter + the file system's writepages), ioends, bio completion,
+ * and waiting for writeback.
+ *
+ * Kernel: mm/page-writeback.c (writeback_iter, folio_clear_dirty_for_io),
+ * fs/fs-writeback.c (wb_workfn, wb_check_old_data_flush, wb_writeback),
+ * fs/iomap/buffered-io.c + ioend.c (iomap_writepages, iomap_writeback_folio,
+ * iomap_writeback_handle_eof, iomap_add_to_ioend), fs/ext4/inode.c
+ * (ext4_do_writepages, mpage_submit_folio), fs/ext4/page-io.c
+ * (ext4_bio_write_folio, ext4_end_bio), fs/xfs/xfs_aops.c (xfs_map_blocks,
+ * xfs_end_ioend_write, xfs_setfilesize).
+ *
+ * One call of __pc_writeback_step() writes back at most one folio, so other
+ * tasks interleave between folios as they do in the kernel, where the folio
+ * lock is dropped between folios. Per folio, in index order:
+ *
+ *   folio_lock (blocking, also for WB_SYNC_NONE)
+ *   not dirty -> skip; under writeback -> WB_SYNC_NONE skips, WB_SYNC_ALL waits
+ *   folio_clear_dirty_for_io: folio_mkclean; a cleaned PTE re-dirties every
+ *       block (iomap_dirty_folio / block_dirty_folio); clear the dirty flag
+ *   EOF: a folio wholly past i_size is dropped (no I/O, no redirty); a folio
+ *       straddling i_size has [i_size, folio end) zeroed in the cache
+ *   map each dirty block below the EOF block:
+ *       HOLE       no reservation: nothing is written, the dirty bit is
+ *                  cleared ("a hole? we can safely clear the dirty bit"):
+ *                  the bytes are lost -> unreserved-dirty if they are not
+ *                  zeros (docs/model.md: no path allocates, nobody warns)
+ *       DELALLOC   allocate (unwritten, converted at end_io); ext4 raises
+ *                  i_disksize at submission in the same handle
+ *       UNWRITTEN  write; convert at end_io
+ *       WRITTEN    write
+ *   submit one bio per contiguous run of disk blocks, each with its ioend
+ *   folio_unlock
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "model/fs/fs.h"
+#include "model/model_priv.h"
+
+static const struct sim_op_desc *endio_desc(const struct pc_world *w);
+
+/* ---- the dirty list and the flusher (fs/fs-writeback.c) ---- */
+
+static void flusher_timer(struct sim *s, void *arg, uint64_t data)
+{
+	struct pc_world *w = arg;
+
+	w->w_flusher_timer = false;
+	w->w_flusher_kick = true;
+	sim_task_kick(s, w->w_flusher);
+}
+
+static void flusher_arm(struct sim *s, struct pc_world *w)
+{
+	if (w->w_flusher_timer || !w->w_settled)
+		return;
+	w->w_flusher_timer = true;
+	sim_timer(s, w->w_k.k_dirty_writeback, "wb_wakeup_delayed", flusher_timer, w, 0);
+}
+
+/* __mark_inode_dirty(I_DIRTY_PAGES): dirtied_when is set when the inode
+ * goes from clean to dirty. */
+void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip)
+{
+	if (!ip->i_dirty) {
+		ip->i_dirty = true;
+		ip->i_dirtied_when = sim_now(s);
+	}
+	flusher_arm(s, ip->i_w);
+}
+
+static bool inode_has_dirty(const struct pc_inode *ip)
+{
+	for (uint32_t i = 0; i < ip->i_npages; i++)
+		if (ip->i_folios[i].f_flags & PC_F_DIRTY || ip->i_pte[i].p_dirty)
+			return true;
+	return false;
+}
+
+void __pc_wbc_init(struct pc_wbc *wbc, struct pc_inode *ip, uint64_t start, uint64_t end,
+		   bool sync_all, bool can_map)
+{
+	memset(wbc, 0, sizeof(*wbc));
+	wbc->wb_start = start;
+	wbc->wb_end = end;
+	wbc->wb_index = (uint32_t)(start / PC_PAGE_SIZE);
+	wbc->wb_sync_all = sync_all;
+	wbc->wb_can_map = can_map;
+	wbc->wb_file = ip ? ip->i_ino : 0;
+}
+
+/* wb_check_old_data_flush: kupdate-style writeback of inodes dirtied more
+ * than dirty_expire ago (all their pages, not only the old ones). */
+static enum sim_ret st_wb_check_old_data_flush(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	sim_time_t now = sim_now(s);
+
+	__pc_wbc_init(&x->x_wbc, w->w_inode[0], 0, UINT64_MAX, false, true);
+	x->x_wbc.wb_all_files = true;
+	x->x_wbc.wb_expired_only = true;
+	x->x_wbc.wb_cutoff = now > w->w_k.k_dirty_expire ? now - w->w_k.k_dirty_expire : 0;
+	if (w->w_flusher_all)
+		x->x_wbc.wb_cutoff = now;
+	w->w_flusher_all = false;
+	w->w_last_flush = now;
+	return SIM_DONE;
+}
+
+static enum sim_ret st_writeback_sb_inodes(struct sim *s, struct sim_task *t, void *arg)
+{
+	return __pc_writeback_step(s, t, arg);
+}
+
+/* requeue_inode: inodes still dirty stay on the list; re-arm the timer. */
+static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	bool any = false;
+
+	for (unsigned i = 0; i < w->w_ninodes; i++) {
+		struct pc_inode *ip = w->w_inode[i];
+
+		if (!inode_has_dirty(ip))
+			ip->i_dirty = false;
+		any |= ip->i_dirty;
+	}
+	if (any)
+		flusher_arm(s, w);
+	return SIM_DONE;
+}
+
+static const struct sim_op_desc wb_workfn_desc = {
+	"wb_workfn", 3, { { "wb_check_old_data_flush", st_wb_check_old_data_flush, NULL },
+			  { "writeback_sb_inodes", st_writeback_sb_inodes, NULL },
+			  { "requeue_inode", st_requeue_inode, NULL } }
+};
+
+static bool flusher_next(struct sim *s, struct sim_task *t, struct sim_op *op)
+{
+	struct pc_world *w = pc_w(s);
+
+	if (!w->w_flusher_kick)
+		return false;
+	w->w_flusher_kick = false;
+	memset(w->w_flusher_ctx, 0, sizeof(*w->w_flusher_ctx));
+	w->w_flusher_ctx->x_w = w;
+	w->w_flusher_ctx->x_task = t;
+	op->op_desc = &wb_workfn_desc;
+	op->op_arg = w->w_flusher_ctx;
+	op->op_id = 0;
+	return true;
+}
+
+void pc_kick_flusher(struct sim *s)
+{
+	struct pc_world *w = pc_w(s);
+
+	w->w_flusher_kick = true;
+	w->w_flusher_all = true;
+	sim_task_kick(s, w->w_flusher);
+}
+
+void __pc_flusher_init(struct sim *s)
+{
+	struct pc_world *w = pc_w(s);
+
+	w->w_flusher = sim_task_create(s, "flusher", true);
+	w->w_flusher_ctx = sim_alloc(s, sizeof(*w->w_flusher_ctx));
+	assert(w->w_flusher && w->w_flusher_ctx);
+	sim_task_set_daemon(s, w->w_flusher, flusher_next);
+}
+
+/* ---- workqueues (kernel/workqueue.c) ---- */
+
+static bool worker_next(struct sim *s, struct sim_task *t, struct sim_op *op)
+{
+	struct pc_workqueue *wq = t->t_priv;
+	struct pc_work *wk;
+
+	if (wq->wq_head == wq->wq_tail)
+		return false;
+	wk = wq->wq_items[wq->wq_head++ % PC_MAX_WORK];
+	wk->w_state = 2;
+	wk->w_done_wq.wq_owners = 1ULL << t->t_id;
+	op->op_desc = wk->w_desc;
+	op->op_arg = wk->w_arg;
+	op->op_id = 0;
+	return true;
+}
+
+void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *name,
+			 unsigned nworkers, const char *const *names)
+{
+	wq->wq_name = name;
+	sim_wq_init(&wq->wq_idle, name, PC_OBJ(PC_OBJ_WQ, 0, 0));
+	for (unsigned i = 0; i < nworkers && i < PC_MAX_WORKERS; i++) {
+		struct sim_task *t = sim_task_create(s, names[i], true);
+
+		assert(t);
+		t->t_priv = wq;
+		sim_task_set_daemon(s, t, worker_next);
+		wq->wq_workers[wq->wq_nworkers++] = t;
+	}
+}
+
+static uint64_t wq_worker_mask(const struct pc_workqueue *wq)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < wq->wq_nworkers; i++)
+		m |= 1ULL << wq->wq_workers[i]->t_id;
+	return m;
+}
+
+/* queue_work: FIFO; an ordered workqueue (one worker, max_active 1) runs
+ * items one at a time in queueing order. */
+void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *wk)
+{
+	assert(wq->wq_tail - wq->wq_head < PC_MAX_WORK);
+	wk->w_state = 1;
+	sim_wq_init(&wk->w_done_wq, "flush_work", PC_OBJ(PC_OBJ_WQ, 0, 1));
+	wk->w_done_wq.wq_owners = wq_worker_mask(wq);
+	wq->wq_items[wq->wq_tail++ % PC_MAX_WORK] = wk;
+	for (unsigned i = 0; i < wq->wq_nworkers; i++)
+		sim_task_kick(s, wq->wq_workers[i]);
+}
+
+/* flush_work: true if w has run; else t sleeps until it has. The waits-for
+ * edges go to the workers that can run it (not t itself on an unbound
+ * queue, since another worker can). */
+bool __pc_flush_work(struct sim *s, struct sim_task *t, struct pc_workqueue *wq,
+		     struct pc_work *wk)
+{
+	if (wk->w_state == 0 || wk->w_state == 3)
+		return true;
+	if (wk->w_state == 1) {
+		uint64_t m = wq_worker_mask(wq);
+
+		if (wq->wq_nworkers > 1)
+			m &= ~(1ULL << t->t_id);
+		wk->w_done_wq.wq_owners = m;
+	}
+	sim_wait(s, t, &wk->w_done_wq);
+	return false;
+}
+
+static void work_done(struct sim *s, struct pc_work *wk)
+{
+	wk->w_state = 3;
+	wk->w_done_wq.wq_owners = 0;
+	sim_wake_all(s, &wk->w_done_wq);
+}
+
+/* ---- ioends and bio completion ---- */
+
+struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip)
+{
+	struct pc_world *w = ip->i_w;
+
+	for (unsigned i = 0; i < PC_MAX_IOENDS; i++) {
+		struct pc_ioend *io = &w->w_ioend[i];
+
+		if (io->io_state == 0 || io->io_state == 4) {
+			memset(io, 0, sizeof(*io));
+			io->io_inode = ip;
+			io->io_state = 1;
+			io->io_seq = ++w->w_ioend_seq;
+			sim_wq_init(&io->io_wq, "iomap_dio_wait", PC_OBJ(PC_OBJ_BIO, ip->i_ino, i));
+			return io;
+		}
+	}
+	assert(!"ioend pool exhausted (PC_MAX_IOENDS)");
+	return NULL;
+}
+
+/* Does completing this ioend need process context (a work item)? */
+static bool ioend_needs_work(const struct pc_ioend *io)
+{
+	const struct pc_world *w = io->io_inode->i_w;
+
+	if (io->io_dio)
+		return false;	/* direct I/O completion: see dio.c */
+	if (io->io_unwritten || io->io_status)
+		return true;
+	if (io->io_append && w->w_k.k_profile != PC_PROF_EXT4)
+		return true;	/* xfs_setfilesize / ext4-iomap disksize update */
+	if (io->io_zero && w->w_k.k_profile == PC_PROF_EXT4_IOMAP &&
+	    io->io_inode->i_disksize_pending)
+		return true;
+	return false;
+}
+
+static void zero_io_state(struct sim *s, struct pc_ioend *io, uint8_t st)
+{
+	struct pc_inode *ip = io->io_inode;
+
+	if (io->io_zero && ip->i_zero.z_state < st) {
+		ip->i_zero.z_state = st;
+		sim_wake_all(s, &ip->i_zero.z_wq);
+	}
+}
+
+/* iomap_finish_ioends / ext4_finish_bio: folio_end_writeback per folio. */
+void __pc_ioend_finish(struct sim *s, struct pc_ioend *io)
+{
+	for (uint32_t p = io->io_first_page; p <= io->io_last_page; p++)
+		__pc_folio_end_writeback(s, io->io_inode, p);
+	zero_io_state(s, io, Z_DONE);
+	io->io_state = 4;
+	if (io->io_work.w_state)
+		work_done(s, &io->io_work);
+}
+
+/* bio end_io, in the disk's completion event (no sleeping allowed):
+ * iomap's ioend_writeback_end_bio / xfs_end_bio / ext4_end_bio. */
+static void pc_bio_endio(struct sim *s, struct pc_bio *bio)
+{
+	struct pc_ioend *io = bio->bi_private;
+	struct pc_world *w = io->io_inode->i_w;
+
+	if (bio->bi_status)
+		io->io_status = bio->bi_status;
+	pc_bio_put(w->w_disk, bio);
+	if (io->io_nbios && --io->io_nbios)
+		return;	/* more bios of this ioend in flight */
+	io->io_state = 2;
+	zero_io_state(s, io, Z_COMPLETED);
+	if (io->io_dio) {
+		__pc_dio_endio(s, io);
+		return;
+	}
+	if (ioend_needs_work(io)) {
+		io->io_state = 3;
+		io->io_work.w_desc = endio_desc(w);
+		io->io_work.w_arg = io;
+		__pc_queue_work(s, &w->w_endio_wq, &io->io_work);
+	} else {
+		__pc_ioend_finish(s, io);
+	}
+}
+
+void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
+		       const pc_tag_t *data, uint8_t kind)
+{
+	struct pc_world *w = io->io_inode->i_w;
+	struct pc_bio *bio = pc_bio_alloc(s, w->w_disk);
+
+	assert(bio && "bio pool exhausted");
+	bio->bi_op = PC_REQ_WRITE;
+	bio->bi_kind = kind;
+	bio->bi_blk = pblk;
+	bio->bi_nblk = nblk;
+	bio->bi_end_io = pc_bio_endio;
+	bio->bi_private = io;
+	io->io_bio = bio->bi_id;
+	io->io_nbios++;
+	if (kind == PC_BIO_ZERO)
+		w->w_m.m_zero_ios++;
+	pc_disk_submit(s, w->w_disk, bio, data);
+}
+
+/* ---- end_io work (process context) ---- */
+
+/* ext4-iomap: before raising i_disksize past the zeroed block, wait for
+ * its I/O (zero_eof=wait|deferred): for the bio, or for its end_io work
+ * (knob zero_wait). zero_eof=submit does not wait (patch 17/23's TODO). */
+static enum sim_ret st_ext4_iomap_wait_zero(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_ioend *io = arg;
+	struct pc_inode *ip = io->io_inode;
+	struct pc_world *w = ip->i_w;
+	uint8_t need = w->w_k.k_zero_wait == PC_ZW_BIO ? Z_COMPLETED : Z_DONE;
+
+	if (w->w_k.k_profile != PC_PROF_EXT4_IOMAP || w->w_k.k_zero_eof == PC_ZE_SUBMIT ||
+	    io->io_zero || !io->io_append)
+		return SIM_DONE;
+	if (ip->i_zero.z_state < Z_SUBMITTED || ip->i_zero.z_state >= need ||
+	    io->io_off + io->io_len <= ip->i_zero.z_start)
+		return SIM_DONE;
+	/* Waiting for the zero ioend's work: the owners are the end_io
+	 * workers that can run it. */
+	ip->i_zero.z_wq.wq_owners = 0;
+	if (need == Z_DONE && ip->i_zero.z_state == Z_COMPLETED) {
+		uint64_t m = 0;
+
+		for (unsigned i = 0; i < w->w_endio_wq.wq_nworkers; i++)
+			m |= 1ULL << w->w_endio_wq.wq_workers[i]->t_id;
+		if (w->w_endio_wq.wq_nworkers > 1)
+			m &= ~(1ULL << t->t_id);
+		ip->i_zero.z_wq.wq_owners = m;
+	}
+	sim_wait(s, t, &ip->i_zero.z_wq);
+	return SIM_BLOCKED;
+}
+
+/* xfs_end_ioend_write / ext4_end_io_end / the ext4-iomap end_io: convert
+ * unwritten extents and raise the on-disk size, in one transaction. */
+static enum sim_ret st_end_io_convert(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_ioend *io = arg;
+	struct pc_inode *ip = io->io_inode;
+	struct pc_world *w = ip->i_w;
+	bool dirty = false;
+
+	if (!io->io_h) {
+		io->io_h = jbd2_journal_start(s, t, w->w_j);
+		if (!io->io_h)
+			return SIM_BLOCKED;
+	}
+	if (io->io_status == 0) {
+		uint32_t b0 = __pc_blk_of(w, io->io_off);
+		uint32_t b1 = __pc_blk_of(w, io->io_off + io->io_len - 1) + 1;
+
+		if (io->io_unwritten)
+			for (uint32_t b = b0; b < b1 && b < ip->i_nblocks; b++)
+				if (ip->i_map[b].e_state == EXT_UNWRITTEN) {
+					ip->i_map[b].e_state = EXT_WRITTEN;
+					dirty = true;
+				}
+		/* xfs_setfilesize: never past the in-core EOF. */
+		if (io->io_append || (io->io_zero && ip->i_disksize_pending)) {
+			uint64_t nsz = io->io_off + io->io_len;
+
+			if (io->io_zero && ip->i_disksize_pending) {
+				nsz = ip->i_size;
+				ip->i_disksize_pending = false;
+			}
+			if (nsz > ip->i_size)
+				nsz = ip->i_size;
+			if (nsz > ip->i_disksize && w->w_k.k_profile != PC_PROF_EXT4) {
+				ip->i_disksize = nsz;
+				dirty = true;
+			}
+		}
+	}
+	if (dirty)
+		__pc_mark_inode_dirty(s, ip, io->io_h, true);
+	jbd2_journal_stop(s, w->w_j, io->io_h);
+	io->io_h = NULL;
+	return SIM_DONE;
+}
+
+static enum sim_ret st_finish_ioends(struct sim *s, struct sim_task *t, void *arg)
+{
+	__pc_ioend_finish(s, arg);
+	return SIM_DONE;
+}
+
+static const struct sim_op_desc endio_xfs = {
+	"xfs_end_io", 2, { { "xfs_end_ioend_write", st_end_io_convert, NULL },
+			   { "iomap_finish_ioends", st_finish_ioends, NULL } }
+};
+static const struct sim_op_desc endio_ext4 = {
+	"ext4_end_io_end", 2, { { "ext4_convert_unwritten_io_end_vec", st_end_io_convert, NULL },
+				{ "ext4_finish_bio", st_finish_ioends, NULL } }
+};
+static const struct sim_op_desc endio_ext4_iomap = {
+	"ext4_iomap_end_io", 3, { { "ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero, NULL },
+				  { "ext4_iomap_end_ioend", st_end_io_convert, NULL },
+				  { "iomap_finish_ioends", st_finish_ioends, NULL } }
+};
+
+static const struct sim_op_desc *endio_desc(const struct pc_world *w)
+{
+	switch (w->w_k.k_profile) {
+	case PC_PROF_XFS:
+		return &endio_xfs;
+	case PC_PROF_EXT4_IOMAP:
+		return &endio_ext4_iomap;
+	default:
+		return &endio_ext4;
+	}
+}
+
+unsigned __pc_endio_steps(const struct pc_world *w, const char **names, unsigned max);
+unsigned __pc_endio_steps(const struct pc_world *w, const char **names, unsigned max)
+{
+	const struct sim_op_desc *d = endio_desc(w);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < d->nsteps && n < max; i++)
+		names[n++] = d->steps[i].name;
+	return n;
+}
+
+/* ---- the per-folio writeback walk ---- */
+
+/* Next folio index >= from in [start, end] that writeback must look at. */
+static bool next_candidate(const struct pc_inode *ip, const struct pc_wbc *wbc, uint32_t *idx)
+{
+	uint64_t last = wbc->wb_end / PC_PAGE_SIZE;
+
+	for (uint32_t i = wbc->wb_index; i < ip->i_npages && i <= last; i++) {
+		const struct pc_folio *f = &ip->i_folios[i];
+
+		if ((f->f_flags & PC_F_DIRTY) || ip->i_pte[i].p_dirty) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Does folio index hold dirty delalloc blocks that writeback must map? */
+static bool folio_needs_map(const struct pc_inode *ip, uint32_t index)
+{
+	const struct pc_world *w = ip->i_w;
+	const struct pc_folio *f = &ip->i_folios[index];
+
+	for (uint32_t k = 0; k < w->w_bpp; k++) {
+		uint32_t b = index * w->w_bpp + k;
+
+		if ((f->f_bdirty & (1u << k)) && ip->i_map[b].e_state == EXT_DELALLOC)
+			return true;
+	}
+	return f->f_bdirty == 0 && ip->i_pte[index].p_dirty;	/* mkclean may dirty all */
+}
+
+static bool tags_zero(const pc_tag_t *tags, uint32_t n, const struct sim *s, uint64_t off)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (tags[i] != PC_TAG_ZERO && pc_byte_value(s, tags[i], off + i) != 0)
+			return false;
+	return true;
+}
+
+/* Map the dirty blocks of a locked folio and submit them. end_pos is the
+ * in-core EOF clamp. Returns true if the folio was redirtied (blocks that
+ * could not be written now). */
+static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opctx *x,
+				struct pc_inode *ip, uint32_t index, uint64_t end_pos)
+{
+	struct pc_world *w = ip->i_w;
+	struct pc_folio *f = __pc_folio(ip, index);
+	uint64_t fpos = (uint64_t)index * PC_PAGE_SIZE;
+	bool redirty = false, alloc = false;
+	uint32_t run_k = 0, run_n = 0;
+	pc_blk_t run_p = 0;
+	bool run_unwritten = false;
+
+	for (uint32_t k = 0; k <= w->w_bpp; k++) {
+		uint32_t b = index * w->w_bpp + k;
+		uint64_t bpos = fpos + (uint64_t)k * w->w_bs;
+		struct pc_extent *e = k < w->w_bpp ? &ip->i_map[b] : NULL;
+		bool write = false;
+
+		if (e && (f->f_bdirty & (1u << k)) && bpos < end_pos) {
+			switch (e->e_state) {
+			case EXT_HOLE:
+				if (bpos < ip->i_size &&
+				    !tags_zero(f->f_data + k * w->w_bs, w->w_bs, s, bpos))
+					__pc_violation(s, PC_INV_UNRESERVED_DIRTY, ip->i_ino, bpos,
+						       w->w_bs, f->f_data[k * w->w_bs], false, 0,
+						       "writeback of file %u met dirty block %u "
+						       "(bytes %llu-%llu) inside i_size %llu with no "
+						       "reservation or allocation: the file system "
+						       "maps a hole, clears the dirty bit and drops "
+						       "the data",
+						       ip->i_ino, b, (unsigned long long)bpos,
+						       (unsigned long long)(bpos + w->w_bs - 1),
+						       (unsigned long long)ip->i_size);
+				f->f_bdirty &= (uint8_t)~(1u << k);
+				break;
+			case EXT_DELALLOC:
+				if (!x->x_wbc.wb_can_map) {
+					redirty = true;
+					break;
+				}
+				if (__pc_alloc_range(s, ip, b, b + 1, EXT_UNWRITTEN, x->x_h))
+					break;
+				alloc = true;
+				write = true;
+				break;
+			case EXT_UNWRITTEN:
+				if (!x->x_wbc.wb_can_map) {
+					redirty = true;
+					break;
+				}
+				write = true;
+				break;
+			case EXT_WRITTEN:
+				write = true;
+				break;
+			}
+		} else if (e && (f->f_bdirty & (1u << k))) {
+			f->f_bdirty &= (uint8_t)~(1u << k);	/* past EOF */
+		}
+		/* Close the current run if this block does not extend it. */
+		if (run_n && (!write || e->e_pblk != run_p + run_n ||
+			      run_unwritten != (e->e_state == EXT_UNWRITTEN))) {
+			struct pc_ioend *io = __pc_ioend_alloc(s, ip);
+			uint64_t off = fpos + (uint64_t)run_k * w->w_bs;
+
+			io->io_off = off;
+			io->io_len = (uint64_t)run_n * w->w_bs;
+			if (off + io->io_len > end_pos)
+				io->io_len = end_pos - off;	/* io_size clamped to EOF */
+			io->io_first_page = io->io_last_page = index;
+			io->io_unwritten = run_unwritten;
+			io->io_append = off + io->io_len > ip->i_disksize;
+			if (ip->i_zero.z_state == Z_DIRTY && ip->i_zero.z_start >= off &&
+			    ip->i_zero.z_start < off + (uint64_t)run_n * w->w_bs) {
+				io->io_zero = true;
+				ip->i_zero.z_state = Z_SUBMITTED;
+			}
+			f->f_wb_bios++;
+			f->f_flags |= PC_F_WRITEBACK;
+			__pc_submit_ioend(s, io, run_p, run_n, f->f_data + run_k * w->w_bs,
+					  x->x_wbc.wb_zero ? PC_BIO_ZERO : PC_BIO_DATA);
+			run_n = 0;
+		}
+		if (write) {
+			if (!run_n) {
+				run_k = k;
+				run_p = e->e_pblk;
+				run_unwritten = e->e_state == EXT_UNWRITTEN;
+			}
+			run_n++;
+			f->f_bdirty &= (uint8_t)~(1u << k);
+		}
+	}
+	/* ext4 delalloc: i_disksize rises at submission, in the allocating
+	 * handle (mpage_map_and_submit_extent -> update_disksize). */
+	if (alloc && w->w_k.k_profile == PC_PROF_EXT4 && x->x_h) {
+		uint64_t dsz = fpos + PC_PAGE_SIZE < ip->i_size ? fpos + PC_PAGE_SIZE : ip->i_size;
+
+		if (dsz > ip->i_disksize) {
+			ip->i_disksize = dsz;
+			__pc_mark_inode_dirty(s, ip, x->x_h, true);
+		}
+	}
+	if (redirty)
+		__pc_folio_mark_dirty(s, ip, index, 0);
+	return redirty;
+}
+
+/* One folio of a writeback walk (see the comment at the top). */
+enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_opctx *x)
+{
+	struct pc_world *w = x->x_w;
+	struct pc_wbc *wbc = &x->x_wbc;
+	struct pc_inode *ip;
+	struct pc_folio *f;
+	uint32_t index;
+	uint64_t isize, end_pos, fpos;
+
+	for (;;) {
+		ip = w->w_inode[wbc->wb_file];
+		if ((!wbc->wb_expired_only || (ip->i_dirty && ip->i_dirtied_when <= wbc->wb_cutoff)) &&
+		    next_candidate(ip, wbc, &index))
+			break;
+		if (!wbc->wb_all_files || wbc->wb_file + 1u >= w->w_ninodes) {
+			__pc_journal_stop(s, x);
+			return SIM_DONE;
+		}
+		wbc->wb_file++;
+		wbc->wb_index = 0;
+	}
+	wbc->wb_index = index;
+	f = __pc_folio(ip, index);
+	/* ext4_do_writepages starts its handle before locking folios. */
+	if (!x->x_h && wbc->wb_can_map && folio_needs_map(ip, index) &&
+	    !__pc_folio_locked_by(f, t) && !__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	if (!(f->f_flags & PC_F_DIRTY) && !ip->i_pte[index].p_dirty)
+		goto next;
+	if (f->f_flags & PC_F_WRITEBACK) {
+		if (!wbc->wb_sync_all)
+			goto next;
+		if (!__pc_folio_wait_writeback(s, t, ip, index))
+			return SIM_BLOCKED;	/* the folio stays locked, as in the kernel */
+	}
+	/* folio_clear_dirty_for_io */
+	if (__pc_folio_mkclean(s, ip, index))
+		__pc_folio_mark_dirty(s, ip, index, (uint8_t)((1u << w->w_bpp) - 1));
+	f->f_flags &= (uint8_t)~PC_F_DIRTY;
+	/* iomap_writeback_handle_eof / mpage_submit_folio */
+	isize = ip->i_size;
+	fpos = (uint64_t)index * PC_PAGE_SIZE;
+	if (fpos >= isize) {
+		f->f_bdirty = 0;
+		goto next;
+	}
+	end_pos = fpos + PC_PAGE_SIZE;
+	if (end_pos > isize) {
+		__pc_folio_zero(ip, index, (uint32_t)(isize - fpos), PC_PAGE_SIZE);
+		end_pos = isize;
+	}
+	writeback_folio_map(s, t, x, ip, index, end_pos);
+next:
+	__pc_folio_unlock(s, t, f);
+	__pc_journal_stop(s, x);
+	wbc->wb_index = index + 1;
+	return SIM_AGAIN;
+}
+
+/* __filemap_fdatawait_range: wait until no folio in [start, end] is under
+ * writeback (started by anyone). */
+enum sim_ret __pc_wait_range_step(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+				  uint64_t start, uint64_t end)
+{
+	for (uint64_t p = start / PC_PAGE_SIZE; p <= end / PC_PAGE_SIZE && p < ip->i_npages; p++)
+		if (!__pc_folio_wait_writeback(s, t, ip, (uint32_t)p))
+			return SIM_BLOCKED;
+	return SIM_DONE;
+}
+
+/* ---- jbd2 ordered data (fs/ext4/inode.c ext4_normal_submit_inode_data_buffers,
+ * ext4_journal_finish_inode_data_buffers) ---- */
+
+void __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
+				 struct jbd2_inode *ji, uint64_t start, uint64_t end)
+{
+	struct pc_inode *ip = ji->i_owner;
+	struct pc_opctx x;
+
+	/* WB_SYNC_ALL without allocation, run to completion here: the commit
+	 * thread's step is atomic. Folios locked by others are skipped (the
+	 * model's simplification; docs/model.md). */
+	memset(&x, 0, sizeof(x));
+	x.x_w = ip->i_w;
+	x.x_task = t;
+	__pc_wbc_init(&x.x_wbc, ip, start, end, false, false);
+	for (unsigned guard = 0; guard < ip->i_npages + 1; guard++) {
+		uint32_t index;
+		struct pc_folio *f;
+
+		if (!next_candidate(ip, &x.x_wbc, &index))
+			break;
+		f = __pc_folio(ip, index);
+		x.x_wbc.wb_index = index + 1;
+		if (f->f_lock.rw_writer >= 0 || (f->f_flags & PC_F_WRITEBACK))
+			continue;
+		x.x_wbc.wb_index = index;
+		if (__pc_writeback_step(s, t, &x) != SIM_AGAIN)
+			break;
+	}
+}
+
+bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
+			       struct jbd2_inode *ji, uint64_t start, uint64_t end)
+{
+	return __pc_wait_range_step(s, t, ji->i_owner, start, end) == SIM_DONE;
+}

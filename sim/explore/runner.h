@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/explore/runner.h - run one variant of a scenario: build the model
+ * from the fs line and the variant's knobs, run the setup and make it
+ * durable, run the scripted interleaving (race / schedule) and then the
+ * remaining work to completion, check the run-time invariants, then every
+ * crash state the crash and persist lines ask for, and compare what broke
+ * with the variant's expectation.
+ */
+#ifndef PCSIM_RUNNER_H
+#define PCSIM_RUNNER_H
+
+#include <stdio.h>
+
+#include "model/model.h"
+#include "sim/scenario/scenario.h"
+
+#define PCR_MAX_OVERRIDES 16
+#define PCR_MAX_LOG 4096
+
+struct pcr_opts {
+	FILE *trace;			/* --trace: the event trace goes here */
+	int oracle;			/* -1: as the file says; 0 default; 1 strict */
+	uint64_t seed;
+	unsigned noverrides;
+	char override_name[PCR_MAX_OVERRIDES][SCN_MAX_NAME + 1];	/* --knob k=v */
+	char override_value[PCR_MAX_OVERRIDES][SCN_MAX_NAME + 1];
+};
+
+enum pcr_verdict { PCR_PASS, PCR_FAIL_EXPECTED, PCR_UNEXPECTED_PASS, PCR_UNEXPECTED_FAIL };
+
+/* One executed step, for the race diagram of the run. */
+struct pcr_logent {
+	uint8_t l_task;
+	uint8_t l_kind;		/* 0 step, 1 op start, 2 crash point */
+	uint16_t l_op;		/* op number (kind 1) */
+	const char *l_step;
+};
+
+struct pcr_result {
+	enum pcr_verdict r_verdict;
+	bool r_failed;			/* any invariant broke */
+	uint32_t r_inv_mask;		/* bit per enum pc_invariant */
+	uint32_t r_expect_mask;
+	bool r_expect_fail;
+	uint64_t r_crash_states, r_crash_dups;
+	bool r_crash_complete;
+	uint32_t r_wlog;
+	uint64_t r_steps;
+	sim_time_t r_sim_time;
+	double r_ms;
+	uint64_t r_trace_hash;
+	unsigned r_nviol;
+	struct pc_violation r_viol[8];
+	char r_viol_from[8][160];	/* where the bytes came from */
+	struct pc_metrics r_metrics;
+	char r_error[512];		/* a run-time error (deadlocked script, ...) */
+	char *r_diagram;		/* malloc'd race diagram of the run, or NULL */
+	uint32_t r_crash_point;		/* of the first crash-state violation */
+	bool r_crash_violation;
+};
+
+/* Run variant vi (-1: the file's single expectation). Returns 0, or -1 with
+ * a message (bad knob with file:line:col, model does not fit). */
+int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
+	    struct pcr_result *r, char *err, size_t len);
+void pcr_result_free(struct pcr_result *r);
+const char *pcr_verdict_name(enum pcr_verdict v);
+
+/* The vocabulary the parser validates against (profiles, knobs, steps). */
+extern const struct scn_vocab pcr_vocab;
+
+#endif
