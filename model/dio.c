@@ -302,8 +302,12 @@ static void dio_done(struct sim *s, struct pc_ioend *io)
 	if (--ip->i_dio_count == 0)
 		sim_wake_all(s, &ip->i_dio_wq);
 	if (io->io_aio) {
+		struct pc_world *w = ip->i_w;
+
 		ip->i_aio_pending--;
 		sim_wake_all(s, &ip->i_aio_wq);
+		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX)
+			w->w_srcx[io->io_src].x_resp = ++w->w_hb;
 	}
 	__pc_ioend_finish(s, io);
 }

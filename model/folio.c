@@ -191,9 +191,11 @@ void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_
 		__pc_folio_mark_dirty(s, ip, index, (uint8_t)((1u << w->w_bpp) - 1));
 	if (w->w_k.k_isize_extended == PC_ISX_MKCLEAN_ZERO && (f->f_flags & PC_F_DIRTY)) {
 		uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE;
+		uint64_t zend = to < fend ? to : fend;
 
 		__pc_folio_zero(ip, index, (uint32_t)(from % PC_PAGE_SIZE),
-				(uint32_t)((to < fend ? to : fend) - (uint64_t)index * PC_PAGE_SIZE));
+				(uint32_t)(zend - (uint64_t)index * PC_PAGE_SIZE));
+		__pc_oracle_record(s, ip, from, zend - from, 0);
 	}
 	__pc_folio_unlock(s, t, f);
 	sim_trace(s, SIM_TR_MODEL, t->t_id, "pagecache_isize_extended", from, to);

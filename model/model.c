@@ -55,7 +55,7 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 	size_t per_file, disk;
 
 	layout(cfg, &fb, &nb, &meta, &pool);
-	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 8) +
+	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 12) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
 		   nb * sizeof(struct pc_extent) + PC_MAX_PROMISES * fb * 2;
 	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
@@ -96,9 +96,10 @@ static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
 	if (t->t_kernel || !x || x->x_w != w || !x->x_src)
 		return;
 	if (begin)
-		w->w_srcx[x->x_src].x_inv = sim_steps(s);
-	else
-		w->w_srcx[x->x_src].x_resp = sim_steps(s);
+		w->w_srcx[x->x_src].x_inv = ++w->w_hb;
+	else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io)
+		w->w_srcx[x->x_src].x_resp = ++w->w_hb;
+	/* An AIO write that returned -EIOCBQUEUED completes at its end_io. */
 }
 
 static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned ino,
@@ -118,8 +119,9 @@ static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned
 	ip->i_last = sim_alloc(s, file_bytes * sizeof(*ip->i_last));
 	ip->i_erase_inv = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_inv));
 	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
+	ip->i_erase_hb = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_hb));
 	if (!ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
-	    !ip->i_erase_step)
+	    !ip->i_erase_step || !ip->i_erase_hb)
 		return NULL;
 	for (uint32_t i = 0; i < ip->i_npages; i++) {
 		struct pc_folio *f = &ip->i_folios[i];
@@ -355,6 +357,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 
 		memset(ip->i_erase_inv, 0, cap * sizeof(*ip->i_erase_inv));
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
+		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		w->w_disksize_change[i] = 0;
 	}
 	w->w_settled = true;
@@ -390,6 +393,20 @@ static void final_read(struct sim *s, struct pc_inode *ip)
 		__pc_oracle_check_bytes(s, ip, pos, buf, n, false, 0);
 	}
 	free(buf);
+	/* A completed write's data past EOF with no truncate since: lost (the
+	 * size went backwards under it). Stores past EOF are junk by nature. */
+	for (uint64_t o = ip->i_size; o < (uint64_t)ip->i_npages * PC_PAGE_SIZE; o++) {
+		pc_tag_t t = ip->i_last[o];
+		const struct pc_source *src = &w->w_src[t];
+
+		if (!t || w->w_srcx[t].x_resp == UINT64_MAX || (src->src_kind != PC_SRC_WRITE &&
+		    !(src->src_kind == PC_SRC_STORE && !w->w_srcx[t].x_past_eof)))
+			continue;
+		__pc_violation(s, PC_INV_LOST_WRITE, ip->i_ino, o, 1, t, false, 0,
+			       "bytes of file %u written by a completed operation are past EOF "
+			       "(%llu): the size went backwards under them",
+			       ip->i_ino, (unsigned long long)ip->i_size);
+	}
 }
 
 void pc_model_finish(struct sim *s)

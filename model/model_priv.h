@@ -89,15 +89,16 @@ struct pc_inode {
 	/* Oracle: per byte, the source of the last completed writer (or of
 	 * the last erase: truncate, punch, zero range, size extension). */
 	uint16_t *i_last;
-	uint32_t *i_erase_inv;		/* per byte: invocation step of the last erase, 0: none */
-	uint32_t *i_erase_step;		/* per byte: step of the last erase */
+	uint32_t *i_erase_inv;		/* per byte: hb stamp of the erasing op's invocation, 0: none */
+	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
+	uint32_t *i_erase_step;		/* per byte: engine step of the erase (crash filter) */
 	uint32_t i_aio_pending;
 	struct sim_wq i_aio_wq;
 };
 
 /* ---- sources with the happens-before data the oracle needs ---- */
 struct pc_srcx {
-	uint64_t x_inv, x_resp;		/* steps: invocation, response (UINT64_MAX while running) */
+	uint64_t x_inv, x_resp;		/* hb stamps: invocation, response (UINT64_MAX while running) */
 	uint8_t x_erase;		/* 0, or PC_ERASE_* */
 	uint8_t x_past_eof;		/* a store made past EOF */
 	uint16_t x_covered_by;		/* erase/extend source that first covered it */
@@ -153,7 +154,8 @@ struct pc_ioend {
 /* A durability promise (fsync & co) for the not-durable check. */
 struct pc_promise {
 	uint8_t pr_file;
-	uint64_t pr_step;		/* invocation of the syncing op */
+	uint64_t pr_hb;			/* hb stamp of the syncing op's invocation */
+	uint64_t pr_step;		/* engine step of its response */
 	uint64_t pr_size;
 	uint64_t pr_off, pr_len;	/* range covered */
 	bool pr_data_only;		/* fdatasync: size only if needed for data */
@@ -200,6 +202,7 @@ struct pc_world {
 	struct pc_promise w_promise[PC_MAX_PROMISES];
 	unsigned w_npromise;
 
+	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
 	struct pc_metrics w_m;
 	sim_time_t w_disksize_change[PC_MAX_FILES];	/* when i_disksize last rose, 0: none */
 	bool w_settled;

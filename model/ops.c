@@ -88,6 +88,14 @@ enum sim_ret __pc_st_inode_dio_wait(struct sim *s, struct sim_task *t, void *arg
 	return SIM_BLOCKED;
 }
 
+/* ext4_setattr waits for direct I/O only when shrinking. */
+enum sim_ret __pc_st_inode_dio_wait_shrink(struct sim *s, struct sim_task *t, void *arg)
+{
+	if (CTX(arg)->o.o_off >= CTX(arg)->x_ip->i_size)
+		return SIM_DONE;
+	return __pc_st_inode_dio_wait(s, t, arg);
+}
+
 /* ---- the iomap buffered write loop (fs/iomap/buffered-io.c) ---- */
 
 /* The current chunk: [x_pos, chunk_end) inside one folio. */
@@ -320,6 +328,7 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 			    ip->i_map[b].e_state == EXT_WRITTEN)
 				f->f_data[o % PC_PAGE_SIZE] = PC_TAG_ZERO;
 		}
+		__pc_oracle_record(s, ip, x->x_zpos, zend - x->x_zpos, 0);
 		__pc_commit_range(s, ip, index, x->x_zpos, zend);
 		__pc_folio_unlock(s, t, f);
 		*did_zero = true;

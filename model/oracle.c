@@ -184,7 +184,7 @@ static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
 		if (x->x_src && w->w_srcx[x->x_src].x_inv != UINT64_MAX)
 			return w->w_srcx[x->x_src].x_inv;
 	}
-	return sim_steps(s);
+	return pc_w(s)->w_hb + 1;
 }
 
 /* Record that [off, off+len) now holds src (a write or store), or, for
@@ -208,6 +208,7 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 	}
 	if (!src) {
 		uint64_t inv = cur_inv(s, sim_current(s));
+		uint32_t hb = (uint32_t)++w->w_hb;
 		for (uint64_t o = off; o < end; o++) {
 			pc_tag_t last = ip->i_last[o];
 
@@ -215,6 +216,7 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 				continue;	/* its writer is still running */
 			ip->i_last[o] = 0;
 			ip->i_erase_inv[o] = (uint32_t)inv;
+			ip->i_erase_hb[o] = hb;
 			ip->i_erase_step[o] = (uint32_t)sim_steps(s);
 		}
 		return;
@@ -239,13 +241,14 @@ static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, 
 		return -1;
 	if (seen && (ss->src_kind == PC_SRC_WRITE || ss->src_kind == PC_SRC_STORE)) {
 		uint64_t einv = ip->i_erase_inv[o], estep = ip->i_erase_step[o];
-		bool erased = einv != 0 || estep != 0;
+		uint64_t ehb = ip->i_erase_hb[o];
+		bool erased = einv != 0 || ehb != 0;
 
 		if (erased && (!crash || estep <= crash_step) && sx->x_resp != UINT64_MAX &&
 		    (want == 0 || crash)) {
 			if (sx->x_resp < einv)
 				return sx->x_past_eof ? PC_INV_EOF_JUNK : PC_INV_STALE_DATA;
-			if (w->w_cfg.c_strict && sx->x_past_eof && sx->x_resp < estep)
+			if (w->w_cfg.c_strict && sx->x_past_eof && sx->x_resp < ehb)
 				return PC_INV_EOF_JUNK;
 		}
 		if (crash || sx->x_resp == UINT64_MAX)
@@ -300,7 +303,7 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only)
 {
 	struct pc_world *w = x->x_w;
-	uint64_t inv = x->x_src ? w->w_srcx[x->x_src].x_inv : sim_steps(s);
+	uint64_t inv = x->x_src ? w->w_srcx[x->x_src].x_inv : w->w_hb;
 
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		struct pc_inode *ip = w->w_inode[f];
@@ -312,7 +315,8 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 			return;
 		pr = &w->w_promise[w->w_npromise++];
 		pr->pr_file = (uint8_t)f;
-		pr->pr_step = inv;
+		pr->pr_hb = inv;
+		pr->pr_step = sim_steps(s);
 		pr->pr_size = ip->i_size;
 		pr->pr_off = 0;
 		pr->pr_len = ip->i_size;
@@ -374,7 +378,7 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 			if (want == 0xffff || seen == want)
 				continue;
 			if (seen && w->w_srcx[seen].x_inv != UINT64_MAX &&
-			    w->w_srcx[seen].x_inv > pr->pr_step)
+			    w->w_srcx[seen].x_inv > pr->pr_hb)
 				continue;	/* a later write */
 			if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
 				continue;	/* erased later */

@@ -40,6 +40,7 @@ PC_STEP(__pc_st_inode_unlock);
 PC_STEP(__pc_st_invalidate_lock);
 PC_STEP(__pc_st_invalidate_unlock);
 PC_STEP(__pc_st_inode_dio_wait);
+PC_STEP(__pc_st_inode_dio_wait_shrink);
 PC_STEP(__pc_st_iomap_iter);
 PC_STEP(__pc_st_iomap_write_begin);
 PC_STEP(__pc_st_write_end);

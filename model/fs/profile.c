@@ -175,7 +175,7 @@ static const struct pc_opdef opdefs[] = {
 	    SC("msync_async", __pc_st_nop, ms_async) } },
 	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ---- */
 	{ PC_OP_TRUNCATE, P_EXT4 | P_EI, NULL,
-	  { LOCK, ILOCK, DIOWAIT, EXT4_ZERO_EOF, S("ext4_set_inode_size", __pc_st_set_size),
+	  { LOCK, S("inode_dio_wait", __pc_st_inode_dio_wait_shrink), ILOCK, EXT4_ZERO_EOF, S("ext4_set_inode_size", __pc_st_set_size),
 	    S("pagecache_isize_extended", __pc_st_isize_extended_op),
 	    S("truncate_pagecache", __pc_st_truncate_pagecache),
 	    S("ext4_truncate", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },

@@ -83,6 +83,7 @@ enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_op
 				(uint32_t)(bend - (uint64_t)index * PC_PAGE_SIZE));
 		__pc_folio_mark_dirty(s, ip, index, (uint8_t)(1u << (b % w->w_bpp)));
 		__pc_folio_unlock(s, t, f);
+		__pc_oracle_record(s, ip, from, bend - from, 0);
 		x->x_did_zero = true;
 		if (ip->i_map[b].e_state != EXT_WRITTEN)
 			return SIM_DONE;	/* zero_written is false */

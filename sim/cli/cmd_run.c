@@ -154,12 +154,19 @@ static int run_variant(const char *path, const struct scn_file *f, int vi,
 			at += (size_t)snprintf(inv + at, at < sizeof(inv) ? sizeof(inv) - at : 0,
 					       "%s%s", at ? "," : "", pc_invariant_names[k]);
 	as_expected = r.r_verdict == PCR_PASS || r.r_verdict == PCR_FAIL_EXPECTED;
-	if (!ro->quiet || !as_expected)
-		printf("  %-12s %-16s %-30s crash states %llu%s%s  %.1f ms\n",
+	if (!ro->quiet || !as_expected) {
+		char cs[64];
+
+		if (f->f_crash_kind == SCN_CRASH_NONE)
+			snprintf(cs, sizeof(cs), "no crash states");
+		else
+			snprintf(cs, sizeof(cs), "crash states %llu%s",
+				 (unsigned long long)r.r_crash_states,
+				 r.r_crash_complete ? " (complete)" : " (sampled)");
+		printf("  %-12s %-16s %-30s %-28s %7.1f ms\n",
 		       vi >= 0 ? f->f_variants[vi].v_name : "-", pcr_verdict_name(r.r_verdict),
-		       at ? inv : "-", (unsigned long long)r.r_crash_states,
-		       r.r_crash_complete ? " (complete)" : " (sampled)",
-		       r.r_crash_dups ? "" : "", r.r_ms);
+		       at ? inv : "-", cs, r.r_ms);
+	}
 	if (r.r_error[0])
 		printf("      error: %s\n", r.r_error);
 	if (r.r_failed && (!as_expected || ro->verbose)) {

@@ -42,6 +42,7 @@ struct run {
 	const struct sim_task *last_task;
 	enum sim_ret last_ret;
 	int disk_kind;		/* preferred bio kind for the next completion, -1 any */
+	struct pc_knobs knobs;	/* this variant's */
 	uint32_t crash_after;	/* crash after TASK:STEP: write-log index */
 	bool crash_after_set;
 	char err[400];
@@ -285,6 +286,10 @@ static bool run_task(struct run *ru, struct sim_task *t, enum until u, const cha
 				return true;
 			continue;
 		}
+		if (t->t_state == SIM_TASK_IDLE && u == UNTIL_STEP && sim_events_pending(s)) {
+			advance_world(ru);	/* its work may come from an event */
+			continue;
+		}
 		if (t->t_state == SIM_TASK_IDLE && u == UNTIL_STEP) {
 			snprintf(ru->err, sizeof(ru->err), "%s has no more work; step %s never ran",
 				 t->t_name, step);
@@ -359,6 +364,32 @@ static struct sim_task *item_task(struct run *ru, const struct scn_item *it)
 	return pc_kernel_task(ru->s, it->si_task);
 }
 
+/* Does this variant produce the item's step at all? Rows naming a step of
+ * another variant (v3's pagecache_isize_extended under v2) are skipped. */
+static bool step_exists(struct run *ru, const struct scn_item *it)
+{
+	const char *names[96];
+	unsigned n;
+
+	if (it->si_task_kind == SCN_TASK_THREAD) {
+		const struct scn_op *op = &ru->f->f_threads[it->si_thread].t_ops[it->si_op_index];
+		struct pc_opspec sp;
+
+		if (it->si_thread < 0 || it->si_op_index < 0)
+			return true;
+		to_spec(op, 0, &sp);
+		n = pc_op_steps(&ru->knobs, &sp, names, 96);
+	} else {
+		n = pc_task_steps(&ru->knobs, it->si_task, names, 96);
+		if (it->si_task_kind == SCN_TASK_JBD2 && !strcmp(it->si_step, "commit"))
+			return true;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(names[i], it->si_step))
+			return true;
+	return false;
+}
+
 static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 {
 	const struct scn_item *it = &ru->f->f_items[i];
@@ -383,6 +414,8 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 		ru->disk_kind = -1;
 		return true;
 	}
+	if (it->si_kind == SCN_ITEM_STEP && !step_exists(ru, it))
+		return true;	/* not a step of this variant */
 	t = item_task(ru, it);
 	if (!t) {
 		snprintf(ru->err, sizeof(ru->err), "no task '%s' in this configuration", it->si_task);
@@ -558,6 +591,7 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (build_config(&ru, path, vi, o, &cfg, err, len))
 		return -1;
+	ru.knobs = cfg.c_knobs;
 	memset(&sc, 0, sizeof(sc));
 	sc.seed = o->seed;
 	sc.arena_size = pc_model_arena_size(&cfg);

@@ -22,7 +22,8 @@ const char *const scn__invariant_names[] = {
 };
 
 /* Indexed by enum scn_task_kind - SCN_TASK_FLUSHER. */
-const char *const scn__kernel_task_names[] = { "flusher", "jbd2", "endio", "disk", NULL };
+const char *const scn__kernel_task_names[] = { "flusher", "jbd2", "endio", "disk", "dio",
+						NULL };
 
 #define A3(a, b, c) { SCN_ARG_##a, SCN_ARG_##b, SCN_ARG_##c }
 #define FILE_OFF_LEN A3(FILE, OFF, LEN)
@@ -143,6 +144,7 @@ const char *scn_task_kind_name(enum scn_task_kind k)
 	case SCN_TASK_JBD2:
 	case SCN_TASK_ENDIO:
 	case SCN_TASK_DISK:
+	case SCN_TASK_DIO:
 		return scn__kernel_task_names[k - SCN_TASK_FLUSHER];
 	case SCN_TASK_NONE:
 		break;

@@ -142,6 +142,7 @@ enum scn_task_kind {
 	SCN_TASK_JBD2,
 	SCN_TASK_ENDIO,
 	SCN_TASK_DISK,
+	SCN_TASK_DIO,		/* the direct I/O completion worker (s_dio_done_wq) */
 	SCN_TASK_NONE,		/* crash items; unresolved */
 };
 
@@ -366,7 +367,7 @@ const char *scn_name(const struct scn_file *f);
 size_t scn_op_format(const struct scn_op *op, char *buf, size_t size);
 const char *scn_op_name(enum scn_op_kind k);
 const char *scn_invariant_name(enum scn_invariant inv);
-/* "user", "flusher", "jbd2", "endio", "disk" (the vocab's task_kind) */
+/* "user", "flusher", "jbd2", "endio", "disk", "dio" (the vocab's task_kind) */
 const char *scn_task_kind_name(enum scn_task_kind k);
 
 /* For reproducers built by the explorer: append to a parsed tree. */
