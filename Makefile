@@ -1,3 +1,4 @@
+SHELL := /bin/bash
 # Thin wrapper over CMake. `make run` and `make test` are the whole quick start.
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
@@ -20,7 +21,7 @@ build: $(BUILD)/CMakeCache.txt
 
 # The main job: run the scenario suite and write the report.
 run: build
-	./$(BUILD)/pcsim demo $(RUN_ARGS)
+	./$(BUILD)/pcsim run scenarios $(RUN_ARGS) | tee $(BUILD)/report.txt; exit $${PIPESTATUS[0]}
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

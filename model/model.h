@@ -49,6 +49,7 @@ struct pc_knobs {
 	uint8_t k_endio_wq;		/* enum pc_wq_kind */
 	uint8_t k_zero_wait;		/* enum pc_zero_wait */
 	uint8_t k_bug;			/* enum pc_bug */
+	bool k_strict;			/* oracle=strict */
 	sim_time_t k_commit_interval;	/* ns, jbd2 commit= (5 s) */
 	sim_time_t k_dirty_expire;	/* ns, dirty_expire_centisecs (30 s) */
 	sim_time_t k_dirty_writeback;	/* ns, dirty_writeback_centisecs (5 s) */

@@ -248,7 +248,7 @@ static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, 
 		    (want == 0 || crash)) {
 			if (sx->x_resp < einv)
 				return sx->x_past_eof ? PC_INV_EOF_JUNK : PC_INV_STALE_DATA;
-			if (w->w_cfg.c_strict && sx->x_past_eof && sx->x_resp < ehb)
+			if (w->w_k.k_strict && sx->x_past_eof && sx->x_resp < ehb)
 				return PC_INV_EOF_JUNK;
 		}
 		if (crash || sx->x_resp == UINT64_MAX)

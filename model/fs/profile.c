@@ -371,6 +371,7 @@ static const char *const v_endio[] = { "async", "sync", NULL };
 static const char *const v_wq[] = { "ordered", "unbound", NULL };
 static const char *const v_zw[] = { "bio", "endio", NULL };
 static const char *const v_bug[] = { "none", "fsync-no-flush", "fsync-no-wait", NULL };
+static const char *const v_oracle[] = { "default", "strict", NULL };
 
 static const struct knobdef knobs[] = {
 	{ "blocksize", v_bs, P_ALL },
@@ -383,6 +384,7 @@ static const struct knobdef knobs[] = {
 	{ "endio_wq", v_wq, P_ALL },
 	{ "zero_wait", v_zw, P_EI },
 	{ "bug", v_bug, P_ALL },
+	{ "oracle", v_oracle, P_ALL },
 	{ "commit", NULL, P_ALL },
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
@@ -390,14 +392,14 @@ static const struct knobdef knobs[] = {
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
-static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug",
+static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
 					  "commit", "dirty_expire", "dirty_writeback", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
-					"zero_wait", "bug", "commit", "dirty_expire",
+					"zero_wait", "bug", "oracle", "commit", "dirty_expire",
 					"dirty_writeback", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
-					 "wt_endio", "wt_isize_extended", "endio_wq", "bug",
+					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "commit", "dirty_expire", "dirty_writeback", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
@@ -496,6 +498,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_zero_wait = (uint8_t)v;
 	else if (!strcmp(name, "bug"))
 		k->k_bug = (uint8_t)v;
+	else if (!strcmp(name, "oracle"))
+		k->k_strict = v;
 	else {
 		sim_time_t *dst = !strcmp(name, "commit")	 ? &k->k_commit_interval
 				  : !strcmp(name, "dirty_expire") ? &k->k_dirty_expire
@@ -535,6 +539,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_zero_wait;
 	else if (!strcmp(knob, "bug"))
 		v = k->k_bug;
+	else if (!strcmp(knob, "oracle"))
+		v = k->k_strict;
 	if (vals && v >= 0) {
 		snprintf(buf, len, "%s", vals[v]);
 		return;

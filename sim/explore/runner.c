@@ -183,6 +183,7 @@ static int build_config(struct run *ru, const char *path, int vi, const struct p
 		return -1;
 	}
 	pc_knobs_default(&cfg->c_knobs, (enum pc_profile)p);
+	cfg->c_knobs.k_strict = f->f_oracle_kind == SCN_ORACLE_STRICT;
 	for (uint32_t i = 0; i < f->f_nknobs; i++)
 		if (set_knob(&cfg->c_knobs, path, &f->f_knobs[i], err, len))
 			return -1;
@@ -222,7 +223,9 @@ static int build_config(struct run *ru, const char *path, int vi, const struct p
 	cfg->c_volatile_cache = f->f_disk_cache != SCN_CACHE_NONE;
 	cfg->c_lat_min = f->f_disk_has_latency ? f->f_disk_latency_min_ns : 100 * SIM_USEC;
 	cfg->c_lat_max = f->f_disk_has_latency ? f->f_disk_latency_max_ns : 100 * SIM_USEC;
-	cfg->c_strict = o->oracle >= 0 ? o->oracle == 1 : f->f_oracle_kind == SCN_ORACLE_STRICT;
+	if (o->oracle >= 0)
+		cfg->c_knobs.k_strict = o->oracle == 1;
+	cfg->c_strict = cfg->c_knobs.k_strict;
 	return 0;
 }
 

@@ -1,0 +1,205 @@
+/* Check (fork mode): every seed scenario runs, every variant's verdict
+ * matches its expectation, and each failing variant names the invariant it
+ * should. A mutation check: the fixed variant run with the buggy variant's
+ * knobs must fail the same way (the two are distinguishable). */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/explore/runner.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+static struct scn_file *load(const char *name)
+{
+	char path[512];
+	const char *src = getenv("PCSIM_SRC");
+	struct scn_file *f = NULL;
+	struct scn_diag d;
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/scenarios/seed/%s", src ? src : ".", name);
+	text = slurp(path, &len);
+	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
+		char *msg = scn_diag_str(&d);
+
+		ck_abort_msg("%s", msg ? msg : "parse error");
+	}
+	free(text);
+	return f;
+}
+
+static int variant(const struct scn_file *f, const char *name)
+{
+	for (uint32_t i = 0; i < f->f_nvariants; i++)
+		if (!strcmp(f->f_variants[i].v_name, name))
+			return (int)i;
+	ck_abort_msg("no variant %s", name);
+	return -1;
+}
+
+static void run(const struct scn_file *f, int vi, const struct pcr_opts *o, struct pcr_result *r)
+{
+	char err[600];
+
+	ck_assert_msg(pcr_run(f, "seed", vi, o, r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(!r->r_error[0], "run error: %s", r->r_error);
+}
+
+/* Every variant of the file gives its expected verdict, and a variant
+ * expected to fail fails with (at least) the invariants it names. */
+static void check_file(const char *name)
+{
+	struct scn_file *f = load(name);
+	struct pcr_opts o = { .oracle = -1 };
+
+	for (uint32_t i = 0; i < f->f_nvariants; i++) {
+		struct pcr_result r;
+
+		run(f, (int)i, &o, &r);
+		ck_assert_msg(r.r_verdict == PCR_PASS || r.r_verdict == PCR_FAIL_EXPECTED,
+			      "%s variant %s: %s (invariants 0x%x, expected 0x%x)", name,
+			      f->f_variants[i].v_name, pcr_verdict_name(r.r_verdict), r.r_inv_mask,
+			      r.r_expect_mask);
+		if (r.r_expect_fail)
+			ck_assert_uint_eq(r.r_inv_mask & r.r_expect_mask, r.r_expect_mask);
+		else
+			ck_assert_uint_eq(r.r_inv_mask, 0);
+		pcr_result_free(&r);
+	}
+	scn_free(f);
+}
+
+/* Run variant `fixed` with the knobs of variant `buggy` laid over it: it
+ * must fail with inv, or the fixed variant is not distinguishable. */
+static void override(struct pcr_opts *o, const char *k, const char *v)
+{
+	snprintf(o->override_name[o->noverrides], sizeof(o->override_name[0]), "%s", k);
+	snprintf(o->override_value[o->noverrides], sizeof(o->override_value[0]), "%s", v);
+	o->noverrides++;
+}
+
+static void mutate(struct scn_file *f, const char *name, const char *fixed,
+		   const struct pcr_opts *o, int inv, const char *what)
+{
+	struct pcr_result r;
+
+	run(f, variant(f, fixed), o, &r);
+	ck_assert_msg(r.r_inv_mask & (1u << inv), "%s: %s with %s did not fail with %s", name,
+		      fixed, what, pc_invariant_names[inv]);
+	pcr_result_free(&r);
+}
+
+static void mutation(const char *name, const char *fixed, const char *buggy, int inv)
+{
+	struct scn_file *f = load(name);
+	struct pcr_opts o = { .oracle = -1 };
+	const struct scn_variant *b = &f->f_variants[variant(f, buggy)];
+
+	for (uint32_t i = 0; i < b->v_nknobs; i++)
+		override(&o, b->v_knobs[i].k_name, b->v_knobs[i].k_value);
+	mutate(f, name, fixed, &o, inv, buggy);
+	scn_free(f);
+}
+
+/* The fixed variant with one knob flipped back to the buggy value. */
+static void mutation_knob(const char *name, const char *fixed, const char *k, const char *v,
+			  int inv)
+{
+	struct scn_file *f = load(name);
+	struct pcr_opts o = { .oracle = -1 };
+
+	override(&o, k, v);
+	mutate(f, name, fixed, &o, inv, k);
+	scn_free(f);
+}
+
+START_TEST(seed_writethrough_mkwrite)
+{
+	check_file("01-writethrough-mkwrite.scn");
+	mutation("01-writethrough-mkwrite.scn", "v3", "v2", PC_INV_UNRESERVED_DIRTY);
+	mutation("01-writethrough-mkwrite.scn", "v3-2k", "v2-2k", PC_INV_UNRESERVED_DIRTY);
+}
+END_TEST
+
+START_TEST(seed_eof_junk)
+{
+	check_file("02-eof-junk-truncate-up.scn");
+	check_file("02-eof-junk-extending-write.scn");
+	mutation("02-eof-junk-truncate-up.scn", "today", "off", PC_INV_EOF_JUNK);
+	mutation("02-eof-junk-extending-write.scn", "today", "mkclean", PC_INV_EOF_JUNK);
+}
+END_TEST
+
+START_TEST(seed_aio_endio_isize)
+{
+	check_file("03-aio-endio-isize.scn");
+	mutation("03-aio-endio-isize.scn", "v3", "v2", PC_INV_ISIZE_UNLOCKED);
+	mutation("03-aio-endio-isize.scn", "v3", "v2", PC_INV_LOST_WRITE);
+}
+END_TEST
+
+START_TEST(seed_xfs_zero_eof_vs_mmap)
+{
+	check_file("04-xfs-zero-eof-vs-mmap.scn");
+	mutation_knob("04-xfs-zero-eof-vs-mmap.scn", "today", "isize_extended", "mkclean",
+		      PC_INV_EOF_JUNK);
+}
+END_TEST
+
+/* Same inputs, same trace hash. */
+START_TEST(seed_deterministic)
+{
+	struct scn_file *f = load("01-writethrough-mkwrite.scn");
+	struct pcr_opts o = { .oracle = -1 };
+	struct pcr_result a, b;
+
+	run(f, 0, &o, &a);
+	run(f, 0, &o, &b);
+	ck_assert_uint_eq(a.r_trace_hash, b.r_trace_hash);
+	ck_assert_uint_eq(a.r_crash_states, b.r_crash_states);
+	ck_assert_uint_eq(a.r_steps, b.r_steps);
+	pcr_result_free(&a);
+	pcr_result_free(&b);
+	scn_free(f);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("seed");
+	TCase *tc = tcase_create("scenarios");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, seed_writethrough_mkwrite);
+	tcase_add_test(tc, seed_eof_junk);
+	tcase_add_test(tc, seed_aio_endio_isize);
+	tcase_add_test(tc, seed_xfs_zero_eof_vs_mmap);
+	tcase_add_test(tc, seed_deterministic);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
