@@ -153,3 +153,14 @@ uint32_t pc_alloc_nfree(const struct pc_alloc *a)
 {
 	return a->a_nfree;
 }
+
+void pc_alloc_mark_used(struct pc_alloc *a, pc_blk_t blk)
+{
+	uint32_t i = alloc_index(a, blk);
+
+	if (a->a_state[i] == A_FREE) {
+		a->a_state[i] = A_INUSE;
+		a->a_nfree--;
+	}
+	assert(alloc_check(a));
+}

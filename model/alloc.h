@@ -22,6 +22,8 @@ void pc_alloc_free(struct pc_alloc *a, pc_blk_t blk, pc_tid_t tid);
 /* Transaction tid committed: its freed blocks become allocatable. */
 void pc_alloc_commit(struct pc_alloc *a, pc_tid_t tid);
 bool pc_alloc_is_free(const struct pc_alloc *a, pc_blk_t blk);
+/* Mark blk in use (loading a file system image at mount). */
+void pc_alloc_mark_used(struct pc_alloc *a, pc_blk_t blk);
 uint32_t pc_alloc_nfree(const struct pc_alloc *a);
 
 #endif

@@ -22,6 +22,10 @@
  *
  * Image at crash point k for a subset S of the uncertain writes:
  *   base image, + DURABLE writes in completion order, + S in submission order.
+ * S is first closed (sel_close): a REQ_PREFLUSH write in S brings in every
+ * uncertain write that completed before it was submitted (its preflush ran
+ * before its data reached the media). One pass is enough: what a forced
+ * PREFLUSH write would force completed even earlier, so it is forced too.
  *
  * How it is kept fast (ARCHITECTURE: hundreds of thousands of states/s):
  *   - the durable image D is built incrementally as k advances; a write that

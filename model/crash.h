@@ -16,6 +16,17 @@
  * submitted after the write completed has itself completed before k.
  * Failed writes are never applied.
  *
+ * A subset is closed under the preflush rule: a surviving uncertain write
+ * that carries REQ_PREFLUSH implies that its preflush ran (the device
+ * performs the flush before the write), so every write that completed
+ * before that bio was submitted is on the media too; those still uncertain
+ * at k are added to the subset. An image with such a write but without an
+ * earlier-completed write (a jbd2 commit record without the data or log
+ * blocks it was submitted after) is never produced. Only in-flight PREFLUSH
+ * writes matter: once one completes, its preflush has made those writes
+ * durable. FUA alone implies nothing about other writes. A candidate whose
+ * closure equals another's counts as a duplicate.
+ *
  * Subsets: with u uncertain writes, every subset when 2^u <= the bound
  * (persist all-subsets max=N), else the empty and full subsets, every
  * single-write subset and every "all but one", then a seeded sample up to

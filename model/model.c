@@ -364,6 +364,93 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 	return 0;
 }
 
+pc_tag_t *pc_model_power_cut(struct sim *s, bool now, char *err, size_t len)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_persist p = { .p_mode = PC_PERSIST_PREFIX, .p_max = 1 };
+	uint32_t k;
+	struct pc_crash_iter *it;
+	const struct pc_crash_state *cs;
+	size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t);
+	struct jbd2_recovery_info ri;
+	pc_tag_t *img = NULL;
+
+	if (!now && sim_run(s) != SIM_OK) {
+		snprintf(err, len, "the setup did not run to completion");
+		return NULL;
+	}
+	k = pc_disk_wlog_len(w->w_disk);
+	it = pc_crash_iter_new(w->w_disk, k, k, &p);
+	cs = it ? pc_crash_next(it) : NULL;	/* prefix 0: no uncertain write */
+	if (cs && (img = malloc(isz)))
+		memcpy(img, cs->cs_image, isz);
+	pc_crash_iter_free(it);
+	if (!img) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	memset(&ri, 0, sizeof(ri));
+	if (jbd2_journal_recover(img, w->w_bs, w->w_data_first - JOURNAL_BLOCKS, JOURNAL_BLOCKS,
+				 &ri) < 0 || ri.ri_corrupt) {
+		snprintf(err, len, "journal recovery after the setup failed: %s", ri.ri_why);
+		free(img);
+		return NULL;
+	}
+	return img;
+}
+
+int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image, char *err,
+		   size_t len)
+{
+	struct pc_world *w = pc_w(s);
+	const struct pc_world *o = pc_w(from);
+	pc_blk_t jfirst = w->w_data_first - JOURNAL_BLOCKS;
+
+	memcpy(w->w_src, o->w_src, o->w_nsrc * sizeof(*w->w_src));
+	memcpy(w->w_srcx, o->w_srcx, o->w_nsrc * sizeof(*w->w_srcx));
+	w->w_nsrc = o->w_nsrc;
+	w->w_hb = o->w_hb;
+	for (pc_blk_t b = 0; b < pc_disk_nblocks(w->w_disk); b++)
+		if (b < jfirst || b >= w->w_data_first)
+			pc_disk_fill(w->w_disk, b, image + (size_t)b * w->w_bs);
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+		uint64_t size, cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+		char why[96];
+
+		if (__pc_inode_deserialize(w, image, f, &size, ip->i_map, why, sizeof(why))) {
+			snprintf(err, len, "mount: %s", why);
+			return -1;
+		}
+		ip->i_size = ip->i_disksize = size;
+		/* Orphan cleanup at mount (ext4_orphan_cleanup; XFS finishes an
+		 * interrupted truncate from its log): a truncate whose size
+		 * change committed but whose block freeing did not is completed,
+		 * so no block stays mapped past EOF. */
+		for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs); b < ip->i_nblocks; b++)
+			ip->i_map[b].e_state = EXT_HOLE;
+		for (uint32_t b = 0; b < ip->i_nblocks; b++)
+			if (ip->i_map[b].e_state == EXT_UNWRITTEN || ip->i_map[b].e_state == EXT_WRITTEN)
+				pc_alloc_mark_used(w->w_alloc, ip->i_map[b].e_pblk);
+		/* What the mount finds is the file's content; anything past EOF
+		 * is gone (erased before every crash point of this run). */
+		for (uint64_t off = 0; off < cap; off++) {
+			const struct pc_extent *e = &ip->i_map[off / w->w_bs];
+
+			ip->i_last[off] = off < size && e->e_state == EXT_WRITTEN
+						  ? image[(size_t)e->e_pblk * w->w_bs + off % w->w_bs]
+						  : 0;
+			ip->i_erase_inv[off] = off >= size ? (uint32_t)w->w_hb + 1 : 0;
+			ip->i_erase_hb[off] = off >= size ? (uint32_t)w->w_hb + 1 : 0;
+			ip->i_erase_step[off] = 0;
+		}
+	}
+	w->w_hb++;
+	pc_disk_settle(w->w_disk);
+	w->w_settled = true;
+	return 0;
+}
+
 /* Read the whole file through the page cache (what a read(2) after the
  * run would return) and check it. */
 static void final_read(struct sim *s, struct pc_inode *ip)

@@ -137,6 +137,17 @@ int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, c
  * flush, and take the disk as durable; resets metrics and the oracle's
  * history (the setup's writes are the file's legitimate contents). */
 int pc_model_settle(struct sim *s, char *err, size_t len);
+/* The power goes: after everything queued ran to completion (`setup
+ * nosync`), or at once (a race's crash row with rows after it). Returns a
+ * malloc'd image of what the next mount finds: only durable writes (no
+ * completed-but-unflushed or in-flight write survives), journal recovered. */
+pc_tag_t *pc_model_power_cut(struct sim *s, bool now, char *err, size_t len);
+/* Mount that image into a freshly created model (same configuration):
+ * inodes, extent maps and sizes from disk, an empty page cache; sources
+ * (byte provenance) carried over from the model that wrote it. */
+int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image, char *err,
+		   size_t len);
+
 /* Name a kernel task for race diagrams: "flusher", "jbd2", "endio",
  * "endio2", "dio", "dio2". NULL if absent. */
 struct sim_task *pc_kernel_task(struct sim *s, const char *name);

@@ -31,6 +31,12 @@
 
 struct run {
 	struct sim *s;
+	const char *path;
+	struct pc_config cfg;
+	struct sim_config sc;
+	struct sim_chooser ch;
+	unsigned lifetimes;	/* remounts after a crash row */
+	FILE *trace;
 	const struct scn_file *f;
 	struct sim_task *thr[SCN_MAX_THREADS];
 	char files[PC_MAX_FILES][SCN_MAX_NAME + 1];
@@ -70,6 +76,7 @@ static void observe(void *ctx, const struct sim_task *t, const char *step, enum 
 		l->l_task = t->t_id;
 		l->l_kind = 0;
 		l->l_step = step;
+		snprintf(l->l_name, sizeof(l->l_name), "%s", t->t_name);
 		ru->log_wlog[ru->nlog++] = pc_wlog_len(ru->s);
 	}
 	if (f->f_crash_kind == SCN_CRASH_AFTER && !ru->crash_after_set && r == SIM_DONE &&
@@ -367,6 +374,52 @@ static struct sim_task *item_task(struct run *ru, const struct scn_item *it)
 	return pc_kernel_task(ru->s, it->si_task);
 }
 
+static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r);
+
+/* A crash row with more rows after it: the power goes now, the journal is
+ * recovered, the file system is mounted again, and every thread goes on
+ * with the operations it had not started (the one in progress died with
+ * the machine). */
+static bool remount(struct run *ru)
+{
+	char err[300];
+	struct sim *old_s;
+	pc_tag_t *img = pc_model_power_cut(ru->s, true, err, sizeof(err));
+	struct sim *s2 = img ? sim_create(&ru->sc) : NULL;
+
+	if (!s2 || !pc_model_create(s2, &ru->cfg, err, sizeof(err)) ||
+	    pc_model_mount(s2, ru->s, img, err, sizeof(err)) || !pc_user_task(s2, "setup")) {
+		snprintf(ru->err, sizeof(ru->err), "remount after the crash row: %s", err);
+		free(img);
+		sim_destroy(s2);
+		return false;
+	}
+	free(img);
+	old_s = ru->s;
+	ru->s = s2;
+	for (uint32_t ti = 0; ti < ru->f->f_nthreads; ti++) {
+		const struct sim_task *old = ru->thr[ti];
+		uint32_t next = old->t_opi + (old->t_in_op ? 1u : 0u);
+		struct sim_task *t = pc_user_task(s2, ru->f->f_threads[ti].t_name);
+
+		for (uint32_t i = next; i < ru->f->f_threads[ti].t_nops; i++)
+			if (queue(ru, t, &ru->f->f_threads[ti].t_ops[i], ru->path, err, sizeof(err))) {
+				snprintf(ru->err, sizeof(ru->err), "%s", err);
+				ru->s = old_s;
+				sim_destroy(s2);
+				return false;
+			}
+		ru->thr[ti] = t;
+	}
+	sim_destroy(old_s);
+	sim_set_step_observer(s2, observe, ru);
+	sim_set_chooser(s2, &ru->ch);
+	if (ru->trace)
+		sim_trace_to(s2, ru->trace);
+	ru->lifetimes++;
+	return true;
+}
+
 /* Does this variant produce the item's step at all? Rows naming a step of
  * another variant (v3's pagecache_isize_extended under v2) are skipped. */
 static bool step_exists(struct run *ru, const struct scn_item *it)
@@ -399,6 +452,13 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 	struct sim *s = ru->s;
 	struct sim_task *t;
 
+	if (it->si_kind == SCN_ITEM_CRASH && i + 1 < ru->f->f_nitems) {
+		if (ru->nlog < PCR_MAX_LOG) {
+			ru->log[ru->nlog].l_kind = 2;
+			ru->log_wlog[ru->nlog++] = 0;
+		}
+		return remount(ru);
+	}
 	if (it->si_kind == SCN_ITEM_CRASH) {
 		*crash_point = pc_wlog_len(s);
 		if (ru->nlog < PCR_MAX_LOG) {
@@ -409,12 +469,26 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 		return true;
 	}
 	if (it->si_task_kind == SCN_TASK_DISK) {
-		ru->disk_kind = it->si_kind == SCN_ITEM_STEP ? bio_kind_of(it->si_step) : -1;
-		if (!sim_fire_event_named(s, "disk_complete")) {
-			snprintf(ru->err, sizeof(ru->err), "disk: no I/O in flight to complete");
-			return false;
+		/* A bio kind completes every in-flight bio of that kind; '*'
+		 * (or disk_complete) the next one in the disk's order. */
+		int kind = it->si_kind == SCN_ITEM_STEP ? bio_kind_of(it->si_step) : -1;
+		unsigned n = 0;
+
+		for (;;) {
+			bool found = kind < 0 && n == 0;
+
+			for (uint32_t k = 0; kind >= 0 && pc_disk_inflight_bio(s, k); k++)
+				found |= pc_disk_inflight_bio(s, k)->bi_kind == kind;
+			if (!found)
+				break;
+			ru->disk_kind = kind;
+			if (!sim_fire_event_named(s, "disk_complete"))
+				break;
+			n++;
 		}
 		ru->disk_kind = -1;
+		/* No such I/O in this variant: the row does nothing (as a step
+		 * row naming a step the variant does not have). */
 		return true;
 	}
 	if (it->si_kind == SCN_ITEM_STEP && !step_exists(ru, it))
@@ -433,6 +507,7 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 		if (ru->nlog < PCR_MAX_LOG) {
 			ru->log[ru->nlog].l_kind = 1;
 			ru->log[ru->nlog].l_task = t->t_id;
+			snprintf(ru->log[ru->nlog].l_name, sizeof(ru->log[0].l_name), "%s", t->t_name);
 			ru->log[ru->nlog].l_op = (uint16_t)i;
 			ru->log_wlog[ru->nlog++] = pc_wlog_len(s);
 		}
@@ -450,11 +525,17 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 
 /* ---- the diagram of the run ---- */
 
+static int col_index(const char *const *cols, unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(cols[i], name))
+			return (int)i;
+	return -1;
+}
+
 static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 {
-	struct sim *s = ru->s;
-	uint8_t cols[SIM_MAX_TASKS];
-	int col_of[SIM_MAX_TASKS];
+	const char *cols[SIM_MAX_TASKS];
 	unsigned ncols = 0, width = 34;
 	size_t cap = 1 << 16, at = 0;
 	char *out = malloc(cap);
@@ -464,36 +545,35 @@ static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 
 	if (!out)
 		return NULL;
-	for (unsigned i = 0; i < SIM_MAX_TASKS; i++)
-		col_of[i] = -1;
-	for (unsigned i = 0; i < ru->nlog; i++) {
-		unsigned t = ru->log[i].l_task;
-
-		if (ru->log[i].l_kind != 2 && col_of[t] < 0 && ncols < 6) {
-			col_of[t] = (int)ncols;
-			cols[ncols++] = (uint8_t)t;
-		}
-	}
+	for (unsigned i = 0; i < ru->nlog; i++)
+		if (ru->log[i].l_kind != 2 && col_index(cols, ncols, ru->log[i].l_name) < 0 &&
+		    ncols < 6)
+			cols[ncols++] = ru->log[i].l_name;
 #define PUT(...) (at += (size_t)snprintf(out + at, at < cap ? cap - at : 0, __VA_ARGS__))
 	PUT("race\n    ");
 	for (unsigned c = 0; c < ncols; c++)
-		PUT("%-*s%s", c + 1 < ncols ? (int)width : 0, sim_task(s, cols[c])->t_name,
+		PUT("%-*s%s", c + 1 < ncols ? (int)width : 0, cols[c],
 		    c + 1 < ncols ? "| " : "\n");
 	for (unsigned i = 0; i < ru->nlog && at < cap - 512; i++) {
 		const struct pcr_logent *l = &ru->log[i];
 		char cell[128];
 		int c;
 
+		if (l->l_kind == 2) {
+			PUT("    crash\n");
+			continue;
+		}
 		if (!crash_done && ru->log_wlog[i] > crash_point) {
 			PUT("    crash\n");
 			crash_done = true;
 		}
 		if (l->l_kind == 2)
 			continue;
-		c = col_of[l->l_task];
+		c = col_index(cols, ncols, l->l_name);
 		if (c < 0)
 			continue;
-		if (l->l_kind == 0 && prev && l->l_task == prev_task && l->l_step == prev) {
+		if (l->l_kind == 0 && prev && l->l_task == prev_task && l->l_step == prev &&
+		    !strcmp(l->l_name, cols[c])) {
 			rep++;
 			continue;	/* a looping step: shown once */
 		}
@@ -577,9 +657,6 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	    struct pcr_result *r, char *err, size_t len)
 {
 	struct run ru;
-	struct pc_config cfg;
-	struct sim_config sc;
-	struct sim_chooser ch;
 	struct sim_task *setup;
 	uint32_t crash_point = UINT32_MAX;
 	const struct pc_violation *v;
@@ -590,41 +667,58 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	memset(r, 0, sizeof(*r));
 	memset(&ru, 0, sizeof(ru));
 	ru.f = f;
+	ru.path = path;
 	ru.disk_kind = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (build_config(&ru, path, vi, o, &cfg, err, len))
+	if (build_config(&ru, path, vi, o, &ru.cfg, err, len))
 		return -1;
-	ru.knobs = cfg.c_knobs;
-	memset(&sc, 0, sizeof(sc));
-	sc.seed = o->seed;
-	sc.arena_size = pc_model_arena_size(&cfg);
-	ru.s = sim_create(&sc);
+	ru.knobs = ru.cfg.c_knobs;
+	memset(&ru.sc, 0, sizeof(ru.sc));
+	ru.sc.seed = o->seed;
+	ru.sc.arena_size = pc_model_arena_size(&ru.cfg);
+	ru.s = sim_create(&ru.sc);
 	ru.log = calloc(PCR_MAX_LOG, sizeof(*ru.log));
 	ru.log_wlog = calloc(PCR_MAX_LOG, sizeof(*ru.log_wlog));
 	if (!ru.s || !ru.log || !ru.log_wlog) {
 		snprintf(err, len, "out of memory");
 		goto out;
 	}
-	if (!pc_model_create(ru.s, &cfg, err, len))
+	if (!pc_model_create(ru.s, &ru.cfg, err, len))
 		goto out;
 	setup = pc_user_task(ru.s, "setup");
 	for (uint32_t i = 0; i < f->f_setup_nops; i++)
 		if (queue(&ru, setup, &f->f_setup_ops[i], path, err, len))
 			goto out;
-	if (pc_model_settle(ru.s, err, len))
+	if (f->f_setup_nosync) {
+		/* The setup ran, then the power went: mount what the disk holds. */
+		pc_tag_t *img = pc_model_power_cut(ru.s, false, err, len);
+		struct sim *s2 = img ? sim_create(&ru.sc) : NULL;
+
+		if (!s2 || !pc_model_create(s2, &ru.cfg, err, len) ||
+		    pc_model_mount(s2, ru.s, img, err, len)) {
+			free(img);
+			sim_destroy(s2);
+			goto out;
+		}
+		free(img);
+		sim_destroy(ru.s);
+		ru.s = s2;
+	} else if (pc_model_settle(ru.s, err, len)) {
 		goto out;
+	}
 	for (uint32_t ti = 0; ti < f->f_nthreads; ti++) {
 		ru.thr[ti] = pc_user_task(ru.s, f->f_threads[ti].t_name);
 		for (uint32_t i = 0; i < f->f_threads[ti].t_nops; i++)
 			if (queue(&ru, ru.thr[ti], &f->f_threads[ti].t_ops[i], path, err, len))
 				goto out;
 	}
+	ru.trace = o->trace;
 	if (o->trace)
 		sim_trace_to(ru.s, o->trace);
 	sim_set_step_observer(ru.s, observe, &ru);
-	ch.choose = script_choose;
-	ch.ctx = &ru;
-	sim_set_chooser(ru.s, &ch);
+	ru.ch.choose = script_choose;
+	ru.ch.ctx = &ru;
+	sim_set_chooser(ru.s, &ru.ch);
 	for (uint32_t i = 0; i < f->f_nitems; i++)
 		if (!run_item(&ru, i, &crash_point))
 			break;

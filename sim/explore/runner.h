@@ -35,6 +35,7 @@ struct pcr_logent {
 	uint8_t l_kind;		/* 0 step, 1 op start, 2 crash point */
 	uint16_t l_op;		/* op number (kind 1) */
 	const char *l_step;
+	char l_name[16];	/* task name (tasks do not outlive a remount) */
 };
 
 struct pcr_result {

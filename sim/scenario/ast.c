@@ -321,10 +321,14 @@ const char *scn_name(const struct scn_file *f)
 
 int scn_append_item(struct scn_file *f, const struct scn_item *it)
 {
+	void *grown;
+
 	if (f->f_nitems >= SCN_MAX_ROWS)
 		return -1;
-	if (scn__grow((void **)&f->f_items, &f->f_items_cap, f->f_nitems, sizeof(*f->f_items)))
+	grown = scn__grow(f->f_items, &f->f_items_cap, f->f_nitems, sizeof(*f->f_items));
+	if (!grown)
 		return -1;
+	f->f_items = grown;
 	f->f_items[f->f_nitems] = *it;
 	f->f_items[f->f_nitems].si_op.o_comment = NULL;
 	f->f_nitems++;
@@ -333,12 +337,16 @@ int scn_append_item(struct scn_file *f, const struct scn_item *it)
 
 int scn_append_survivor(struct scn_file *f, uint32_t write_id)
 {
+	void *grown;
+
 	if (f->f_nsurvivors >= SCN_MAX_SURVIVORS || write_id == 0 || write_id > SCN_MAX_WRITE_ID ||
 	    (f->f_nsurvivors && write_id <= f->f_survivors[f->f_nsurvivors - 1]))
 		return -1;
-	if (scn__grow((void **)&f->f_survivors, &f->f_survivors_cap, f->f_nsurvivors,
-		      sizeof(*f->f_survivors)))
+	grown = scn__grow(f->f_survivors, &f->f_survivors_cap, f->f_nsurvivors,
+			  sizeof(*f->f_survivors));
+	if (!grown)
 		return -1;
+	f->f_survivors = grown;
 	f->f_survivors[f->f_nsurvivors++] = write_id;
 	return 0;
 }

@@ -108,21 +108,20 @@ void scn__buf_free(struct scn_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int scn__grow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
+void *scn__grow(void *arr, uint32_t *cap, uint32_t n, size_t elem)
 {
 	uint32_t ncap;
-	void *p;
+	char *p;
 
 	if (n < *cap)
-		return 0;
+		return arr;
 	ncap = *cap ? *cap * 2 : 4;
-	p = realloc(*arr, (size_t)ncap * elem);
+	p = realloc(arr, (size_t)ncap * elem);
 	if (!p)
-		return -1;
-	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
-	*arr = p;
+		return NULL;
+	memset(p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
 	*cap = ncap;
-	return 0;
+	return p;
 }
 
 /* ---- the error ---- */

@@ -18,14 +18,18 @@
 
 static int scn_push_line(struct scn_ctx *c, size_t off, size_t len)
 {
-	if (c->c_nlines >= SCN_MAX_LINES)
-		return scn__err(c, c->c_nlines, 1, 1, NULL,
-				"too many lines; the limit is %u (SCN_MAX_LINES)", SCN_MAX_LINES);
-	if (scn__grow((void **)&c->c_lines, &c->c_lines_cap, c->c_nlines, sizeof(*c->c_lines)))
+	void *grown;
+
+	grown = scn__grow(c->c_lines, &c->c_lines_cap, c->c_nlines, sizeof(*c->c_lines));
+	if (!grown)
 		return scn__oom(c);
+	c->c_lines = grown;
 	c->c_lines[c->c_nlines].l_off = (uint32_t)off;
 	c->c_lines[c->c_nlines].l_len = (uint32_t)len;
 	c->c_nlines++;
+	if (c->c_nlines > SCN_MAX_LINES)
+		return scn__err(c, c->c_nlines, 1, 1, NULL,
+				"too many lines; the limit is %u (SCN_MAX_LINES)", SCN_MAX_LINES);
 	return 0;
 }
 

@@ -57,8 +57,6 @@ static int scn_comment_line(struct scn_ctx *c, const char *s, uint32_t hash, uin
 	if (c->c_has_pending)
 		scn__buf_put(&c->c_pending, "\n", 1);
 	scn__buf_put(&c->c_pending, s + hash + 1, end - hash - 1);
-	if (!c->c_pending.b_text) /* an empty first comment still needs a text */
-		scn__buf_put(&c->c_pending, "", 0);
 	c->c_has_pending = true;
 	return c->c_pending.b_oom ? scn__oom(c) : 0;
 }
@@ -117,6 +115,7 @@ static int scn_block_op(struct scn_ctx *c, struct scn_cur *u, struct scn_op **op
 			uint32_t *n, uint32_t *cap, const char *owner)
 {
 	struct scn_op *op;
+	void *grown;
 
 	if (*n >= SCN_MAX_OPS) {
 		scn__skip_ws(u);
@@ -124,8 +123,10 @@ static int scn_block_op(struct scn_ctx *c, struct scn_cur *u, struct scn_op **op
 				   "too many operations in %s; the limit is %u (SCN_MAX_OPS)", owner,
 				   SCN_MAX_OPS);
 	}
-	if (scn__grow((void **)ops, cap, *n, sizeof(**ops)))
+	grown = scn__grow(*ops, cap, *n, sizeof(**ops));
+	if (!grown)
 		return scn__oom(c);
+	*ops = grown;
 	op = &(*ops)[*n];
 	memset(op, 0, sizeof(*op));
 	if (scn__parse_op(u, op))

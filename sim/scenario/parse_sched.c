@@ -72,15 +72,18 @@ static int scn_race_header(struct scn_ctx *c, struct scn_cur *u, const struct sc
 {
 	struct scn_file *f = c->c_file;
 	struct scn_column *col;
+	void *grown;
 
 	if (r->r_ncells > SCN_MAX_COLUMNS)
-		return scn__err_at(u, 0, 1, "at most 8 threads and flusher, jbd2, endio, disk",
+		return scn__err_at(u, 0, 1, "at most 8 threads and flusher, jbd2, endio, disk, dio",
 				   "race header has %u columns; the limit is %u", r->r_ncells,
 				   SCN_MAX_COLUMNS);
 	for (uint32_t i = 0; i < r->r_n; i++) {
-		if (scn__grow((void **)&f->f_columns, &f->f_columns_cap, f->f_ncolumns,
-			      sizeof(*f->f_columns)))
+		grown = scn__grow(f->f_columns, &f->f_columns_cap, f->f_ncolumns,
+				  sizeof(*f->f_columns));
+		if (!grown)
 			return scn__oom(c);
+		f->f_columns = grown;
 		col = &f->f_columns[f->f_ncolumns];
 		scn__cur_range(u, r->r_cs[i], r->r_ce[i]);
 		if (scn__eol(u))
@@ -141,13 +144,16 @@ static int scn_row_cell(struct scn_ctx *c, struct scn_cur *u, const struct scn_r
 static int scn_push_item(struct scn_ctx *c, struct scn_cur *u, struct scn_item **out)
 {
 	struct scn_file *f = c->c_file;
+	void *grown;
 
 	if (f->f_nitems >= SCN_MAX_ROWS)
 		return scn__err_at(u, u->u_pos, 1, NULL, "more than %u %s (SCN_MAX_ROWS)",
 				   SCN_MAX_ROWS,
 				   f->f_sched_form == SCN_SCHED_RACE ? "race rows" : "schedule items");
-	if (scn__grow((void **)&f->f_items, &f->f_items_cap, f->f_nitems, sizeof(*f->f_items)))
+	grown = scn__grow(f->f_items, &f->f_items_cap, f->f_nitems, sizeof(*f->f_items));
+	if (!grown)
 		return scn__oom(c);
+	f->f_items = grown;
 	*out = &f->f_items[f->f_nitems];
 	memset(*out, 0, sizeof(**out));
 	(*out)->si_pos.line = u->u_line;

@@ -56,6 +56,7 @@ static int scn_knobs(struct scn_ctx *c, struct scn_cur *u, struct scn_knob **arr
 {
 	struct scn_knob k;
 	struct scn_cur save;
+	void *grown;
 
 	while (!scn__eol(u)) {
 		save = *u;
@@ -78,8 +79,10 @@ static int scn_knobs(struct scn_ctx *c, struct scn_cur *u, struct scn_knob **arr
 			return scn__err(c, u->u_line, k.k_pos.col, 1, NULL,
 					"more than %u knobs on one line (SCN_MAX_KNOBS)",
 					SCN_MAX_KNOBS);
-		if (scn__grow((void **)arr, cap, *n, sizeof(**arr)))
+		grown = scn__grow(*arr, cap, *n, sizeof(**arr));
+		if (!grown)
 			return scn__oom(c);
+		*arr = grown;
 		(*arr)[(*n)++] = k;
 	}
 	return 0;
@@ -208,7 +211,7 @@ static int scn_thread_name(struct scn_ctx *c, struct scn_cur *u, struct scn_thre
 	    scn__check_name(u, t->t_name, "thread name"))
 		return -1;
 	if (scn__kernel_task(t->t_name) != SCN_TASK_NONE || !strcmp(t->t_name, "crash"))
-		return scn__err_tok(u, "flusher, jbd2, endio, disk and crash are reserved",
+		return scn__err_tok(u, "flusher, jbd2, endio, disk, dio and crash are reserved",
 				    "'%s' cannot name a thread", t->t_name);
 	for (uint32_t i = 0; i + 1 < f->f_nthreads; i++)
 		if (!strcmp(f->f_threads[i].t_name, t->t_name))
@@ -221,13 +224,16 @@ static int scn_sect_thread(struct scn_ctx *c, struct scn_cur *u)
 {
 	struct scn_file *f = c->c_file;
 	struct scn_thread *t;
+	void *grown;
 
 	if (f->f_nthreads >= SCN_MAX_THREADS)
 		return scn__err_tok(u, NULL, "too many threads; the limit is %u (SCN_MAX_THREADS)",
 				    SCN_MAX_THREADS);
-	if (scn__grow((void **)&f->f_threads, &f->f_threads_cap, f->f_nthreads,
-		      sizeof(*f->f_threads)))
+	grown = scn__grow(f->f_threads, &f->f_threads_cap, f->f_nthreads,
+			  sizeof(*f->f_threads));
+	if (!grown)
 		return scn__oom(c);
+	f->f_threads = grown;
 	t = &f->f_threads[f->f_nthreads++];
 	t->t_pos.line = u->u_line;
 	t->t_pos.col = u->u_tok + 1;
@@ -313,6 +319,7 @@ static int scn_sect_crash(struct scn_ctx *c, struct scn_cur *u)
 static int scn_persist_survivors(struct scn_ctx *c, struct scn_cur *u, struct scn_file *f)
 {
 	uint64_t id;
+	void *grown;
 
 	f->f_persist_kind = SCN_PERSIST_SURVIVORS;
 	if (scn__eol(u))
@@ -336,9 +343,11 @@ static int scn_persist_survivors(struct scn_ctx *c, struct scn_cur *u, struct sc
 		if (f->f_nsurvivors >= SCN_MAX_SURVIVORS)
 			return scn__err_tok(u, NULL, "more than %u surviving writes (SCN_MAX_SURVIVORS)",
 					    SCN_MAX_SURVIVORS);
-		if (scn__grow((void **)&f->f_survivors, &f->f_survivors_cap, f->f_nsurvivors,
-			      sizeof(*f->f_survivors)))
+		grown = scn__grow(f->f_survivors, &f->f_survivors_cap, f->f_nsurvivors,
+				  sizeof(*f->f_survivors));
+		if (!grown)
 			return scn__oom(c);
+		f->f_survivors = grown;
 		f->f_survivors[f->f_nsurvivors++] = (uint32_t)id;
 	}
 	return 0;
@@ -416,13 +425,16 @@ static int scn_sect_variant(struct scn_ctx *c, struct scn_cur *u)
 	struct scn_file *f = c->c_file;
 	struct scn_variant *v;
 	int r;
+	void *grown;
 
 	if (f->f_nvariants >= SCN_MAX_VARIANTS)
 		return scn__err_tok(u, NULL, "too many variants; the limit is %u (SCN_MAX_VARIANTS)",
 				    SCN_MAX_VARIANTS);
-	if (scn__grow((void **)&f->f_variants, &f->f_variants_cap, f->f_nvariants,
-		      sizeof(*f->f_variants)))
+	grown = scn__grow(f->f_variants, &f->f_variants_cap, f->f_nvariants,
+			  sizeof(*f->f_variants));
+	if (!grown)
 		return scn__oom(c);
+	f->f_variants = grown;
 	v = &f->f_variants[f->f_nvariants++];
 	v->v_pos.line = u->u_line;
 	v->v_pos.col = u->u_tok + 1;
@@ -474,13 +486,16 @@ static int scn_sect_metric(struct scn_ctx *c, struct scn_cur *u)
 {
 	struct scn_file *f = c->c_file;
 	struct scn_metric *m;
+	void *grown;
 
 	if (f->f_nmetrics >= SCN_MAX_METRICS)
 		return scn__err_tok(u, NULL, "too many metrics; the limit is %u (SCN_MAX_METRICS)",
 				    SCN_MAX_METRICS);
-	if (scn__grow((void **)&f->f_metrics, &f->f_metrics_cap, f->f_nmetrics,
-		      sizeof(*f->f_metrics)))
+	grown = scn__grow(f->f_metrics, &f->f_metrics_cap, f->f_nmetrics,
+			  sizeof(*f->f_metrics));
+	if (!grown)
 		return scn__oom(c);
+	f->f_metrics = grown;
 	m = &f->f_metrics[f->f_nmetrics++];
 	m->m_pos.line = u->u_line;
 	if (scn__take_comment(c, &m->m_comment) || scn__word(u, m->m_name, "a metric name") ||

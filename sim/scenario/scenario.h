@@ -50,7 +50,8 @@
 #define SCN_MAX_SUBSET_WRITES	24		/* persist all-subsets max=N */
 #define SCN_MAX_SAMPLES		1000000u	/* persist sample=N */
 #define SCN_MAX_METRIC_VALUE	(1ull << 40)
-#define SCN_MAX_COLUMNS		(SCN_MAX_THREADS + 4)	/* threads + kernel tasks */
+/* race columns: threads + kernel tasks (flusher jbd2 endio disk dio) */
+#define SCN_MAX_COLUMNS		(SCN_MAX_THREADS + (SCN_TASK_NONE - SCN_TASK_FLUSHER))
 
 /* ---- operations (fixed by the language) ---- */
 enum scn_op_kind {

@@ -36,8 +36,9 @@ char *scn__buf_take(struct scn_buf *b);
 void scn__buf_free(struct scn_buf *b);
 
 /* ---- arrays ---- */
-/* Make room for one more element in *arr (count n, capacity *cap). */
-int scn__grow(void **arr, uint32_t *cap, uint32_t n, size_t elem);
+/* Room for element n of arr (capacity *cap, updated): arr or its moved copy,
+ * or NULL when out of memory (arr is then unchanged and still owned). */
+void *scn__grow(void *arr, uint32_t *cap, uint32_t n, size_t elem);
 
 /* ---- the parse context ---- */
 struct scn_line {

@@ -14,7 +14,7 @@
  *   STAR  runs the current operation (first one if none started).
  *
  * Steps of a later operation need that operation's line (race) or
- * TASK:(...) item (schedule) first. Kernel tasks (flusher, jbd2, endio, disk)
+ * TASK:(...) item (schedule) first. Kernel tasks (flusher, jbd2, endio, disk, dio)
  * run no operations: only steps and '*'. There is at most one crash point.
  */
 #include <string.h>
@@ -60,7 +60,7 @@ static int scn_unknown_task(struct scn_ctx *c, struct scn_pos pos, const char *n
 
 	for (uint32_t i = 0; i < f->f_nthreads; i++)
 		names[n++] = f->f_threads[i].t_name;
-	for (uint32_t i = 0; scn__kernel_task_names[i]; i++)
+	for (uint32_t i = 0; scn__kernel_task_names[i] && n < SCN_MAX_COLUMNS; i++)
 		names[n++] = scn__kernel_task_names[i];
 	names[n] = NULL;
 	scn__did_you_mean(dym, sizeof(dym), name, names);
@@ -143,10 +143,10 @@ static int scn_check_item(struct scn_ctx *c, const struct scn_sets *s, struct sc
 	const char *where = c->c_file->f_sched_form == SCN_SCHED_RACE ? "the race" : "the schedule";
 
 	if (it->si_kind == SCN_ITEM_CRASH) {
+		/* Several crash rows are allowed: every one but the last is a
+		 * power cut after which the file system is mounted again and
+		 * the threads go on (docs/scenario-language.md). */
 		it->si_task_kind = SCN_TASK_NONE;
-		if (*crash_line)
-			return scn__err(c, it->si_pos.line, it->si_pos.col, 5, NULL,
-					"second crash point; the first is at line %u", *crash_line);
 		*crash_line = it->si_pos.line;
 		return 0;
 	}
@@ -161,7 +161,7 @@ static int scn_check_item(struct scn_ctx *c, const struct scn_sets *s, struct sc
 	}
 	if (it->si_kind == SCN_ITEM_OP)
 		return scn__err(c, it->si_pos.line, it->si_pos.col, (uint32_t)strlen(it->si_task),
-				"kernel tasks (flusher, jbd2, endio, disk) run steps and '*'",
+				"kernel tasks (flusher, jbd2, endio, disk, dio) run steps and '*'",
 				"kernel task '%s' runs no operations", it->si_task);
 	if (it->si_kind == SCN_ITEM_STEP)
 		return scn_check_step(c, s, it, NULL);

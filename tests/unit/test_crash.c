@@ -242,14 +242,161 @@ static void test_crash_preflush_semantics(void **state)
 	assert_int_equal(pc_disk_wlog(w.d, 4)->wl_bio, 2);	/* w3 completed 4th */
 	/* Before the flush completes: w1 completed but not durable. */
 	pr = presence_at(&w, 5, tags);
-	assert_int_equal(pr.states, 8);
+	/* Uncertain at 5: w1 (completed at 1, volatile), w3 (completed at 4,
+	 * volatile), w2 (in flight): 2^3 = 8 subsets. w2 surviving means its
+	 * preflush ran, and w1 completed (1) before w2 was submitted (3), so
+	 * w1 is on the media with it: {w2} and {w2, w3} are impossible (they
+	 * close to {w1, w2} and {w1, w2, w3}). w3 completed (4) after the
+	 * submission, it is not implied. 8 - 2 = 6 distinct images. */
+	assert_int_equal(pr.states, 6);
+	/* w1 in {w1}, {w1,w3}, {w1,w2}, {w1,w2,w3}: 4 of 6 (unchanged: only
+	 * subsets without w1 were removed). */
 	assert_int_equal(pr.with[1], 4);
-	/* After: w1 in every state; w2 (its own data) and w3 in some. */
+	/* w2 only with w1: {w1,w2}, {w1,w2,w3}. */
+	assert_int_equal(pr.with[2], 2);
+	/* w3 in {w3}, {w1,w3}, {w1,w2,w3}. */
+	assert_int_equal(pr.with[3], 3);
+	/* After: w1 in every state; w2 (its own data) and w3 in some. w1 is
+	 * durable now, so the rule forces nothing: the 4 subsets of {w3, w2}. */
 	pr = presence_at(&w, 6, tags);
 	assert_int_equal(pr.states, 4);
 	assert_int_equal(pr.with[1], 4);
 	assert_int_equal(pr.with[2], 2);
 	assert_int_equal(pr.with[3], 2);
+	done(&w);
+}
+
+/* Every state of points [from, to] (per-point dedup): which of the data
+ * block (tag dtag) and the commit block (tag ctag) it holds, as a mask
+ * (bit 0 data, bit 1 commit), counted per mask. */
+static void data_commit_masks(struct world *w, uint32_t from, uint32_t to, uint8_t mode,
+			      uint32_t max, pc_blk_t dblk, pc_tag_t dtag, pc_blk_t cblk,
+			      pc_tag_t ctag, unsigned seen[4])
+{
+	struct pc_persist p = { .p_mode = mode, .p_max = max, .p_seed = 7,
+				.p_dedup = PC_DEDUP_POINT };
+	struct pc_crash_iter *it = pc_crash_iter_new(w->d, from, to, &p);
+	const struct pc_crash_state *cs;
+
+	assert_non_null(it);
+	memset(seen, 0, 4 * sizeof(seen[0]));
+	while ((cs = pc_crash_next(it)))
+		seen[(tag_of(cs, dblk) == dtag) | (tag_of(cs, cblk) == ctag) << 1]++;
+	pc_crash_iter_free(it);
+}
+
+/* The rule of crash.h: a surviving REQ_PREFLUSH write means its preflush
+ * ran, so every write that completed before it was submitted is on the
+ * media too. A jbd2-like commit: a data write completes (volatile), then
+ * a PREFLUSH|FUA commit record is submitted and is still in flight at the
+ * crash. No state may hold the commit record without the data.
+ * Log: 0 S(d) 1 C(d) 2 S(c PREFLUSH|FUA) 3 C(c) */
+static void test_crash_preflush_write_implies_earlier(void **state)
+{
+	struct world w = mk(true, 0, 0);
+	struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS };
+	struct pc_crash_iter *it;
+	const struct pc_crash_state *cs;
+	uint32_t dbio, cbio;
+	unsigned seen[4], n = 0;
+	struct counts c;
+
+	dbio = io(&w, 5, 0x51, 0);
+	complete1(&w);
+	cbio = io(&w, 6, 0x5c, PC_REQ_PREFLUSH | PC_REQ_FUA);
+	/* Crash point 3: d completed not durable, c in flight. Subsets of
+	 * {d, c}: {}, {d}, {c} -> closed to {d, c}, {d, c}: 3 distinct
+	 * images, 1 duplicate (the closed {c}). */
+	it = pc_crash_iter_new(w.d, 3, 3, &p);
+	while ((cs = pc_crash_next(it))) {
+		bool has_d = tag_of(cs, 5) == 0x51, has_c = tag_of(cs, 6) == 0x5c;
+
+		assert_int_equal(cs->cs_nuncertain, 2);
+		assert_false(has_c && !has_d);
+		/* the survivors say the same: c only together with d */
+		assert_int_equal(cs->cs_nsurvivors, (unsigned)has_d + has_c);
+		if (has_c) {
+			assert_int_equal(cs->cs_survivors[0], dbio);
+			assert_int_equal(cs->cs_survivors[1], cbio);
+		}
+		n++;
+	}
+	pc_crash_counts(it, &c.states, &c.dups, &c.complete);
+	pc_crash_iter_free(it);
+	assert_int_equal(n, 3);
+	assert_int_equal(c.states, 3);
+	assert_int_equal(c.dups, 1);
+	assert_true(c.complete);	/* every subset was tried */
+	complete1(&w);
+	assert_int_equal(pc_disk_wlog_len(w.d), 4);
+	/* Every point 0..4: never the commit without the data. Point 0: {};
+	 * 1: d in flight, {} {d}; 2: d volatile, the same; 3: the 3 above;
+	 * 4: c completed, its preflush made d durable and FUA made c durable:
+	 * {d, c} only. 1 + 2 + 2 + 3 + 1 = 9 per-point states. */
+	data_commit_masks(&w, 0, 4, PC_PERSIST_ALL_SUBSETS, 0, 5, 0x51, 6, 0x5c, seen);
+	assert_int_equal(seen[2], 0);
+	assert_int_equal(seen[0], 4);	/* points 0, 1, 2, 3 */
+	assert_int_equal(seen[1], 3);	/* points 1, 2, 3 */
+	assert_int_equal(seen[3], 2);	/* points 3, 4 */
+	/* Prefix mode applies the rule too (the commit is last: trivially). */
+	data_commit_masks(&w, 0, 4, PC_PERSIST_PREFIX, 0, 5, 0x51, 6, 0x5c, seen);
+	assert_int_equal(seen[2], 0);
+	done(&w);
+
+	/* The boundary: the data completes *after* the commit record was
+	 * submitted. The preflush does not cover it, so the commit without
+	 * the data is a legal image: all 4 subsets at point 3.
+	 * Log: 0 S(d) 1 S(c PREFLUSH|FUA) 2 C(d) 3 C(c) */
+	w = mk(true, 0, 0);
+	dbio = io(&w, 5, 0x51, 0);
+	io(&w, 6, 0x5c, PC_REQ_PREFLUSH | PC_REQ_FUA);
+	complete1(&w);
+	assert_int_equal(pc_disk_wlog(w.d, 2)->wl_bio, dbio);	/* d completed 3rd */
+	data_commit_masks(&w, 3, 3, PC_PERSIST_ALL_SUBSETS, 0, 5, 0x51, 6, 0x5c, seen);
+	for (int m = 0; m < 4; m++)
+		assert_int_equal(seen[m], 1);
+	complete1(&w);
+	done(&w);
+
+	/* FUA without PREFLUSH implies nothing about earlier writes. */
+	w = mk(true, 0, 0);
+	io(&w, 5, 0x51, 0);
+	complete1(&w);
+	io(&w, 6, 0x5c, PC_REQ_FUA);
+	data_commit_masks(&w, 3, 3, PC_PERSIST_ALL_SUBSETS, 0, 5, 0x51, 6, 0x5c, seen);
+	for (int m = 0; m < 4; m++)
+		assert_int_equal(seen[m], 1);
+	complete1(&w);
+	done(&w);
+
+	/* Beyond the all-subsets bound (sampled plan) the rule holds too:
+	 * 10 completed data writes, then the commit in flight. With it, all
+	 * 10 data blocks. */
+	w = mk(true, 0, 0);
+	for (pc_blk_t b = 0; b < 10; b++) {
+		io(&w, b, (pc_tag_t)(0x60 + b), 0);
+		complete1(&w);
+	}
+	io(&w, 12, 0x5c, PC_REQ_PREFLUSH | PC_REQ_FUA);
+	for (uint8_t mode = PC_PERSIST_ALL_SUBSETS; mode <= PC_PERSIST_SAMPLE; mode++) {
+		struct pc_persist ps = { .p_mode = mode, .p_max = 16, .p_seed = 5 };
+		unsigned with_c = 0;
+
+		it = pc_crash_iter_new(w.d, 21, 21, &ps);
+		while ((cs = pc_crash_next(it))) {
+			assert_int_equal(cs->cs_nuncertain, 11);
+			if (tag_of(cs, 12) != 0x5c)
+				continue;
+			with_c++;
+			for (pc_blk_t b = 0; b < 10; b++)
+				assert_int_equal(tag_of(cs, b), 0x60 + b);
+		}
+		pc_crash_iter_free(it);
+		/* the full subset is in every plan but sample mode's */
+		if (mode != PC_PERSIST_SAMPLE)
+			assert_int_equal(with_c, 1);
+	}
+	complete1(&w);
 	done(&w);
 }
 
@@ -469,9 +616,42 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Reference sets for crash point k, straight from crash.h's definition. */
-static size_t reference(const struct pc_disk *d, uint32_t k, bool vol, uint64_t *out)
+/* Is the subset m (bit u: uncertain write unc[u]) a possible media state?
+ * Stated as a filter, not as a closure: m is impossible when it keeps a
+ * write that carries REQ_PREFLUSH (its preflush ran before its data went
+ * down) but drops some uncertain write that completed before that write
+ * was submitted. A write that completed before it and is durable is in
+ * the base image already; one that failed is never on the media. */
+static bool ref_possible(const struct pc_disk *d, const uint32_t *unc, uint32_t nunc,
+			 const uint32_t *comp, uint64_t m)
 {
+	for (uint32_t f = 0; f < nunc; f++) {
+		const struct pc_wlog_ent *fs = pc_disk_wlog(d, unc[f]);
+
+		if (!(m & (1ULL << f)) || !(fs->wl_flags & PC_REQ_PREFLUSH))
+			continue;
+		for (uint32_t o = 0; o < nunc; o++) {
+			uint32_t oc = comp[pc_disk_wlog(d, unc[o])->wl_bio];
+
+			if (!(m & (1ULL << o)) && oc != UINT32_MAX && oc < unc[f])
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Reference sets for crash point k, straight from crash.h's definition:
+ * the hash of every possible subset's image goes to out (returned count);
+ * *ncand counts every subset, possible or not (the iterator tries them all
+ * and counts the impossible ones, once closed, as duplicates). Every
+ * impossible subset's closure (add what its PREFLUSH writes imply) is a
+ * possible subset of the same point, so the distinct images are the
+ * iterator's. !rule: every subset, as before the rule (to check that the
+ * random logs exercise it). */
+static size_t reference(const struct pc_disk *d, uint32_t k, bool vol, bool rule,
+			uint64_t *out, uint64_t *ncand)
+{
+	uint32_t comp[64];
 	uint32_t len = pc_disk_wlog_len(d), nunc = 0, unc[64];
 	pc_tag_t *base = malloc((size_t)NBLK * BS * sizeof(pc_tag_t));
 	pc_tag_t *img = malloc((size_t)NBLK * BS * sizeof(pc_tag_t));
@@ -526,7 +706,12 @@ static size_t reference(const struct pc_disk *d, uint32_t k, bool vol, uint64_t 
 			continue;
 		unc[nunc++] = i;
 	}
+	for (uint32_t i = 0; i < 64; i++)
+		comp[i] = info[i].comp;
+	*ncand += 1ULL << nunc;
 	for (uint64_t m = 0; m < (1ULL << nunc); m++) {
+		if (rule && !ref_possible(d, unc, nunc, comp, m))
+			continue;
 		memcpy(img, base, (size_t)NBLK * BS * sizeof(pc_tag_t));
 		for (uint32_t u = 0; u < nunc; u++) {
 			const struct pc_wlog_ent *s = pc_disk_wlog(d, unc[u]);
@@ -550,12 +735,14 @@ static uint64_t pick_random(struct sim *s, void *ctx, const struct sim_choice *c
 static void test_crash_matches_bruteforce(void **state)
 {
 	static const struct sim_chooser random_pick = { pick_random, NULL };
+	unsigned seeds_removed = 0;
 
 	for (uint64_t seed = 1; seed <= 40; seed++) {
 		bool vol = seed % 5 != 0;
 		struct world w = mk(vol, seed % 7 == 3 ? 2 : 0, seed % 11 == 4 ? 1 : 0);
 		uint64_t rng = seed, *ref = malloc(sizeof(uint64_t) * 200000), *got;
-		size_t nref = 0, ngot = 0, distinct = 0;
+		uint64_t ncand = 0, nall = 0;
+		size_t nref = 0, ngot = 0, distinct = 0, nnorule = 0, distinct_norule = 0;
 		struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 1 << 12 };
 		struct pc_crash_iter *it;
 		const struct pc_crash_state *cs;
@@ -576,11 +763,21 @@ static void test_crash_matches_bruteforce(void **state)
 			}
 		}
 		assert_int_equal(sim_run(w.s), SIM_OK);
+		/* Without the rule first (ref is reused), for the tally only. */
 		for (uint32_t k = 0; k <= pc_disk_wlog_len(w.d); k++)
-			nref += reference(w.d, k, vol, ref + nref);
+			nnorule += reference(w.d, k, vol, false, ref + nnorule, &nall);
+		qsort(ref, nnorule, sizeof(*ref), cmp_u64);
+		for (size_t i = 0; i < nnorule; i++)
+			distinct_norule += i == 0 || ref[i] != ref[i - 1];
+		for (uint32_t k = 0; k <= pc_disk_wlog_len(w.d); k++)
+			nref += reference(w.d, k, vol, true, ref + nref, &ncand);
+		assert_int_equal(nall, ncand);
+		assert_int_equal(nnorule, ncand);
 		qsort(ref, nref, sizeof(*ref), cmp_u64);
 		for (size_t i = 0; i < nref; i++)
 			distinct += i == 0 || ref[i] != ref[i - 1];
+		assert_true(distinct <= distinct_norule);
+		seeds_removed += distinct < distinct_norule;
 		got = malloc(sizeof(uint64_t) * (distinct + 1));
 		it = pc_crash_iter_new(w.d, 0, UINT32_MAX, &p);
 		while ((cs = pc_crash_next(it))) {
@@ -591,7 +788,8 @@ static void test_crash_matches_bruteforce(void **state)
 		pc_crash_counts(it, &c.states, &c.dups, &c.complete);
 		pc_crash_iter_free(it);
 		assert_int_equal(ngot, distinct);
-		assert_int_equal(c.states + c.dups, nref);
+		/* every subset of every point is a candidate, possible or not */
+		assert_int_equal(c.states + c.dups, ncand);
 		assert_true(c.complete);
 		qsort(got, ngot, sizeof(*got), cmp_u64);
 		for (size_t i = 1; i < ngot; i++)
@@ -600,6 +798,9 @@ static void test_crash_matches_bruteforce(void **state)
 		free(got);
 		done(&w);
 	}
+	/* The random logs do reach states the rule removes (a PREFLUSH write
+	 * in flight over a completed, unflushed write). */
+	assert_true(seeds_removed > 0);
 }
 
 int main(void)
@@ -609,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_crash_duplicate_images),
 		cmocka_unit_test(test_crash_dedup_per_point),
 		cmocka_unit_test(test_crash_preflush_semantics),
+		cmocka_unit_test(test_crash_preflush_write_implies_earlier),
 		cmocka_unit_test(test_crash_fua),
 		cmocka_unit_test(test_crash_cache_none),
 		cmocka_unit_test(test_crash_completed_not_flushed),
