@@ -612,7 +612,8 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			f->f_wb_bios++;
 			f->f_flags |= PC_F_WRITEBACK;
 			__pc_submit_ioend(s, io, run_p, run_n, f->f_data + run_k * w->w_bs,
-					  x->x_wbc.wb_zero ? PC_BIO_ZERO : PC_BIO_DATA);
+					  x->x_wbc.wb_zero || io->io_zero ? PC_BIO_ZERO
+									 : PC_BIO_DATA);
 			run_n = 0;
 		}
 		if (write) {

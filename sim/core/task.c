@@ -401,15 +401,31 @@ static int find_cycle(const struct sim_world *w, unsigned u, uint8_t *color, uin
 	return -1;
 }
 
-static size_t describe_task(const struct sim_task *t, char *why, size_t len, size_t at)
+static size_t describe_task(const struct sim *s, const struct sim_task *t, char *why,
+			    size_t len, size_t at, bool first)
 {
+	const struct sim_world *w = s->s_w;
+	uint64_t own = t->t_wait ? t->t_wait->wq_owners : 0;
 	int n;
 
 	if (at >= len)
 		return at;
-	n = snprintf(why + at, len - at, "%s%s waits on %s", at ? "; " : "", t->t_name,
+	n = snprintf(why + at, len - at, "%s%s waits on %s", first ? "" : "; ", t->t_name,
 		     t->t_wait ? t->t_wait->wq_name : "?");
-	return at + (n > 0 ? (size_t)n : 0);
+	at += n > 0 ? (size_t)n : 0;
+	for (bool head = true; own && at < len; head = false) {
+		unsigned id = (unsigned)__builtin_ctzll(own);
+
+		own &= own - 1;
+		if (id < w->w_ntasks) {
+			n = snprintf(why + at, len - at, "%s%s", head ? " (owned by " : ", ",
+				     w->w_tasks[id]->t_name);
+			at += n > 0 ? (size_t)n : 0;
+		}
+		if (!own && at < len)
+			at += (size_t)snprintf(why + at, len - at, ")");
+	}
+	return at;
 }
 
 bool sim_deadlock_check(const struct sim *s, char *why, size_t len)
@@ -431,7 +447,7 @@ bool sim_deadlock_check(const struct sim *s, char *why, size_t len)
 
 			at = (size_t)snprintf(why, len, "waits-for cycle: ");
 			for (unsigned k = 0; k < SIM_MAX_TASKS; k++) {
-				at = describe_task(w->w_tasks[x], why, len, at);
+				at = describe_task(s, w->w_tasks[x], why, len, at, k == 0);
 				x = parent[x];
 				if (x == (unsigned)v)
 					break;
@@ -445,9 +461,11 @@ bool sim_deadlock_check(const struct sim *s, char *why, size_t len)
 		const struct sim_task *t = w->w_tasks[u];
 
 		if (t->t_state == SIM_TASK_BLOCKED && sim_task_has_work(t)) {
-			if (!at)
+			bool first = !at;
+
+			if (first)
 				at = (size_t)snprintf(why, len, "all tasks blocked with work left: ");
-			at = describe_task(t, why, len, at);
+			at = describe_task(s, t, why, len, at, first);
 		}
 	}
 	return at > 0;

@@ -159,6 +159,54 @@ START_TEST(seed_xfs_zero_eof_vs_mmap)
 }
 END_TEST
 
+START_TEST(seed_ext4_iomap_zero_eof)
+{
+	static const char *const files[] = { "05-ext4-iomap-zero-eof-truncate-up.scn",
+					     "05-ext4-iomap-zero-eof-fallocate.scn",
+					     "05-ext4-iomap-zero-eof-append-write.scn" };
+
+	for (unsigned i = 0; i < 3; i++) {
+		check_file(files[i]);
+		mutation(files[i], "wait", "submit", PC_INV_STALE_DATA);
+		mutation(files[i], "deferred", "submit", PC_INV_STALE_DATA);
+	}
+	check_file("05-ext4-bh-ordered-truncate-up.scn");
+	check_file("05-ext4-bh-ordered-fallocate.scn");
+	check_file("05-ext4-bh-ordered-append-write.scn");
+}
+END_TEST
+
+START_TEST(seed_deferred_sfr)
+{
+	check_file("06-deferred-sync-file-range.scn");
+	mutation("06-deferred-sync-file-range.scn", "sfr-handling", "no-sfr-handling",
+		 PC_INV_STALE_DATA);
+}
+END_TEST
+
+START_TEST(seed_endio_deadlock)
+{
+	check_file("07-endio-deadlock.scn");
+	mutation_knob("07-endio-deadlock.scn", "endio-unbound", "endio_wq", "ordered",
+		      PC_INV_DEADLOCK);
+	mutation_knob("07-endio-deadlock.scn", "bio-ordered", "zero_wait", "endio",
+		      PC_INV_DEADLOCK);
+}
+END_TEST
+
+START_TEST(seed_durability)
+{
+	static const char *const files[] = { "08-durability-ext4.scn", "08-durability-ext4-iomap.scn",
+					     "08-durability-xfs.scn" };
+
+	for (unsigned i = 0; i < 3; i++) {
+		check_file(files[i]);
+		mutation(files[i], "correct", "no-flush", PC_INV_NOT_DURABLE);
+		mutation_knob(files[i], "correct", "bug", "fsync-no-wait", PC_INV_NOT_DURABLE);
+	}
+}
+END_TEST
+
 /* Same inputs, same trace hash. */
 START_TEST(seed_deterministic)
 {
@@ -187,6 +235,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_eof_junk);
 	tcase_add_test(tc, seed_aio_endio_isize);
 	tcase_add_test(tc, seed_xfs_zero_eof_vs_mmap);
+	tcase_add_test(tc, seed_ext4_iomap_zero_eof);
+	tcase_add_test(tc, seed_deferred_sfr);
+	tcase_add_test(tc, seed_endio_deadlock);
+	tcase_add_test(tc, seed_durability);
 	tcase_add_test(tc, seed_deterministic);
 	suite_add_tcase(s, tc);
 	return s;

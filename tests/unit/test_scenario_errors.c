@@ -217,7 +217,7 @@ static void test_race_unknown_task(void **state)
 	check_error("fs xfs\nthread A\n sync\nthread B\n sync\nthread C\n sync\nthread D\n sync\n"
 		    "thread E\n sync\nthread F\n sync\nthread G\n sync\nthread H\n sync\n"
 		    "race\n A|B|C|D|E|F|G|H|flusher|jbd2|endio|disk|dio\n |||||||||||| *\n"
-		    "crash after X:y\nexpect pass\n", 20, 13, "unknown task 'X' in 'crash after'",
+		    "crash after X:y\nexpect pass\n", 21, 13, "unknown task 'X' in 'crash after'",
 		    "tasks are: A, B, C, D, E, F, G, H, flusher, jbd2, endio, disk, dio");
 	check_error(XFS_AB "race\n    A |  | B\n", 9, 8, "race header column 2 is empty", NULL);
 }
