@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE   ?= cmake
 RUN_ARGS ?=
 
-.PHONY: all build run test test-long coverage bench fuzz sanitize deps clean
+.PHONY: all build run test test-long coverage bench fuzz fuzz-run sanitize deps clean
 
 all: build
 
@@ -55,6 +55,14 @@ fuzz:
 	@.ci/deps build test fuzz
 	CC=clang $(CMAKE) -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=Debug -DPCSIM_FUZZ=ON -DPCSIM_TESTS=OFF >/dev/null
 	$(CMAKE) --build $(BUILD)-fuzz -j $(JOBS)
+
+# The scenario parser under libFuzzer + ASan + UBSan (FUZZ_TIME seconds).
+FUZZ_TIME ?= 600
+fuzz-run: fuzz
+	mkdir -p $(BUILD)-fuzz/corpus
+	cp scenarios/*/*.scn tests/unit/scn/*.scn $(BUILD)-fuzz/corpus/ 2>/dev/null || true
+	./$(BUILD)-fuzz/tests/fuzz/fuzz_scenario -dict=tests/fuzz/scenario.dict \
+		-max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 $(BUILD)-fuzz/corpus
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-cov $(BUILD)-fuzz

@@ -496,6 +496,40 @@ static void final_read(struct sim *s, struct pc_inode *ip)
 	}
 }
 
+/* The tag read(2) would see at offset o (page cache, else disk, else 0). */
+static pc_tag_t read_tag(const struct pc_inode *ip, uint64_t o)
+{
+	const struct pc_world *w = ip->i_w;
+	const struct pc_folio *f = &ip->i_folios[o / PC_PAGE_SIZE];
+	uint32_t k = (uint32_t)(o % PC_PAGE_SIZE / w->w_bs);
+	const struct pc_extent *e = &ip->i_map[o / w->w_bs];
+
+	if ((f->f_flags & PC_F_CACHED) && (f->f_buptodate & (1u << k)))
+		return f->f_data[o % PC_PAGE_SIZE];
+	if (e->e_state == EXT_WRITTEN)
+		return pc_disk_read(w->w_disk, e->e_pblk)[o % w->w_bs];
+	return PC_TAG_ZERO;
+}
+
+uint64_t pc_model_read(const struct sim *s, unsigned file, uint64_t off, uint64_t len,
+		       uint8_t *out)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_inode *ip = file < w->w_ninodes ? w->w_inode[file] : NULL;
+	uint64_t n = 0;
+
+	for (uint64_t o = off; ip && o < off + len && o < ip->i_size; o++, n++)
+		out[n] = pc_byte_value(s, read_tag(ip, o), o);
+	return n;
+}
+
+uint64_t pc_model_size(const struct sim *s, unsigned file)
+{
+	const struct pc_world *w = pc_w(s);
+
+	return file < w->w_ninodes ? w->w_inode[file]->i_size : 0;
+}
+
 void pc_model_finish(struct sim *s)
 {
 	struct pc_world *w = pc_w(s);

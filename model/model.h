@@ -191,6 +191,11 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
 /* Describe where a tag came from: "store by B (op 3) at step 7". */
 void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
+/* What read(2) of file [off, off+len) returns now (through the page cache,
+ * clamped to i_size): byte values into out; returns the bytes read. */
+uint64_t pc_model_read(const struct sim *s, unsigned file, uint64_t off, uint64_t len,
+		       uint8_t *out);
+uint64_t pc_model_size(const struct sim *s, unsigned file);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
 uint32_t pc_wlog_len(const struct sim *s);

@@ -73,13 +73,21 @@ bool scn_op_equal(const struct scn_op *a, const struct scn_op *b)
 	       (a->o_data != SCN_DATA_BYTE || a->o_byte == b->o_byte);
 }
 
+/* The tree keeps how numbers were spelt: equal trees print the same. */
+static bool scn_op_same(const struct scn_op *a, const struct scn_op *b)
+{
+	return scn_op_equal(a, b) && a->o_off_style == b->o_off_style &&
+	       a->o_len_style == b->o_len_style && a->o_size_style == b->o_size_style &&
+	       a->o_ns_style == b->o_ns_style;
+}
+
 static bool scn_ops_equal(const struct scn_op *a, uint32_t na, const struct scn_op *b,
 			  uint32_t nb)
 {
 	if (na != nb)
 		return false;
 	for (uint32_t i = 0; i < na; i++)
-		if (!scn_op_equal(&a[i], &b[i]) || !scn_str_eq(a[i].o_comment, b[i].o_comment))
+		if (!scn_op_same(&a[i], &b[i]) || !scn_str_eq(a[i].o_comment, b[i].o_comment))
 			return false;
 	return true;
 }
@@ -112,7 +120,7 @@ static bool scn_item_equal(const struct scn_item *a, const struct scn_item *b)
 	if (a->si_kind == SCN_ITEM_STEP)
 		return !strcmp(a->si_step, b->si_step);
 	if (a->si_kind == SCN_ITEM_OP)
-		return scn_op_equal(&a->si_op, &b->si_op);
+		return scn_op_same(&a->si_op, &b->si_op);
 	return true;
 }
 
@@ -129,6 +137,9 @@ static bool scn_head_equal(const struct scn_file *a, const struct scn_file *b)
 	       a->f_disk_has_latency == b->f_disk_has_latency &&
 	       a->f_disk_latency_min_ns == b->f_disk_latency_min_ns &&
 	       a->f_disk_latency_max_ns == b->f_disk_latency_max_ns &&
+	       (!a->f_disk_has_latency ||
+		(a->f_disk_latency_min_style == b->f_disk_latency_min_style &&
+		 a->f_disk_latency_max_style == b->f_disk_latency_max_style)) &&
 	       a->f_disk_tear == b->f_disk_tear && scn_info_equal(&a->f_setup, &b->f_setup) &&
 	       a->f_setup_nosync == b->f_setup_nosync &&
 	       scn_ops_equal(a->f_setup_ops, a->f_setup_nops, b->f_setup_ops, b->f_setup_nops);
@@ -225,7 +236,8 @@ static bool scn_tail_equal(const struct scn_file *a, const struct scn_file *b)
 		const struct scn_metric *x = &a->f_metrics[i], *y = &b->f_metrics[i];
 
 		if (strcmp(x->m_name, y->m_name) || !scn_str_eq(x->m_comment, y->m_comment) ||
-		    x->m_is_duration != y->m_is_duration || x->m_value != y->m_value)
+		    x->m_is_duration != y->m_is_duration || x->m_value != y->m_value ||
+		    x->m_style != y->m_style)
 			return false;
 	}
 	return true;
@@ -248,22 +260,22 @@ static void scn_op_arg_text(struct scn_buf *b, const struct scn_op *op, enum scn
 		scn__buf_puts(b, op->o_file);
 		return;
 	case SCN_ARG_OFF:
-		scn__fmt_bytes(num, sizeof(num), op->o_off);
+		scn__fmt_bytes(num, sizeof(num), op->o_off, op->o_off_style);
 		break;
 	case SCN_ARG_LEN:
-		scn__fmt_bytes(num, sizeof(num), op->o_len);
+		scn__fmt_bytes(num, sizeof(num), op->o_len, op->o_len_style);
 		break;
 	case SCN_ARG_SIZE:
-		scn__fmt_bytes(num, sizeof(num), op->o_size);
+		scn__fmt_bytes(num, sizeof(num), op->o_size, op->o_size_style);
 		break;
 	case SCN_ARG_DURATION:
-		scn__fmt_duration(num, sizeof(num), op->o_ns);
+		scn__fmt_duration(num, sizeof(num), op->o_ns, op->o_ns_style);
 		break;
 	}
 	scn__buf_puts(b, num);
 }
 
-void scn__op_text(struct scn_buf *b, const struct scn_op *op, bool pad_keyword)
+void scn__op_text(struct scn_buf *b, const struct scn_op *op, size_t kw_width)
 {
 	const struct scn_op_desc *d = scn__op_desc(op->o_kind);
 	size_t kw;
@@ -275,7 +287,7 @@ void scn__op_text(struct scn_buf *b, const struct scn_op *op, bool pad_keyword)
 	kw = strlen(d->od_name);
 	scn__buf_puts(b, d->od_name);
 	for (unsigned i = 0; i < d->od_nargs; i++) {
-		scn__buf_spaces(b, i == 0 && pad_keyword && kw < 7 ? 8 - kw : 1);
+		scn__buf_spaces(b, i == 0 && kw + 1 < kw_width ? kw_width - kw : 1);
 		scn_op_arg_text(b, op, d->od_args[i]);
 	}
 	for (unsigned i = 0; i < d->od_nflags; i++)
@@ -294,7 +306,7 @@ size_t scn_op_format(const struct scn_op *op, char *buf, size_t size)
 	struct scn_buf b = { 0 };
 	size_t n;
 
-	scn__op_text(&b, op, false);
+	scn__op_text(&b, op, 0);
 	if (b.b_oom) {
 		scn__buf_free(&b);
 		if (size)

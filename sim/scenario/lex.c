@@ -266,8 +266,9 @@ static int scn_digits(const char *w, size_t *i, unsigned base, uint64_t *v)
 	return *i > start ? 0 : -1;
 }
 
-int scn__number(const char *w, uint64_t *v)
+int scn__number(const char *w, uint64_t *v, enum scn_style *style)
 {
+	enum scn_style st = SCN_STYLE_DEC;
 	size_t i = 0;
 	unsigned base = 10;
 	uint64_t x, mul = 1;
@@ -276,26 +277,34 @@ int scn__number(const char *w, uint64_t *v)
 	if (w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
 		base = 16;
 		i = 2;
+		st = SCN_STYLE_HEX;
 	}
 	r = scn_digits(w, &i, base, &x);
 	if (r)
 		return r;
 	if (w[i] == 'k' || w[i] == 'K')
-		mul = 1024, i++;
+		mul = 1024, i++, st = SCN_STYLE_K;
 	else if (w[i] == 'm' || w[i] == 'M')
-		mul = 1024 * 1024, i++;
+		mul = 1024 * 1024, i++, st = SCN_STYLE_M;
 	if (w[i] != '\0')
 		return -1;
 	if (x > (1ull << 62) / mul)
 		return -2;
 	*v = x * mul;
+	if (style)
+		*style = st;
 	return 0;
 }
 
-int scn__duration(const char *w, uint64_t *ns)
+int scn__duration(const char *w, uint64_t *ns, enum scn_style *style)
 {
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+		enum scn_style style;
+	} units[] = {
+		{ "ns", 1, SCN_STYLE_NS }, { "us", 1000, SCN_STYLE_US },
+		{ "ms", 1000000, SCN_STYLE_MS }, { "s", 1000000000, SCN_STYLE_S },
 	};
 	size_t i = 0;
 	uint64_t x;
@@ -311,36 +320,39 @@ int scn__duration(const char *w, uint64_t *ns)
 		if (x > SCN_MAX_DURATION_NS / units[u].ns)
 			return -2;
 		*ns = x * units[u].ns;
+		if (style)
+			*style = units[u].style;
 		return 0;
 	}
 	return -1;
 }
 
-int scn__read_number(struct scn_cur *u, const char *what, uint64_t max, uint64_t *v)
+int scn__read_number(struct scn_cur *u, const char *what, uint64_t max, uint64_t *v,
+		     enum scn_style *style)
 {
 	char w[SCN_MAX_NAME + 1], lim[24];
 	int r;
 
 	if (scn__word(u, w, what))
 		return -1;
-	r = scn__number(w, v);
+	r = scn__number(w, v, style);
 	if (r == -1)
 		return scn__err_tok(u, "expected a decimal or 0x hex number, optionally with a k or m suffix (x1024, x1048576)",
 				    "bad number '%s' for %s", w, what);
-	scn__fmt_bytes(lim, sizeof(lim), max);
+	scn__fmt_bytes(lim, sizeof(lim), max, SCN_STYLE_AUTO);
 	if (r == -2 || *v > max)
 		return scn__err_tok(u, NULL, "%s %s is over the limit of %s", what, w, lim);
 	return 0;
 }
 
-int scn__read_duration(struct scn_cur *u, const char *what, uint64_t *ns)
+int scn__read_duration(struct scn_cur *u, const char *what, uint64_t *ns, enum scn_style *style)
 {
 	char w[SCN_MAX_NAME + 1];
 	int r;
 
 	if (scn__word(u, w, what))
 		return -1;
-	r = scn__duration(w, ns);
+	r = scn__duration(w, ns, style);
 	if (r == -3)
 		return scn__err_tok(u, "units are ns, us, ms and s, e.g. 31s or 5ms",
 				    "duration '%s' needs a unit", w);
@@ -384,24 +396,43 @@ uint32_t scn__vcol(const char *s, uint32_t upto)
 	return col;
 }
 
-void scn__fmt_bytes(char *buf, size_t size, uint64_t v)
+void scn__fmt_bytes(char *buf, size_t size, uint64_t v, enum scn_style style)
 {
-	if (v && v % (1024 * 1024) == 0)
-		snprintf(buf, size, "%llum", (unsigned long long)(v / (1024 * 1024)));
-	else if (v && v % 1024 == 0)
-		snprintf(buf, size, "%lluk", (unsigned long long)(v / 1024));
+	const uint64_t k = 1024, m = 1024 * 1024;
+
+	if (style == SCN_STYLE_HEX)
+		snprintf(buf, size, "0x%llx", (unsigned long long)v);
+	else if (style == SCN_STYLE_DEC)
+		snprintf(buf, size, "%llu", (unsigned long long)v);
+	else if (style == SCN_STYLE_K && v % k == 0)
+		snprintf(buf, size, "%lluk", (unsigned long long)(v / k));
+	else if (style == SCN_STYLE_M && v % m == 0)
+		snprintf(buf, size, "%llum", (unsigned long long)(v / m));
+	else if (v && v % m == 0)
+		snprintf(buf, size, "%llum", (unsigned long long)(v / m));
+	else if (v && v % k == 0)
+		snprintf(buf, size, "%lluk", (unsigned long long)(v / k));
 	else
 		snprintf(buf, size, "%llu", (unsigned long long)v);
 }
 
-void scn__fmt_duration(char *buf, size_t size, uint64_t ns)
+void scn__fmt_duration(char *buf, size_t size, uint64_t ns, enum scn_style style)
 {
-	if (ns % 1000000000 == 0)
-		snprintf(buf, size, "%llus", (unsigned long long)(ns / 1000000000));
-	else if (ns % 1000000 == 0)
-		snprintf(buf, size, "%llums", (unsigned long long)(ns / 1000000));
-	else if (ns % 1000 == 0)
-		snprintf(buf, size, "%lluus", (unsigned long long)(ns / 1000));
-	else
-		snprintf(buf, size, "%lluns", (unsigned long long)ns);
+	static const struct {
+		enum scn_style style;
+		uint64_t ns;
+		const char *unit;
+	} units[] = {
+		{ SCN_STYLE_S, 1000000000, "s" }, { SCN_STYLE_MS, 1000000, "ms" },
+		{ SCN_STYLE_US, 1000, "us" }, { SCN_STYLE_NS, 1, "ns" },
+	};
+	size_t i;
+
+	for (i = 0; i < 4; i++)	/* the unit it was written in, if it divides */
+		if (units[i].style == style && ns % units[i].ns == 0)
+			break;
+	if (i == 4)		/* else the largest unit that divides */
+		for (i = 0; i < 3 && ns % units[i].ns; i++)
+			;
+	snprintf(buf, size, "%llu%s", (unsigned long long)(ns / units[i].ns), units[i].unit);
 }

@@ -55,13 +55,13 @@ static int scn_op_arg(struct scn_cur *u, struct scn_op *op, const struct scn_op_
 			return -1;
 		return scn__check_file(u, op->o_file);
 	case SCN_ARG_OFF:
-		return scn__read_number(u, "offset", SCN_MAX_BYTES, &op->o_off);
+		return scn__read_number(u, "offset", SCN_MAX_BYTES, &op->o_off, &op->o_off_style);
 	case SCN_ARG_LEN:
-		return scn__read_number(u, "length", SCN_MAX_BYTES, &op->o_len);
+		return scn__read_number(u, "length", SCN_MAX_BYTES, &op->o_len, &op->o_len_style);
 	case SCN_ARG_SIZE:
-		return scn__read_number(u, "size", SCN_MAX_BYTES, &op->o_size);
+		return scn__read_number(u, "size", SCN_MAX_BYTES, &op->o_size, &op->o_size_style);
 	case SCN_ARG_DURATION:
-		return scn__read_duration(u, "sleep", &op->o_ns);
+		return scn__read_duration(u, "sleep", &op->o_ns, &op->o_ns_style);
 	}
 	return -1;
 }

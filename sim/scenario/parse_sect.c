@@ -112,8 +112,8 @@ static int scn_disk_latency(struct scn_cur *u, struct scn_file *f, const char *v
 	memcpy(lo, v, n);
 	lo[n] = '\0';
 	snprintf(hi, sizeof(hi), "%s", dash ? dash + 1 : v);
-	r1 = scn__duration(lo, &f->f_disk_latency_min_ns);
-	r2 = scn__duration(hi, &f->f_disk_latency_max_ns);
+	r1 = scn__duration(lo, &f->f_disk_latency_min_ns, &f->f_disk_latency_min_style);
+	r2 = scn__duration(hi, &f->f_disk_latency_max_ns, &f->f_disk_latency_max_style);
 	if (r1 == -2 || r2 == -2)
 		return scn__err_tok(u, NULL, "latency '%s' is over the limit of one hour", v);
 	if (r1 || r2)
@@ -335,7 +335,7 @@ static int scn_persist_survivors(struct scn_ctx *c, struct scn_cur *u, struct sc
 		return scn__expect_end(u, "'survivors none'");
 	}
 	while (!scn__eol(u)) {
-		if (scn__read_number(u, "write id", SCN_MAX_WRITE_ID, &id))
+		if (scn__read_number(u, "write id", SCN_MAX_WRITE_ID, &id, NULL))
 			return -1;
 		if (id == 0 || (f->f_nsurvivors && id <= f->f_survivors[f->f_nsurvivors - 1]))
 			return scn__err_tok(u, "write ids start at 1 and are listed in increasing order",
@@ -361,7 +361,7 @@ static int scn_persist_count(struct scn_cur *u, const char *name, uint64_t max, 
 	if (!scn__peek(u, '='))
 		return scn__err_tok(u, NULL, "expected '%s=N'", name);
 	u->u_pos++;
-	if (scn__read_number(u, name, max, &v))
+	if (scn__read_number(u, name, max, &v, NULL))
 		return -1;
 	if (v == 0)
 		return scn__err_tok(u, NULL, "%s must be at least 1", name);
@@ -469,12 +469,12 @@ static int scn_metric_value(struct scn_cur *u, struct scn_metric *m)
 
 	if (scn__word(u, w, "a metric budget (a number or a duration)"))
 		return -1;
-	if (!scn__number(w, &m->m_value)) {
+	if (!scn__number(w, &m->m_value, &m->m_style)) {
 		if (m->m_value > SCN_MAX_METRIC_VALUE)
 			return scn__err_tok(u, NULL, "metric budget %s is over the limit of 2^40", w);
 		return 0;
 	}
-	if (!scn__duration(w, &m->m_value)) {
+	if (!scn__duration(w, &m->m_value, &m->m_style)) {
 		m->m_is_duration = true;
 		return 0;
 	}

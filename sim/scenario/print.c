@@ -13,11 +13,12 @@
  *   variants (a table: name, knob columns, expect) / expect / metrics
  *   trailer comments
  *
- * Section keywords are padded to 11 columns, operation keywords to 8, race
- * columns to their widest cell plus 4. Numbers print as decimal, or with k / m
- * when they are exact multiples of 1024 / 1048576; durations in the largest
- * unit that divides them. The output never has trailing blanks, and every
- * line stays within SCN_MAX_LINE (the limits on names and counts see to it).
+ * Section keywords are padded to 11 columns; operation keywords in a block to
+ * 8, or to the longest keyword of the block plus one (sync-file-range aside,
+ * at most 11); race columns to their
+ * widest cell plus 4. Numbers and durations print as they were spelt (enum
+ * scn_style). The output never has trailing blanks, and every line stays within
+ * SCN_MAX_LINE (the limits on names and counts see to it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@
 
 #define SCN_KW_WIDTH	11
 #define SCN_WRAP	80
+#define SCN_OP_WIDTH	8
+#define SCN_OP_WIDEST	10	/* zero-range */
 
 static void scn_comment(struct scn_buf *b, const char *comment, const char *indent)
 {
@@ -88,9 +91,11 @@ static void scn_print_head(struct scn_buf *b, const struct scn_file *f)
 		sep = "  ";
 	}
 	if (f->f_disk_has_latency) {
-		scn__fmt_duration(lo, sizeof(lo), f->f_disk_latency_min_ns);
-		scn__fmt_duration(hi, sizeof(hi), f->f_disk_latency_max_ns);
-		if (f->f_disk_latency_min_ns == f->f_disk_latency_max_ns)
+		scn__fmt_duration(lo, sizeof(lo), f->f_disk_latency_min_ns,
+				  f->f_disk_latency_min_style);
+		scn__fmt_duration(hi, sizeof(hi), f->f_disk_latency_max_ns,
+				  f->f_disk_latency_max_style);
+		if (!strcmp(lo, hi))
 			scn__buf_printf(b, "%slatency=%s", sep, lo);
 		else
 			scn__buf_printf(b, "%slatency=%s-%s", sep, lo, hi);
@@ -101,12 +106,22 @@ static void scn_print_head(struct scn_buf *b, const struct scn_file *f)
 	scn__buf_puts(b, "\n");
 }
 
+/* A block's operations, keywords padded alike: to 8 columns, or to the longest
+ * keyword of the block plus one (sync-file-range, 15 bytes, is not counted). */
 static void scn_print_ops(struct scn_buf *b, const struct scn_op *ops, uint32_t n)
 {
+	size_t width = SCN_OP_WIDTH;
+
+	for (uint32_t i = 0; i < n; i++) {
+		size_t kw = strlen(scn_op_name(ops[i].o_kind));
+
+		if (kw <= SCN_OP_WIDEST && kw + 1 > width)
+			width = kw + 1;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		scn_comment(b, ops[i].o_comment, "    ");
 		scn__buf_puts(b, "    ");
-		scn__op_text(b, &ops[i], true);
+		scn__op_text(b, &ops[i], width);
 		scn__buf_puts(b, "\n");
 	}
 }
@@ -167,7 +182,7 @@ static void scn_cell_text(struct scn_buf *b, const struct scn_item *it)
 {
 	switch (it->si_kind) {
 	case SCN_ITEM_OP:
-		scn__op_text(b, &it->si_op, false);
+		scn__op_text(b, &it->si_op, 0);
 		break;
 	case SCN_ITEM_STEP:
 		scn__buf_printf(b, "  %s", it->si_step);
@@ -245,7 +260,7 @@ static void scn_sched_item_text(struct scn_buf *b, const struct scn_item *it)
 	switch (it->si_kind) {
 	case SCN_ITEM_OP:
 		scn__buf_printf(b, "%s:(", it->si_task);
-		scn__op_text(b, &it->si_op, false);
+		scn__op_text(b, &it->si_op, 0);
 		scn__buf_puts(b, ")");
 		break;
 	case SCN_ITEM_STEP:
@@ -371,60 +386,102 @@ static void scn_verdict_text(struct scn_buf *b, const struct scn_expect *e)
 			scn__buf_printf(b, " %s", scn__invariant_names[i]);
 }
 
-/* Width of knob column j over all variants, and the widest name. */
-static void scn_variant_widths(const struct scn_file *f, size_t *kw, uint32_t *ncols,
-			       size_t *name_w)
+/* Do all variants set the same knobs in the same order? */
+static bool scn_variants_uniform(const struct scn_file *f)
 {
-	*ncols = 0;
+	const struct scn_variant *v0 = &f->f_variants[0];
+
+	for (uint32_t i = 1; i < f->f_nvariants; i++) {
+		const struct scn_variant *v = &f->f_variants[i];
+
+		if (v->v_nknobs != v0->v_nknobs)
+			return false;
+		for (uint32_t j = 0; j < v->v_nknobs; j++)
+			if (strcmp(v->v_knobs[j].k_name, v0->v_knobs[j].k_name))
+				return false;
+	}
+	return true;
+}
+
+static size_t scn_knob_len(const struct scn_knob *k)
+{
+	return strlen(k->k_name) + 1 + strlen(k->k_value);
+}
+
+/*
+ * The variant lines as a table: name, knobs, expect. When every variant sets
+ * the same knobs, each knob is its own column (the buggy and the fixed value
+ * line up); otherwise the knobs of a line are one column.
+ */
+static void scn_variant_widths(const struct scn_file *f, bool uniform, size_t *kw,
+			       size_t *name_w, size_t *total)
+{
 	*name_w = 0;
+	*total = 0;
+	for (uint32_t j = 0; j < SCN_MAX_KNOBS; j++)
+		kw[j] = 0;
 	for (uint32_t i = 0; i < f->f_nvariants; i++) {
 		const struct scn_variant *v = &f->f_variants[i];
+		size_t line = 0;
 
 		if (strlen(v->v_name) > *name_w)
 			*name_w = strlen(v->v_name);
-		for (uint32_t j = 0; j < v->v_nknobs; j++) {
-			size_t w = strlen(v->v_knobs[j].k_name) + 1 + strlen(v->v_knobs[j].k_value);
+		for (uint32_t j = 0; j < v->v_nknobs && j < SCN_MAX_KNOBS; j++) {
+			line += scn_knob_len(&v->v_knobs[j]) + (j ? 1 : 0);
+			if (scn_knob_len(&v->v_knobs[j]) > kw[j])
+				kw[j] = scn_knob_len(&v->v_knobs[j]);
+		}
+		if (line > *total)
+			*total = line;
+	}
+	if (!uniform)
+		return;
+	*total = 0;
+	for (uint32_t j = 0; j < f->f_variants[0].v_nknobs && j < SCN_MAX_KNOBS; j++)
+		*total += kw[j] + (j ? 1 : 0);
+}
 
-			if (j >= *ncols)
-				kw[(*ncols)++] = 0;
-			if (w > kw[j])
-				kw[j] = w;
+static void scn_print_variant(struct scn_buf *b, const struct scn_variant *v, bool uniform,
+			      const size_t *kw, size_t name_w, size_t total)
+{
+	size_t used = 0;
+
+	scn_comment(b, v->v_comment, "");
+	scn__buf_printf(b, "variant %s", v->v_name);
+	scn__buf_spaces(b, name_w - strlen(v->v_name) + 2);
+	for (uint32_t j = 0; j < v->v_nknobs && j < SCN_MAX_KNOBS; j++) {
+		size_t w = scn_knob_len(&v->v_knobs[j]);
+
+		if (j) {
+			scn__buf_spaces(b, 1);
+			used++;
+		}
+		scn__buf_printf(b, "%s=%s", v->v_knobs[j].k_name, v->v_knobs[j].k_value);
+		if (uniform) {
+			scn__buf_spaces(b, kw[j] - w);
+			used += kw[j];
+		} else {
+			used += w;
 		}
 	}
+	if (total)
+		scn__buf_spaces(b, total - used + 3);
+	scn__buf_puts(b, "expect ");
+	scn_verdict_text(b, &v->v_expect);
+	scn__buf_puts(b, "\n");
 }
 
 static void scn_print_variants(struct scn_buf *b, const struct scn_file *f)
 {
-	size_t kw[SCN_MAX_KNOBS], name_w, total = 0;
-	uint32_t ncols;
+	size_t kw[SCN_MAX_KNOBS], name_w, total;
+	bool uniform;
 
-	scn_variant_widths(f, kw, &ncols, &name_w);
-	for (uint32_t j = 0; j < ncols; j++)
-		total += kw[j] + (j ? 1 : 0);
-	for (uint32_t i = 0; i < f->f_nvariants; i++) {
-		const struct scn_variant *v = &f->f_variants[i];
-		size_t used = 0;
-
-		scn_comment(b, v->v_comment, "");
-		scn__buf_printf(b, "variant %s", v->v_name);
-		scn__buf_spaces(b, name_w - strlen(v->v_name) + 2);
-		for (uint32_t j = 0; j < v->v_nknobs; j++) {
-			size_t w = strlen(v->v_knobs[j].k_name) + 1 + strlen(v->v_knobs[j].k_value);
-
-			if (j) {
-				scn__buf_spaces(b, 1);
-				used++;
-			}
-			scn__buf_printf(b, "%s=%s", v->v_knobs[j].k_name, v->v_knobs[j].k_value);
-			scn__buf_spaces(b, kw[j] - w);
-			used += kw[j];
-		}
-		if (total)
-			scn__buf_spaces(b, total - used + 3);
-		scn__buf_puts(b, "expect ");
-		scn_verdict_text(b, &v->v_expect);
-		scn__buf_puts(b, "\n");
-	}
+	if (!f->f_nvariants)
+		return;
+	uniform = scn_variants_uniform(f);
+	scn_variant_widths(f, uniform, kw, &name_w, &total);
+	for (uint32_t i = 0; i < f->f_nvariants; i++)
+		scn_print_variant(b, &f->f_variants[i], uniform, kw, name_w, total);
 }
 
 static void scn_print_verdicts(struct scn_buf *b, const struct scn_file *f)
@@ -443,9 +500,9 @@ static void scn_print_verdicts(struct scn_buf *b, const struct scn_file *f)
 		scn_comment(b, m->m_comment, "");
 		scn_kw(b, NULL, "metric");
 		if (m->m_is_duration)
-			scn__fmt_duration(num, sizeof(num), m->m_value);
+			scn__fmt_duration(num, sizeof(num), m->m_value, m->m_style);
 		else
-			scn__fmt_bytes(num, sizeof(num), m->m_value);
+			scn__fmt_bytes(num, sizeof(num), m->m_value, m->m_style);
 		scn__buf_printf(b, "%s <= %s\n", m->m_name, num);
 	}
 }

@@ -93,6 +93,18 @@ enum scn_op_kind {
  * same to the model; the tree keeps which one was written. */
 enum scn_data { SCN_DATA_DEFAULT, SCN_DATA_UNIQUE, SCN_DATA_ZERO, SCN_DATA_BYTE };
 
+/*
+ * How a number or a duration was spelt, so that the printer writes it back the
+ * same way ("4096" stays 4096, "4k" stays 4k, "1000ms" stays 1000ms). AUTO, for
+ * values built by code: decimal, or k / m for exact multiples of 1024 /
+ * 1048576; a duration in the largest unit that divides it.
+ */
+enum scn_style {
+	SCN_STYLE_AUTO,
+	SCN_STYLE_DEC, SCN_STYLE_HEX, SCN_STYLE_K, SCN_STYLE_M,		/* numbers */
+	SCN_STYLE_NS, SCN_STYLE_US, SCN_STYLE_MS, SCN_STYLE_S,		/* durations */
+};
+
 struct scn_pos {
 	uint32_t line;	/* 1-based; 0: not from a file */
 	uint32_t col;	/* 1-based byte column */
@@ -105,6 +117,7 @@ struct scn_op {
 	uint64_t o_len;		/* bytes; append's LEN; sync-file-range 0 = to EOF */
 	uint64_t o_size;	/* truncate SIZE, bytes */
 	uint64_t o_ns;		/* sleep, nanoseconds */
+	enum scn_style o_off_style, o_len_style, o_size_style, o_ns_style;
 	uint32_t o_flags;	/* SCN_F_* */
 	enum scn_data o_data;
 	uint8_t o_byte;		/* SCN_DATA_BYTE */
@@ -220,6 +233,7 @@ struct scn_metric {
 	char m_name[SCN_MAX_NAME + 1];
 	bool m_is_duration;	/* m_value in ns, else a count or bytes */
 	uint64_t m_value;
+	enum scn_style m_style;
 	char *m_comment;
 	struct scn_pos m_pos;
 };
@@ -250,6 +264,7 @@ struct scn_file {
 	enum scn_cache f_disk_cache;
 	bool f_disk_has_latency;
 	uint64_t f_disk_latency_min_ns, f_disk_latency_max_ns;
+	enum scn_style f_disk_latency_min_style, f_disk_latency_max_style;
 	enum scn_tear f_disk_tear;
 
 	struct scn_line_info f_setup;
@@ -355,6 +370,7 @@ int scn_print(const struct scn_file *f, FILE *out);
 
 /* Equal trees: everything but positions and resolved fields. */
 bool scn_equal(const struct scn_file *a, const struct scn_file *b);
+/* Same operation (how its numbers were spelt does not matter). */
 bool scn_op_equal(const struct scn_op *a, const struct scn_op *b);
 
 /* "file:line:col: error: ...", the line, a caret, the note; malloc'd. */

@@ -67,7 +67,6 @@ struct scn_ctx {
 	bool c_has_pending;
 	bool c_header_phase;		/* nothing but comments/blank lines so far */
 	bool c_any_item;
-	uint32_t c_crash_row_line;	/* the race's crash row (validation) */
 };
 
 /* A cursor over one line's code (comment and trailing blanks cut off). */
@@ -114,19 +113,21 @@ int scn__knob(struct scn_cur *u, struct scn_knob *k);
 /* Read a "quoted label". */
 int scn__string(struct scn_cur *u, char *out, size_t cap);
 int scn__expect_end(struct scn_cur *u, const char *after);
-/* 0 ok; -1 not a number; -2 too large */
-int scn__number(const char *w, uint64_t *v);
+/* 0 ok; -1 not a number; -2 too large. style may be NULL. */
+int scn__number(const char *w, uint64_t *v, enum scn_style *style);
 /* 0 ok; -1 not a duration; -2 too large; -3 a number without a unit */
-int scn__duration(const char *w, uint64_t *ns);
+int scn__duration(const char *w, uint64_t *ns, enum scn_style *style);
 /* Read a number/duration word with a limit, with the errors. */
-int scn__read_number(struct scn_cur *u, const char *what, uint64_t max, uint64_t *v);
-int scn__read_duration(struct scn_cur *u, const char *what, uint64_t *ns);
+int scn__read_number(struct scn_cur *u, const char *what, uint64_t max, uint64_t *v,
+		     enum scn_style *style);
+int scn__read_duration(struct scn_cur *u, const char *what, uint64_t *ns,
+		       enum scn_style *style);
 /* Name checks on the last token: letters digits _ - . (first not - or .) */
 int scn__check_name(struct scn_cur *u, const char *w, const char *what);
 int scn__check_file(struct scn_cur *u, const char *w);
 uint32_t scn__vcol(const char *s, uint32_t upto);
-void scn__fmt_bytes(char *buf, size_t size, uint64_t v);
-void scn__fmt_duration(char *buf, size_t size, uint64_t ns);
+void scn__fmt_bytes(char *buf, size_t size, uint64_t v, enum scn_style style);
+void scn__fmt_duration(char *buf, size_t size, uint64_t ns, enum scn_style style);
 
 /* ---- the language's tables (lang.c) ---- */
 enum scn_arg { SCN_ARG_FILE, SCN_ARG_OFF, SCN_ARG_LEN, SCN_ARG_SIZE, SCN_ARG_DURATION };
@@ -178,7 +179,8 @@ bool scn__step_known(struct scn_ctx *c, const struct scn_knob *const *sets,
 /* Race columns as printed: the header's, then tasks of items not in it. */
 #define SCN_RACE_COLUMNS 24
 uint32_t scn__race_columns(const struct scn_file *f, const char **names);
-void scn__op_text(struct scn_buf *b, const struct scn_op *op, bool pad_keyword);
+/* The operation's text; kw_width > 0 pads the keyword to that many columns. */
+void scn__op_text(struct scn_buf *b, const struct scn_op *op, size_t kw_width);
 /* Attach the pending comment (or NULL); returns 0 or -1 on OOM. */
 int scn__take_comment(struct scn_ctx *c, char **dst);
 

@@ -140,10 +140,10 @@ static bool scn_value_allowed(const char *const *allowed, const char *value)
 
 	if (scn_list_has(allowed, value))
 		return true;
-	if (scn__number(value, &a))
+	if (scn__number(value, &a, NULL))
 		return false;
 	for (size_t i = 0; allowed[i]; i++)
-		if (!scn__number(allowed[i], &b) && a == b)
+		if (!scn__number(allowed[i], &b, NULL) && a == b)
 			return true;
 	return false;
 }
@@ -166,7 +166,7 @@ static int scn_check_value(struct scn_ctx *c, const struct scn_knob *k)
 		return scn__err(c, k->k_pos.line, col, len, note,
 				"bad value '%s' for knob '%s'%s", k->k_value, k->k_name, dym);
 	}
-	if (scn__number(k->k_value, &v) || v > SCN_MAX_KNOB_NUMBER)
+	if (scn__number(k->k_value, &v, NULL) || v > SCN_MAX_KNOB_NUMBER)
 		return scn__err(c, k->k_pos.line, col, len,
 				"expected a number up to 2^32-1 (decimal or 0x hex, optional k or m suffix)",
 				"bad value '%s' for knob '%s'", k->k_value, k->k_name);

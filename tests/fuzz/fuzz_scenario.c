@@ -2,7 +2,8 @@
 /*
  * tests/fuzz/fuzz_scenario.c - libFuzzer target for the scenario language.
  *
- * For any input: parse it with the fixed test vocabulary; if it parses, print
+ * For any input: parse it with the model's vocabulary (or, built with
+ * -DPCSIM_FUZZ_TEST_VOCAB, the fixed test vocabulary); if it parses, print
  * it, parse the printed text again and abort unless
  *   - the second parse succeeds,
  *   - the two trees are scn_equal, and
@@ -20,7 +21,13 @@
 #include <string.h>
 
 #include "sim/scenario/scenario.h"
+#ifdef PCSIM_FUZZ_TEST_VOCAB
 #include "tests/unit/test_scenario_vocab.h"
+#define FUZZ_VOCAB scn_test_vocab
+#else
+#include "sim/explore/runner.h"	/* the model's real vocabulary */
+#define FUZZ_VOCAB pcr_vocab
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,14 +54,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scn_diag d;
 	char *p1, *p2;
 
-	if (scn_parse("fuzz.scn", (const char *)data, size, &scn_test_vocab, &a, &d)) {
+	if (scn_parse("fuzz.scn", (const char *)data, size, &FUZZ_VOCAB, &a, &d)) {
 		fz_diag(&d);
 		return 0;
 	}
 	p1 = scn_print_str(a);
 	if (!p1)
 		abort();
-	if (scn_parse("fuzz.scn", p1, strlen(p1), &scn_test_vocab, &b, &d))
+	if (scn_parse("fuzz.scn", p1, strlen(p1), &FUZZ_VOCAB, &b, &d))
 		fz_fail("the printed text does not parse", p1, &d);
 	if (!scn_equal(a, b))
 		fz_fail("parse(print(x)) differs from parse(x)", p1, NULL);

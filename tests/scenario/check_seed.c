@@ -207,6 +207,56 @@ START_TEST(seed_durability)
 }
 END_TEST
 
+/* print(parse(x)) is a fixed point and parse(print(x)) equals parse(x), for
+ * every scenario under scenarios/. */
+static void roundtrip_dir(const char *dir, unsigned *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((e = readdir(d))) {
+		char path[1024];
+		size_t len = strlen(e->d_name), tl;
+		struct scn_file *a = NULL, *b = NULL;
+		struct scn_diag dg;
+		char *text, *p1, *p2;
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".scn"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		text = slurp(path, &tl);
+		ck_assert_msg(scn_parse(path, text, tl, &pcr_vocab, &a, &dg) == 0, "%s", path);
+		p1 = scn_print_str(a);
+		ck_assert_msg(scn_parse(path, p1, strlen(p1), &pcr_vocab, &b, &dg) == 0,
+			      "%s: printed form does not parse: %s", path, dg.d_message);
+		ck_assert_msg(scn_equal(a, b), "%s: parse(print(x)) != parse(x)", path);
+		p2 = scn_print_str(b);
+		ck_assert_msg(!strcmp(p1, p2), "%s: print is not a fixed point", path);
+		free(text);
+		free(p1);
+		free(p2);
+		scn_free(a);
+		scn_free(b);
+		(*n)++;
+	}
+	closedir(d);
+}
+
+START_TEST(scenarios_roundtrip)
+{
+	const char *src = getenv("PCSIM_SRC");
+	char dir[512];
+	unsigned n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/scenarios/seed", src ? src : ".");
+	roundtrip_dir(dir, &n);
+	snprintf(dir, sizeof(dir), "%s/scenarios/regressions", src ? src : ".");
+	roundtrip_dir(dir, &n);
+	ck_assert_uint_ge(n, 10);
+}
+END_TEST
+
 /* Same inputs, same trace hash. */
 START_TEST(seed_deterministic)
 {
@@ -240,6 +290,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_endio_deadlock);
 	tcase_add_test(tc, seed_durability);
 	tcase_add_test(tc, seed_deterministic);
+	tcase_add_test(tc, scenarios_roundtrip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -210,7 +210,10 @@ static void test_operations(void **state)
 	assert_int_equal(o[6].o_ns, 1500000);
 	assert_int_equal(o[8].o_kind, SCN_OP_SYNC);
 	scn_op_format(&o[0], buf, sizeof(buf));
-	assert_string_equal(buf, "pwrite f 16 4k dsync sync direct aio data=0xab");
+	assert_string_equal(buf, "pwrite f 0x10 4k dsync sync direct aio data=0xab");
+	assert_int_equal(o[0].o_off_style, SCN_STYLE_HEX);
+	assert_int_equal(o[0].o_len_style, SCN_STYLE_K);
+	assert_int_equal(o[6].o_ns_style, SCN_STYLE_US);
 	scn_op_format(&o[3], buf, sizeof(buf));
 	assert_string_equal(buf, "sync-file-range f 1k 0 write wait-after");
 	scn_op_format(&o[6], buf, sizeof(buf));

@@ -173,8 +173,8 @@ static void test_messy_sections(void **state)
 		"# about the thread\n"
 		"thread A \"a \\\"quoted\\\" label\"\n"
 		"    # about the op\n"
-		"    pwrite  f 4k 1k writethrough aio data=unique\n"
-		"    sleep   1s\n"
+		"    pwrite  f 0x1000 0x400 writethrough aio data=unique\n"
+		"    sleep   1000ms\n"
 		"\n"
 		"persist    sample=16\n"
 		"\n"
@@ -205,7 +205,7 @@ static void test_messy_race(void **state)
 		"fs         xfs\n"
 		"\n"
 		"thread A\n"
-		"    pwrite  f 0 4k\n"
+		"    pwrite  f 0 4096\n"
 		"thread B\n"
 		"    mmap    f\n"
 		"\n"
@@ -235,11 +235,49 @@ static void test_messy_schedule(void **state)
 		"\n"
 		"thread A\n"
 		"    truncate f 6000\n"
-		"    fsync   f\n"
+		"    fsync    f\n"
 		"\n"
 		"schedule   A:inode_lock A:* A:(fsync f) jbd2:commit crash\n"
 		"\n"
 		"variant x  expect pass\n");
+}
+
+/* Numbers and durations keep their spelling; values built by code print in
+ * decimal, with k / m for exact multiples, durations in the largest unit. */
+static void test_number_styles(void **state)
+{
+	static const char text[] =
+		"fs xfs\ndisk latency=1000us-2s\nthread A\n"
+		"    pwrite f 4096 8K\n    pwrite f 0X1000 1m\n    truncate f 0x0\n    sleep 60s\n"
+		"expect pass\nmetric zero-ios <= 1024\nmetric commits <= 1k\n";
+	static const char race[] =
+		"fs xfs\nthread A\n    pwrite f 4096 0x10\nrace\n    A\n    pwrite f 4k 16\nexpect pass\n";
+	struct scn_file *f = parse_ok("n.scn", text, sizeof(text) - 1);
+	struct scn_op *o = f->f_threads[0].t_ops;
+	char *p = check_round_trip("n.scn", f);
+
+	(void)state;
+	assert_non_null(strstr(p, "latency=1000us-2s\n"));
+	assert_non_null(strstr(p, "    pwrite   f 4096 8k\n    pwrite   f 0x1000 1m\n"));
+	assert_non_null(strstr(p, "    truncate f 0x0\n    sleep    60s\n"));
+	assert_non_null(strstr(p, "zero-ios <= 1024\nmetric     commits <= 1k\n"));
+	free(p);
+	/* the same values without a spelling */
+	for (int i = 0; i < 4; i++)
+		o[i].o_off_style = o[i].o_len_style = o[i].o_size_style = o[i].o_ns_style =
+			SCN_STYLE_AUTO;
+	o[3].o_ns = 1500000;
+	p = scn_print_str(f);
+	assert_non_null(strstr(p, "    pwrite   f 4k 8k\n    pwrite   f 4k 1m\n"));
+	assert_non_null(strstr(p, "    truncate f 0\n    sleep    1500us\n"));
+	free(p);
+	/* the race matches an operation however its numbers are spelt */
+	scn_free(f);
+	f = parse_ok("m.scn", race, sizeof(race) - 1);
+	p = check_round_trip("m.scn", f);
+	assert_non_null(strstr(p, "    pwrite f 4k 16\n"));
+	free(p);
+	scn_free(f);
 }
 
 /* The linear and the diagram form hold the same items. */
@@ -336,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_messy_sections),
 		cmocka_unit_test(test_messy_race),
 		cmocka_unit_test(test_messy_schedule),
+		cmocka_unit_test(test_number_styles),
 		cmocka_unit_test(test_race_equals_schedule),
 		cmocka_unit_test(test_equal_detects_changes),
 		cmocka_unit_test(test_append_reproducer),
