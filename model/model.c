@@ -75,6 +75,7 @@ static void jops_get_block(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *word
 
 		if (blk >= ip->i_meta_blk && blk < ip->i_meta_blk + ip->i_meta_nblk) {
 			__pc_inode_serialize(w, ip, blk - ip->i_meta_blk, words);
+			w->w_commit_size[i] = ip->i_disksize;
 			return;
 		}
 	}
@@ -86,6 +87,8 @@ static void jops_commit_callback(struct sim *s, void *fs, pc_tid_t tid)
 	struct pc_world *w = fs;
 
 	pc_alloc_commit(w->w_alloc, tid);
+	for (unsigned i = 0; i < w->w_ninodes; i++)
+		w->w_durable_size[i] = w->w_commit_size[i];
 }
 
 static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
@@ -359,6 +362,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		w->w_disksize_change[i] = 0;
+		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
 	w->w_settled = true;
 	return 0;
@@ -423,6 +427,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 			return -1;
 		}
 		ip->i_size = ip->i_disksize = size;
+		w->w_commit_size[f] = w->w_durable_size[f] = size;
 		/* Orphan cleanup at mount (ext4_orphan_cleanup; XFS finishes an
 		 * interrupted truncate from its log): a truncate whose size
 		 * change committed but whose block freeing did not is completed,
@@ -521,6 +526,22 @@ uint64_t pc_model_read(const struct sim *s, unsigned file, uint64_t off, uint64_
 	for (uint64_t o = off; ip && o < off + len && o < ip->i_size; o++, n++)
 		out[n] = pc_byte_value(s, read_tag(ip, o), o);
 	return n;
+}
+
+void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_t *disksize,
+		    uint64_t *durable)
+{
+	const struct pc_world *w = pc_w(s);
+	const struct pc_inode *ip = file < w->w_ninodes ? w->w_inode[file] : NULL;
+
+	*isize = ip ? ip->i_size : 0;
+	*disksize = ip ? ip->i_disksize : 0;
+	*durable = ip ? w->w_durable_size[file] : 0;
+}
+
+unsigned pc_model_nfiles(const struct sim *s)
+{
+	return pc_w(s)->w_ninodes;
 }
 
 uint64_t pc_model_size(const struct sim *s, unsigned file)
@@ -642,8 +663,15 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 		return 0;
 	}
 	while ((cs = pc_crash_next(it))) {
+		unsigned before = w->w_nviol;
+
 		memcpy(img, cs->cs_image, isz);
 		check_image(s, img, cs->cs_point);
+		if (w->w_nviol > before && !w->w_surv_set) {
+			w->w_surv_set = true;
+			w->w_nsurv = cs->cs_nsurvivors < 64 ? cs->cs_nsurvivors : 64;
+			memcpy(w->w_surv, cs->cs_survivors, w->w_nsurv * sizeof(uint32_t));
+		}
 	}
 	pc_crash_counts(it, &n, &d, complete);
 	if (dups)
@@ -665,6 +693,15 @@ void pc_kick_commit(struct sim *s)
 const struct pc_bio *pc_disk_inflight_bio(const struct sim *s, uint32_t i)
 {
 	return pc_disk_inflight_get(pc_w(s)->w_disk, i);
+}
+
+unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max)
+{
+	const struct pc_world *w = pc_w(s);
+	unsigned n = w->w_nsurv < max ? w->w_nsurv : max;
+
+	memcpy(ids, w->w_surv, n * sizeof(*ids));
+	return n;
 }
 
 uint32_t pc_wlog_len(const struct sim *s)

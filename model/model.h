@@ -189,6 +189,9 @@ void pc_model_finish(struct sim *s);
 uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				const struct pc_persist *p, bool *complete, uint64_t *dups);
 unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
+/* The bio ids of the uncertain writes that survived in the first crash
+ * state that broke an invariant (at most max); returns the count. */
+unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max);
 /* Describe where a tag came from: "store by B (op 3) at step 7". */
 void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
 /* What read(2) of file [off, off+len) returns now (through the page cache,
@@ -196,6 +199,11 @@ void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
 uint64_t pc_model_read(const struct sim *s, unsigned file, uint64_t off, uint64_t len,
 		       uint8_t *out);
 uint64_t pc_model_size(const struct sim *s, unsigned file);
+/* i_size, i_disksize (what the next commit logs) and the on-disk size of
+ * the last commit whose record is durable, for timelines. */
+void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_t *disksize,
+		    uint64_t *durable);
+unsigned pc_model_nfiles(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
 uint32_t pc_wlog_len(const struct sim *s);

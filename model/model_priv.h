@@ -199,12 +199,17 @@ struct pc_world {
 	unsigned w_nviol;
 	uint32_t w_viol_mask;		/* invariants seen (one report each at run time) */
 
+	uint32_t w_surv[64];		/* survivors of the first violating crash state */
+	unsigned w_nsurv;
+	bool w_surv_set;
 	struct pc_promise w_promise[PC_MAX_PROMISES];
 	unsigned w_npromise;
 
 	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
 	struct pc_metrics w_m;
 	sim_time_t w_disksize_change[PC_MAX_FILES];	/* when i_disksize last rose, 0: none */
+	uint64_t w_commit_size[PC_MAX_FILES];	/* i_disksize captured by the committing transaction */
+	uint64_t w_durable_size[PC_MAX_FILES];	/* ... once its commit record is durable */
 	bool w_settled;
 };
 

@@ -174,6 +174,14 @@ static int run_variant(const char *path, const struct scn_file *f, int vi,
 		if (r.r_diagram) {
 			printf("      interleaving (as run):\n");
 			print_diagram(r.r_diagram);
+			if (r.r_crash_violation) {
+				printf("      persist    survivors");
+				if (!r.r_nsurvivors)
+					printf(" none");
+				for (unsigned i = 0; i < r.r_nsurvivors; i++)
+					printf(" %u", r.r_survivors[i]);
+				printf("    (writes that reached the disk: bio ids)\n");
+			}
 		}
 	}
 	if (!as_expected) {

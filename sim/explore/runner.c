@@ -76,6 +76,11 @@ static void observe(void *ctx, const struct sim_task *t, const char *step, enum 
 		l->l_task = t->t_id;
 		l->l_kind = 0;
 		l->l_step = step;
+		l->l_time = sim_now(ru->s);
+		l->l_ret = (uint8_t)r;
+		l->l_lifetime = (uint8_t)ru->lifetimes;
+		pc_model_sizes(ru->s, 0, &l->l_isize, &l->l_disksize, &l->l_durable);
+		l->l_wlog = pc_wlog_len(ru->s);
 		snprintf(l->l_name, sizeof(l->l_name), "%s", t->t_name);
 		ru->log_wlog[ru->nlog++] = pc_wlog_len(ru->s);
 	}
@@ -764,6 +769,13 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	r->r_trace_hash = sim_trace_hash(ru.s);
 	if (r->r_failed)
 		r->r_diagram = diagram(&ru, r->r_crash_point, r->r_crash_violation);
+	r->r_nsurvivors = pc_crash_survivors(ru.s, r->r_survivors, 64);
+	r->r_log = ru.log;
+	r->r_nlog = ru.nlog;
+	ru.log = NULL;
+	snprintf(r->r_scenario, sizeof(r->r_scenario), "%s", scn_name(f));
+	if (vi >= 0)
+		snprintf(r->r_variant, sizeof(r->r_variant), "%s", f->f_variants[vi].v_name);
 	verdict(f, vi, r);
 	if (r->r_error[0] && r->r_verdict != PCR_UNEXPECTED_FAIL && !r->r_failed)
 		r->r_verdict = r->r_expect_fail ? PCR_UNEXPECTED_PASS : PCR_UNEXPECTED_FAIL;
@@ -780,5 +792,7 @@ out:
 void pcr_result_free(struct pcr_result *r)
 {
 	free(r->r_diagram);
+	free(r->r_log);
 	r->r_diagram = NULL;
+	r->r_log = NULL;
 }

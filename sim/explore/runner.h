@@ -36,6 +36,11 @@ struct pcr_logent {
 	uint16_t l_op;		/* op number (kind 1) */
 	const char *l_step;
 	char l_name[16];	/* task name (tasks do not outlive a remount) */
+	sim_time_t l_time;	/* simulated ns when the step ran */
+	uint32_t l_wlog;	/* write-log length after it */
+	uint8_t l_ret;		/* enum sim_ret */
+	uint8_t l_lifetime;	/* 0, or the number of power cuts before it */
+	uint64_t l_isize, l_disksize, l_durable;	/* file 0 after the step */
 };
 
 struct pcr_result {
@@ -57,6 +62,12 @@ struct pcr_result {
 	struct pc_metrics r_metrics;
 	char r_error[512];		/* a run-time error (deadlocked script, ...) */
 	char *r_diagram;		/* malloc'd race diagram of the run, or NULL */
+	struct pcr_logent *r_log;	/* malloc'd: every step of the run (timeline) */
+	unsigned r_nlog;
+	uint32_t r_survivors[64];	/* bio ids that survived in the first violating crash state */
+	unsigned r_nsurvivors;
+	char r_variant[SCN_MAX_NAME + 1];
+	char r_scenario[SCN_MAX_NAME + 1];
 	uint32_t r_crash_point;		/* of the first crash-state violation */
 	bool r_crash_violation;
 };
