@@ -539,6 +539,54 @@ void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_
 	*durable = ip ? w->w_durable_size[file] : 0;
 }
 
+uint64_t pc_model_state_hash(const struct sim *s)
+{
+	const struct pc_world *w = pc_w(s);
+	uint64_t h = SIM_HASH_INIT;
+
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		const struct pc_inode *ip = w->w_inode[f];
+
+		h = sim_hash_u64(h, ip->i_size);
+		for (uint64_t o = 0; o < ip->i_size; o++)
+			h = sim_hash_u64(h, pc_byte_value(s, read_tag(ip, o), o));
+	}
+	return h;
+}
+
+uint64_t pc_model_crash_key(const struct sim *s)
+{
+	const struct pc_world *w = pc_w(s);
+	uint64_t h = SIM_HASH_INIT;
+
+	for (uint32_t i = 0; i < pc_disk_wlog_len(w->w_disk); i++) {
+		const struct pc_wlog_ent *e = pc_disk_wlog(w->w_disk, i);
+
+		h = sim_hash_u64(h, ((uint64_t)e->wl_type << 56) ^ ((uint64_t)e->wl_flags << 48) ^
+					    ((uint64_t)e->wl_kind << 40) ^ ((uint64_t)e->wl_bio << 8) ^
+					    (uint64_t)(uint16_t)e->wl_status);
+		h = sim_hash_u64(h, ((uint64_t)e->wl_blk << 32) | e->wl_nblk);
+		if (e->wl_type == PC_WL_SUBMIT && e->wl_op == PC_REQ_WRITE)
+			h = sim_hash_bytes(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
+					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
+	}
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		const struct pc_inode *ip = w->w_inode[f];
+		size_t cap = (size_t)ip->i_npages * PC_PAGE_SIZE;
+
+		h = sim_hash_bytes(h, ip->i_last, cap * sizeof(*ip->i_last));
+		h = sim_hash_bytes(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
+		h = sim_hash_bytes(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
+	}
+	for (unsigned i = 0; i < w->w_npromise; i++) {
+		const struct pc_promise *pr = &w->w_promise[i];
+
+		h = sim_hash_u64(h, pr->pr_file ^ (pr->pr_size << 8) ^ ((uint64_t)pr->pr_wlog << 40));
+		h = sim_hash_bytes(h, pr->pr_tags, pr->pr_size * sizeof(*pr->pr_tags));
+	}
+	return h;
+}
+
 unsigned pc_model_nfiles(const struct sim *s)
 {
 	return pc_w(s)->w_ninodes;

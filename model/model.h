@@ -204,6 +204,12 @@ uint64_t pc_model_size(const struct sim *s, unsigned file);
 void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_t *disksize,
 		    uint64_t *durable);
 unsigned pc_model_nfiles(const struct sim *s);
+/* The end state a user sees (sizes and the bytes read(2) returns). */
+uint64_t pc_model_state_hash(const struct sim *s);
+/* Everything crash checking depends on (the write log with its data, the
+ * oracle's history and the durability promises): equal keys, equal crash
+ * findings, so the explorer checks each key's crash states once. */
+uint64_t pc_model_crash_key(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
 uint32_t pc_wlog_len(const struct sim *s);

@@ -68,6 +68,8 @@ struct sim {
 	FILE *s_trace;
 	sim_step_observer s_obs;
 	void *s_obs_ctx;
+	sim_pre_step_fn s_pre;
+	void *s_pre_ctx;
 };
 
 void __sim_events_init(struct sim *s);

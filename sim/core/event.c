@@ -201,6 +201,11 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 	}
 	if (!best)
 		return false;
+	if (s->s_pre) {
+		struct sim_fp g = { .fp_global = true };
+
+		s->s_pre(s->s_pre_ctx, NULL, &g);
+	}
 	ev = *best;
 	best->ev_live = false;	/* its slot is freed when it reaches the head */
 	w->w_nlive--;
@@ -221,6 +226,11 @@ bool sim_fire_next_event(struct sim *s)
 	if (s->s_cfg.time_limit && when > s->s_cfg.time_limit) {
 		sim_stop(s, SIM_TIME_LIMIT);
 		return false;
+	}
+	if (s->s_pre) {
+		struct sim_fp g = { .fp_global = true };
+
+		s->s_pre(s->s_pre_ctx, NULL, &g);
 	}
 	__sim_event_pop(s, &ev);
 	s->s_w->w_now = ev.ev_time;

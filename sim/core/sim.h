@@ -256,6 +256,10 @@ void sim_set_op_hook(struct sim *s, sim_op_hook hook);
 typedef void (*sim_step_observer)(void *ctx, const struct sim_task *t, const char *step,
 				  enum sim_ret r);
 void sim_set_step_observer(struct sim *s, sim_step_observer fn, void *ctx);
+/* Called before every step with the step's footprint, and before every
+ * event with t == NULL and a global footprint (partial-order reduction). */
+typedef void (*sim_pre_step_fn)(void *ctx, const struct sim_task *t, const struct sim_fp *fp);
+void sim_set_pre_step(struct sim *s, sim_pre_step_fn fn, void *ctx);
 /* Has the task work left (an operation in progress or queued)? */
 bool sim_task_has_work(const struct sim_task *t);
 /* The step the task will run next, or NULL. */

@@ -156,6 +156,12 @@ void sim_set_step_observer(struct sim *s, sim_step_observer fn, void *ctx)
 	s->s_obs_ctx = ctx;
 }
 
+void sim_set_pre_step(struct sim *s, sim_pre_step_fn fn, void *ctx)
+{
+	s->s_pre = fn;
+	s->s_pre_ctx = ctx;
+}
+
 void sim_set_op_hook(struct sim *s, sim_op_hook hook)
 {
 	s->s_w->w_op_hook = hook;
@@ -194,6 +200,12 @@ void __sim_task_run_step(struct sim *s, struct sim_task *t)
 			s->s_w->w_op_hook(s, t, op->op_arg, true);
 	}
 	st = &op->op_desc->steps[t->t_pc];
+	if (s->s_pre) {
+		struct sim_fp fp;
+
+		sim_task_footprint(s, t, &fp);
+		s->s_pre(s->s_pre_ctx, t, &fp);
+	}
 	s->s_w->w_cur = t;
 	r = st->fn(s, t, op->op_arg);
 	s->s_w->w_cur = NULL;

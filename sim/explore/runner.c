@@ -616,6 +616,7 @@ static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 
 /* ---- verdicts ---- */
 
+
 static void verdict(const struct scn_file *f, int vi, struct pcr_result *r)
 {
 	const struct scn_expect *e = vi >= 0 ? &f->f_variants[vi].v_expect : &f->f_expect_v;
@@ -658,14 +659,106 @@ static void persist_of(const struct scn_file *f, uint64_t seed, struct pc_persis
 	}
 }
 
+/* Knobs, model, setup (made durable, or power-cut and mounted for `setup
+ * nosync`), and the threads with their operations queued. */
+static int build_world(struct run *ru, int vi, const struct pcr_opts *o, char *err, size_t len)
+{
+	const struct scn_file *f = ru->f;
+	struct sim_task *setup;
+
+	if (build_config(ru, ru->path, vi, o, &ru->cfg, err, len))
+		return -1;
+	ru->knobs = ru->cfg.c_knobs;
+	memset(&ru->sc, 0, sizeof(ru->sc));
+	ru->sc.seed = o->seed;
+	ru->sc.arena_size = pc_model_arena_size(&ru->cfg);
+	ru->sc.early_events = o->early_events;
+	ru->s = sim_create(&ru->sc);
+	if (!ru->s) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	if (!pc_model_create(ru->s, &ru->cfg, err, len))
+		return -1;
+	setup = pc_user_task(ru->s, "setup");
+	for (uint32_t i = 0; i < f->f_setup_nops; i++)
+		if (queue(ru, setup, &f->f_setup_ops[i], ru->path, err, len))
+			return -1;
+	if (f->f_setup_nosync) {
+		/* The setup ran, then the power went: mount what the disk holds. */
+		pc_tag_t *img = pc_model_power_cut(ru->s, false, err, len);
+		struct sim *s2 = img ? sim_create(&ru->sc) : NULL;
+
+		if (!s2 || !pc_model_create(s2, &ru->cfg, err, len) ||
+		    pc_model_mount(s2, ru->s, img, err, len)) {
+			free(img);
+			sim_destroy(s2);
+			return -1;
+		}
+		free(img);
+		sim_destroy(ru->s);
+		ru->s = s2;
+	} else if (pc_model_settle(ru->s, err, len)) {
+		return -1;
+	}
+	for (uint32_t ti = 0; ti < f->f_nthreads; ti++) {
+		ru->thr[ti] = pc_user_task(ru->s, f->f_threads[ti].t_name);
+		for (uint32_t i = 0; i < f->f_threads[ti].t_nops; i++)
+			if (queue(ru, ru->thr[ti], &f->f_threads[ti].t_ops[i], ru->path, err, len))
+				return -1;
+	}
+	return 0;
+}
+
+struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
+		      const struct pcr_opts *o, char *err, size_t len)
+{
+	struct run ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.f = f;
+	ru.path = path;
+	if (build_world(&ru, vi, o, err, len)) {
+		sim_destroy(ru.s);
+		return NULL;
+	}
+	return ru.s;
+}
+
+void pcr_collect(struct sim *s, const struct scn_file *f, int vi, struct pcr_result *r)
+{
+	const struct pc_violation *v;
+	unsigned nv = pc_violations(s, &v);
+
+	r->r_inv_mask = 0;
+	r->r_nviol = 0;
+	for (unsigned i = 0; i < nv; i++) {
+		r->r_inv_mask |= 1u << v[i].v_inv;
+		if (r->r_nviol < 8) {
+			r->r_viol[r->r_nviol] = v[i];
+			pc_describe_tag(s, v[i].v_tag, r->r_viol_from[r->r_nviol],
+					sizeof(r->r_viol_from[0]));
+			r->r_nviol++;
+		}
+		if (v[i].v_crash && !r->r_crash_violation) {
+			r->r_crash_violation = true;
+			r->r_crash_point = v[i].v_crash_point;
+		}
+	}
+	r->r_failed = r->r_inv_mask != 0;
+	pc_model_metrics(s, &r->r_metrics);
+	r->r_steps = sim_steps(s);
+	r->r_sim_time = sim_now(s);
+	r->r_trace_hash = sim_trace_hash(s);
+	r->r_nsurvivors = pc_crash_survivors(s, r->r_survivors, 64);
+	verdict(f, vi, r);
+}
+
 int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
 	    struct pcr_result *r, char *err, size_t len)
 {
 	struct run ru;
-	struct sim_task *setup;
 	uint32_t crash_point = UINT32_MAX;
-	const struct pc_violation *v;
-	unsigned nv;
 	struct timespec t0, t1;
 	int rc = -1;
 
@@ -675,48 +768,14 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	ru.path = path;
 	ru.disk_kind = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (build_config(&ru, path, vi, o, &ru.cfg, err, len))
-		return -1;
-	ru.knobs = ru.cfg.c_knobs;
-	memset(&ru.sc, 0, sizeof(ru.sc));
-	ru.sc.seed = o->seed;
-	ru.sc.arena_size = pc_model_arena_size(&ru.cfg);
-	ru.s = sim_create(&ru.sc);
 	ru.log = calloc(PCR_MAX_LOG, sizeof(*ru.log));
 	ru.log_wlog = calloc(PCR_MAX_LOG, sizeof(*ru.log_wlog));
-	if (!ru.s || !ru.log || !ru.log_wlog) {
+	if (!ru.log || !ru.log_wlog) {
 		snprintf(err, len, "out of memory");
 		goto out;
 	}
-	if (!pc_model_create(ru.s, &ru.cfg, err, len))
+	if (build_world(&ru, vi, o, err, len))
 		goto out;
-	setup = pc_user_task(ru.s, "setup");
-	for (uint32_t i = 0; i < f->f_setup_nops; i++)
-		if (queue(&ru, setup, &f->f_setup_ops[i], path, err, len))
-			goto out;
-	if (f->f_setup_nosync) {
-		/* The setup ran, then the power went: mount what the disk holds. */
-		pc_tag_t *img = pc_model_power_cut(ru.s, false, err, len);
-		struct sim *s2 = img ? sim_create(&ru.sc) : NULL;
-
-		if (!s2 || !pc_model_create(s2, &ru.cfg, err, len) ||
-		    pc_model_mount(s2, ru.s, img, err, len)) {
-			free(img);
-			sim_destroy(s2);
-			goto out;
-		}
-		free(img);
-		sim_destroy(ru.s);
-		ru.s = s2;
-	} else if (pc_model_settle(ru.s, err, len)) {
-		goto out;
-	}
-	for (uint32_t ti = 0; ti < f->f_nthreads; ti++) {
-		ru.thr[ti] = pc_user_task(ru.s, f->f_threads[ti].t_name);
-		for (uint32_t i = 0; i < f->f_threads[ti].t_nops; i++)
-			if (queue(&ru, ru.thr[ti], &f->f_threads[ti].t_ops[i], path, err, len))
-				goto out;
-	}
 	ru.trace = o->trace;
 	if (o->trace)
 		sim_trace_to(ru.s, o->trace);
@@ -748,35 +807,15 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 		r->r_crash_states = pc_model_check_crashes(ru.s, from, to, &p, &r->r_crash_complete,
 							   &r->r_crash_dups);
 	}
-	nv = pc_violations(ru.s, &v);
-	for (unsigned i = 0; i < nv; i++) {
-		r->r_inv_mask |= 1u << v[i].v_inv;
-		if (r->r_nviol < 8) {
-			r->r_viol[r->r_nviol] = v[i];
-			pc_describe_tag(ru.s, v[i].v_tag, r->r_viol_from[r->r_nviol],
-					sizeof(r->r_viol_from[0]));
-			r->r_nviol++;
-		}
-		if (v[i].v_crash && !r->r_crash_violation) {
-			r->r_crash_violation = true;
-			r->r_crash_point = v[i].v_crash_point;
-		}
-	}
-	r->r_failed = r->r_inv_mask != 0;
-	pc_model_metrics(ru.s, &r->r_metrics);
-	r->r_steps = sim_steps(ru.s);
-	r->r_sim_time = sim_now(ru.s);
-	r->r_trace_hash = sim_trace_hash(ru.s);
+	pcr_collect(ru.s, f, vi, r);
 	if (r->r_failed)
 		r->r_diagram = diagram(&ru, r->r_crash_point, r->r_crash_violation);
-	r->r_nsurvivors = pc_crash_survivors(ru.s, r->r_survivors, 64);
 	r->r_log = ru.log;
 	r->r_nlog = ru.nlog;
 	ru.log = NULL;
 	snprintf(r->r_scenario, sizeof(r->r_scenario), "%s", scn_name(f));
 	if (vi >= 0)
 		snprintf(r->r_variant, sizeof(r->r_variant), "%s", f->f_variants[vi].v_name);
-	verdict(f, vi, r);
 	if (r->r_error[0] && r->r_verdict != PCR_UNEXPECTED_FAIL && !r->r_failed)
 		r->r_verdict = r->r_expect_fail ? PCR_UNEXPECTED_PASS : PCR_UNEXPECTED_FAIL;
 	rc = 0;

@@ -22,6 +22,7 @@ struct pcr_opts {
 	FILE *trace;			/* --trace: the event trace goes here */
 	int oracle;			/* -1: as the file says; 0 default; 1 strict */
 	uint64_t seed;
+	bool early_events;		/* pending events are choices too (explore, fuzz) */
 	unsigned noverrides;
 	char override_name[PCR_MAX_OVERRIDES][SCN_MAX_NAME + 1];	/* --knob k=v */
 	char override_value[PCR_MAX_OVERRIDES][SCN_MAX_NAME + 1];
@@ -77,6 +78,12 @@ struct pcr_result {
 int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
 	    struct pcr_result *r, char *err, size_t len);
 void pcr_result_free(struct pcr_result *r);
+/* The model of variant vi with its setup done and the threads' operations
+ * queued, ready to run (the explorer's starting point). NULL + message. */
+struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
+		      const struct pcr_opts *o, char *err, size_t len);
+/* Violations, metrics and the verdict of the run in s, into r. */
+void pcr_collect(struct sim *s, const struct scn_file *f, int vi, struct pcr_result *r);
 const char *pcr_verdict_name(enum pcr_verdict v);
 
 /* The vocabulary the parser validates against (profiles, knobs, steps). */

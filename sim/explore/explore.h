@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/explore/explore.h - search over the choices of a scenario's threads
+ * and of the kernel's own tasks (the scenario's race section is ignored):
+ * which runnable task steps next, whether a pending timer or completion
+ * fires early, which in-flight bio the disk completes.
+ *
+ * Strategies:
+ *   exhaustive  depth-first over every choice, stateless (each execution is
+ *               a replay of a tape prefix from the snapshot), with sleep
+ *               sets over the steps' declared footprints and an optional
+ *               preemption bound;
+ *   random      a seeded random walk per execution;
+ *   pct         probabilistic concurrency testing (Burckhardt et al.): random
+ *               task priorities and depth-1 priority change points.
+ * Every execution gets the end-of-run checks and, unless disabled, its
+ * crash states. Results are counted per invariant: Never / Sometimes /
+ * Always, like the memory-model tools report.
+ */
+#ifndef PCSIM_EXPLORE_H
+#define PCSIM_EXPLORE_H
+
+#include "sim/explore/runner.h"
+
+enum pcx_strategy { PCX_EXHAUSTIVE = 0, PCX_RANDOM, PCX_PCT };
+
+struct pcx_opts {
+	enum pcx_strategy x_strategy;
+	uint64_t x_max_execs;		/* 0: no limit (exhaustive) */
+	double x_max_seconds;		/* 0: no limit */
+	unsigned x_preempt_bound;	/* exhaustive; UINT32_MAX: none */
+	unsigned x_pct_depth;		/* pct: bug depth d (d-1 change points) */
+	uint64_t x_seed;		/* random / pct: first seed */
+	bool x_crash;			/* crash states per execution */
+	bool x_sleep_sets;		/* exhaustive: prune with sleep sets */
+	bool x_stop_at_first;		/* stop at the first violation */
+	bool x_early_events;		/* pending events are choices */
+	const char *x_replay;		/* run exactly this tape */
+};
+
+struct pcx_report {
+	uint64_t xr_execs;		/* complete executions checked */
+	uint64_t xr_pruned;		/* explorations cut by sleep sets */
+	uint64_t xr_bounded;		/* alternatives cut by the preemption bound */
+	uint64_t xr_distinct_finals;	/* distinct end states */
+	uint64_t xr_crash_states;
+	uint64_t xr_crash_skipped;	/* executions whose crash states equal an earlier one's */
+	bool xr_complete;		/* the whole space (within the bound) was covered */
+	uint64_t xr_inv[PC_INV_N];	/* executions breaking each invariant */
+	double xr_seconds;
+	/* the first counterexample */
+	bool xr_found;
+	uint32_t xr_first_mask;
+	uint64_t xr_first_exec;		/* its number (from 1) */
+	char *xr_first_tape;		/* malloc'd text */
+	struct pcr_result xr_first;	/* violations and the diagram of it */
+	char xr_error[300];
+};
+
+int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
+		const struct pcx_opts *xo, struct pcx_report *rep, char *err, size_t len);
+void pcx_report_free(struct pcx_report *rep);
+/* "Never" / "Sometimes" / "Always" for an invariant's count. */
+const char *pcx_frequency(const struct pcx_report *rep, int inv);
+
+#endif
