@@ -17,6 +17,11 @@ static const struct pcsim_cmd cmds[] = {
 	{ "run", "FILE|DIR... [--variant V] [--knob K=V]... [--oracle default|strict] "
 		 "[--seed N] [--trace] [-q] [-v]",
 	  "run every variant of every scenario and give each a verdict", cmd_run },
+	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
+		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
+		     "[--early-events] [--stop] [--replay TAPE] [--knob K=V]...",
+	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
+	  cmd_explore },
 	{ "steps", "[PROFILE] [--knob K=V]...",
 	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },
 };

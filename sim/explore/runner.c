@@ -673,6 +673,7 @@ static int build_world(struct run *ru, int vi, const struct pcr_opts *o, char *e
 	ru->sc.seed = o->seed;
 	ru->sc.arena_size = pc_model_arena_size(&ru->cfg);
 	ru->sc.early_events = o->early_events;
+	ru->sc.step_limit = o->early_events ? 2000000 : 0;
 	ru->s = sim_create(&ru->sc);
 	if (!ru->s) {
 		snprintf(err, len, "out of memory");

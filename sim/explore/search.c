@@ -257,8 +257,11 @@ static void pre_step(void *ctx, const struct sim_task *t, const struct sim_fp *f
 	if (x->x_nev < x->x_evcap) {
 		struct pcs_event *e = &x->x_ev[x->x_nev++];
 
+		const struct sim_step *st = t ? sim_task_next_step(t) : NULL;
+
 		e->e_task = t ? (int16_t)t->t_id : -1;
 		e->e_index = t ? (uint16_t)t->t_steps : 0;
+		e->e_step = st ? st->name : NULL;
 		e->e_fp = *fp;
 	}
 	if (!t) {

@@ -38,6 +38,7 @@ struct pcs_opts {
 struct pcs_event {
 	int16_t e_task;			/* -1: an event fired */
 	uint16_t e_index;		/* the task's step count before it */
+	const char *e_step;		/* step name (static storage), NULL for events */
 	struct sim_fp e_fp;
 };
 

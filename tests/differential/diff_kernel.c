@@ -6,21 +6,28 @@
  * fallocate, punch hole, zero range, stores through a shared mapping
  * including past EOF inside the EOF page, msync, munmap, reads, fsync) are
  * applied to a real file in a temporary directory on the host and to the
- * model; after every read the bytes read must match, after every operation
- * the size must match, and at the end the size and every byte must match.
- * See docs/differential.md for what is compared, what is excluded and why,
- * and how to reproduce a failing seed.
+ * model. After every operation the sizes must match, every read must return
+ * the same bytes, and at the end the size and every byte must match. A
+ * mismatch is shrunk to a minimal operation list (greedy removal) and
+ * printed in a form PCSIM_DIFF_OPS replays. See docs/differential.md.
  *
  * Environment:
  *   PCSIM_LONG=1            20,000 sequences instead of 2,000
  *   PCSIM_DIFF_SEQS=n       run n sequences (seeds first .. first+n-1)
  *   PCSIM_DIFF_FIRST=k      first seed (default 1)
  *   PCSIM_DIFF_SEED=k       run the one sequence of seed k, verbosely
+ *   PCSIM_DIFF_OPS=list     run this operation list, verbosely (with
+ *                           PCSIM_DIFF_PROFILE=ext4|ext4-iomap|xfs,
+ *                           PCSIM_DIFF_BS=1024|4096, PCSIM_DIFF_SEED for the
+ *                           schedule); list: "pwrite 0 100; store 150 10;
+ *                           truncate 8192; ..." (see fmt_op)
  *   PCSIM_DIFF_REPORTS=n    print the first n mismatches in full (default 3)
+ *   PCSIM_DIFF_NOMIN=1      do not shrink mismatches
  *   TMPDIR                  where the host's temporary directory goes
  */
 #define _GNU_SOURCE	/* fallocate and its modes */
 #include <check.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -48,20 +55,21 @@
 
 /* ---- what a sequence is made of ---- */
 
-/* One operation; o_data is the operation's own byte (index + 1). */
+/* One operation. o_data is the operation's own byte: i + 1 for the i-th
+ * operation of a generated sequence, so a wrong byte names its writer. */
 struct dop {
 	struct pc_opspec o;
 	bool keep;			/* fallocate / zero range: FALLOC_FL_KEEP_SIZE */
-	uint64_t size_after;		/* the generator's expected size after it */
+	uint64_t size_after;		/* the size POSIX gives after it */
 };
 
 struct seq {
-	uint64_t seed;
+	uint64_t seed;			/* the schedule (and, generated, the ops) */
 	int profile;
 	uint32_t bs;
 	unsigned n;
 	struct dop op[MAX_OPS];
-	unsigned junk_n;		/* stores that left bytes past EOF */
+	unsigned junk_n;		/* stores that put bytes past EOF */
 	uint64_t junk_off[MAX_OPS], junk_end[MAX_OPS];
 	uint8_t junk_data[MAX_OPS];
 };
@@ -91,9 +99,210 @@ static uint64_t round_up_page(uint64_t v)
 	return (v + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE * PC_PAGE_SIZE;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Fill in the sizes POSIX gives after each operation and the ranges stores
+ * leave past EOF. False if the list is not one the test may run: a store at
+ * or past round_up(size, page) (SIGBUS), a store, msync or munmap without a
+ * mapping, a range past MAX_END, an empty range where one is needed. */
+static bool seq_finish(struct seq *q)
+{
+	uint64_t size = 0;
+	bool mapped = false;
+
+	q->junk_n = 0;
+	for (unsigned i = 0; i < q->n; i++) {
+		struct dop *d = &q->op[i];
+		const struct pc_opspec *o = &d->o;
+		uint64_t end = o->o_off + o->o_len;
+
+		if (end > MAX_END)
+			return false;
+		switch (o->o_kind) {
+		case PC_OP_PWRITE:
+		case PC_OP_FALLOCATE:
+		case PC_OP_ZERO_RANGE:
+			if (!o->o_len)
+				return false;
+			if (!d->keep && end > size)
+				size = end;
+			break;
+		case PC_OP_PUNCH:
+		case PC_OP_READ:
+		case PC_OP_MSYNC:
+			if (!o->o_len || (o->o_kind == PC_OP_MSYNC &&
+					  (!mapped || o->o_off % PC_PAGE_SIZE)))
+				return false;
+			break;
+		case PC_OP_TRUNCATE:
+			size = o->o_off;
+			break;
+		case PC_OP_STORE:
+			if (!mapped || !o->o_len || end > round_up_page(size))
+				return false;
+			if (end > size) {
+				q->junk_off[q->junk_n] = o->o_off > size ? o->o_off : size;
+				q->junk_end[q->junk_n] = end;
+				q->junk_data[q->junk_n++] = (uint8_t)o->o_data;
+			}
+			break;
+		case PC_OP_MMAP:
+			mapped = true;
+			break;
+		case PC_OP_MUNMAP:
+			if (!mapped)
+				return false;
+			mapped = false;
+			break;
+		case PC_OP_FSYNC:
+			break;
+		default:
+			return false;
+		}
+		d->size_after = size;
+	}
+	return true;
+}
+
+/* The text form of one operation, as PCSIM_DIFF_OPS reads it back. */
+static void fmt_op(const struct dop *d, char *buf, size_t len)
+{
+	const struct pc_opspec *o = &d->o;
+	const char *name = pc_op_names[o->o_kind];
+
+	switch (o->o_kind) {
+	case PC_OP_MMAP:
+	case PC_OP_MUNMAP:
+	case PC_OP_FSYNC:
+		snprintf(buf, len, "%s", name);
+		break;
+	case PC_OP_TRUNCATE:
+		snprintf(buf, len, "%s %" PRIu64, name, o->o_off);
+		break;
+	case PC_OP_READ:
+		snprintf(buf, len, "%s %" PRIu64 " %" PRIu64, name, o->o_off, o->o_len);
+		break;
+	case PC_OP_MSYNC:
+		snprintf(buf, len, "%s %" PRIu64 " %" PRIu64 " %s", name, o->o_off, o->o_len,
+			 o->o_flags & PC_OF_MS_SYNC ? "sync" : "async");
+		break;
+	default:
+		snprintf(buf, len, "%s %" PRIu64 " %" PRIu64 " data=%d%s", name, o->o_off, o->o_len,
+			 o->o_data, d->keep ? " keep" : "");
+		break;
+	}
+}
+
+static void print_seq(const struct seq *q, const char *indent)
+{
+	char op[160];
+
+	for (unsigned i = 0; i < q->n; i++) {
+		fmt_op(&q->op[i], op, sizeof(op));
+		printf("%s#%-2u %-40s -> size %" PRIu64 "\n", indent, i, op, q->op[i].size_after);
+	}
+}
+
+/* The whole list on one line, ready for PCSIM_DIFF_OPS. */
+static void print_ops_line(const struct seq *q)
+{
+	char op[160];
+
+	printf("  PCSIM_DIFF_PROFILE=%s PCSIM_DIFF_BS=%u PCSIM_DIFF_SEED=%" PRIu64 " "
+	       "PCSIM_DIFF_OPS='", pc_profile_names[q->profile], q->bs, q->seed);
+	for (unsigned i = 0; i < q->n; i++) {
+		fmt_op(&q->op[i], op, sizeof(op));
+		printf("%s%s", i ? "; " : "", op);
+	}
+	printf("' build/tests/diff_kernel\n");
+}
+
+/* Parse "pwrite 0 100 data=7; truncate 50; falloc...". Returns -1 with a
+ * message on a bad list. */
+static int parse_ops(const char *text, struct seq *q, char *err, size_t len)
+{
+	const char *p = text;
+
+	q->n = 0;
+	while (*p) {
+		char word[32] = "";
+		uint64_t num[2] = { 0, 0 };
+		unsigned nnum = 0, k;
+		struct dop *d;
+		int used = 0;
+
+		while (*p == ';' || isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (sscanf(p, "%31[a-z-]%n", word, &used) != 1) {
+			snprintf(err, len, "expected an operation name at '%.20s'", p);
+			return -1;
+		}
+		p += used;
+		for (k = 0; k < PC_OP_NKINDS; k++)
+			if (!strcmp(word, pc_op_names[k]))
+				break;
+		if (k == PC_OP_NKINDS || q->n >= MAX_OPS) {
+			snprintf(err, len, "unknown operation '%s' (or more than %u)", word, MAX_OPS);
+			return -1;
+		}
+		d = &q->op[q->n];
+		memset(d, 0, sizeof(*d));
+		d->o.o_kind = (uint8_t)k;
+		d->o.o_data = (int16_t)(q->n % 255 + 1);
+		if (k == PC_OP_MSYNC)
+			d->o.o_flags = PC_OF_MS_ASYNC;
+		while (*p && *p != ';') {
+			unsigned long long v;
+			int dv;
+
+			while (isspace((unsigned char)*p))
+				p++;
+			if (!*p || *p == ';')
+				break;
+			if (isdigit((unsigned char)*p) && nnum < 2 &&
+			    sscanf(p, "%llu%n", &v, &used) == 1) {
+				num[nnum++] = v;
+			} else if (sscanf(p, "data=%d%n", &dv, &used) == 1 && dv >= 0 && dv < 256) {
+				d->o.o_data = (int16_t)dv;
+			} else if (!strncmp(p, "keep", 4)) {
+				d->keep = true;
+				d->o.o_flags |= PC_OF_KEEP_SIZE;
+				used = 4;
+			} else if (!strncmp(p, "async", 5)) {
+				used = 5;
+			} else if (!strncmp(p, "sync", 4)) {
+				d->o.o_flags = PC_OF_MS_SYNC;
+				used = 4;
+			} else {
+				snprintf(err, len, "bad argument at '%.20s'", p);
+				return -1;
+			}
+			p += used;
+		}
+		d->o.o_off = num[0];
+		d->o.o_len = num[1];
+		q->n++;
+	}
+	if (!q->n || !seq_finish(q)) {
+		snprintf(err, len, "the list is empty or not legal (a store past the EOF page, "
+			 "a store/msync/munmap without mmap, a range past %u, a zero length)",
+			 MAX_END);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the host ---- */
 
-/* Operation kinds the host file system cannot do (fallocate modes). */
+/* Operation kinds for generation; the host may not do all of them. */
 enum gen_kind {
 	G_PWRITE, G_TRUNC, G_FALLOC, G_FALLOC_KEEP, G_PUNCH, G_ZERO, G_ZERO_KEEP, G_STORE,
 	G_MSYNC, G_READ, G_FSYNC, G_MUNMAP, G_NKINDS
@@ -105,9 +314,9 @@ static const char *const gen_names[G_NKINDS] = {
 };
 
 static const unsigned gen_weight[G_NKINDS] = {
-	[G_PWRITE] = 22, [G_TRUNC] = 12, [G_FALLOC] = 4, [G_FALLOC_KEEP] = 4, [G_PUNCH] = 8,
-	[G_ZERO] = 5, [G_ZERO_KEEP] = 3, [G_STORE] = 20, [G_MSYNC] = 5, [G_READ] = 10,
-	[G_FSYNC] = 2, [G_MUNMAP] = 2,
+	[G_PWRITE] = 22, [G_TRUNC] = 12, [G_FALLOC] = 4, [G_FALLOC_KEEP] = 4, [G_PUNCH] = 6,
+	[G_ZERO] = 5, [G_ZERO_KEEP] = 3, [G_STORE] = 20, [G_MSYNC] = 4, [G_READ] = 10,
+	[G_FSYNC] = 1, [G_MUNMAP] = 2,
 };
 
 struct host {
@@ -163,20 +372,22 @@ static const char *fs_name(unsigned long t)
 	}
 }
 
-static int host_open(struct host *h)
-{
-	if (h->fd >= 0)
-		close(h->fd);
-	unlink(h->path);
-	h->fd = open(h->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	return h->fd < 0 ? -1 : 0;
-}
-
 static void host_unmap(struct host *h)
 {
 	if (h->map)
 		munmap(h->map, FILE_SPACE);
 	h->map = NULL;
+}
+
+/* A new, empty file (the old one unlinked). */
+static int host_open(struct host *h)
+{
+	host_unmap(h);
+	if (h->fd >= 0)
+		close(h->fd);
+	unlink(h->path);
+	h->fd = open(h->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	return h->fd < 0 ? -1 : 0;
 }
 
 static int host_map(struct host *h)
@@ -205,17 +416,16 @@ static void probe_mode(struct host *h, enum gen_kind k, int mode)
 }
 
 /* Does the host zero bytes stored through the mapping past EOF when a
- * size extension exposes them (pagecache_isize_extended / EOF zeroing)?
- * Tried for each way of extending; any that does not zero turns on the
- * junk exclusion. */
+ * size extension exposes them? Tried for each way of extending; if any
+ * exposes them, the junk exclusion is on (docs/differential.md). */
 static bool probe_junk(struct host *h)
 {
-	static const char *const how[] = { "truncate", "pwrite", "fallocate" };
+	static const char *const how[] = { "truncate", "pwrite", "fallocate", "zero-range" };
 	uint8_t buf[8192];
 	bool ok = true;
 
-	for (unsigned i = 0; i < 3; i++) {
-		if (i == 2 && h->excluded[G_FALLOC])
+	for (unsigned i = 0; i < 4; i++) {
+		if ((i == 2 && h->excluded[G_FALLOC]) || (i == 3 && h->excluded[G_ZERO]))
 			continue;
 		ck_assert_int_eq(host_open(h), 0);
 		memset(buf, 1, sizeof(buf));
@@ -226,8 +436,10 @@ static bool probe_junk(struct host *h)
 			ck_assert_int_eq(ftruncate(h->fd, 8192), 0);
 		else if (i == 1)
 			ck_assert_int_eq(pwrite(h->fd, buf, 10, 8182), 10);
-		else
+		else if (i == 2)
 			ck_assert_int_eq(fallocate(h->fd, 0, 0, 8192), 0);
+		else
+			ck_assert_int_eq(fallocate(h->fd, FALLOC_FL_ZERO_RANGE, 8000, 192), 0);
 		host_unmap(h);
 		ck_assert_int_eq(pread(h->fd, buf, sizeof(buf), 0), 8192);
 		for (unsigned o = 1000; o < 4000; o++)
@@ -374,11 +586,11 @@ static enum gen_kind gen_kind(struct gen *g)
 	return G_PWRITE;
 }
 
-/* One operation at index i of q. Stores only below round_up(size, page):
- * past that the host raises SIGBUS (and the model fails the store). */
-static void gen_one(struct gen *g, struct seq *q, unsigned i)
+/* One operation at index i. Stores only below round_up(size, page): past
+ * that the host raises SIGBUS (and the model fails the store). A store
+ * with no mapping becomes the mmap. */
+static void gen_one(struct gen *g, struct dop *d, unsigned i)
 {
-	struct dop *d = &q->op[i];
 	struct pc_opspec *o = &d->o;
 	enum gen_kind k = gen_kind(g);
 	uint64_t lim;
@@ -390,7 +602,6 @@ static void gen_one(struct gen *g, struct seq *q, unsigned i)
 	if (k == G_STORE && !g->mapped) {
 		o->o_kind = PC_OP_MMAP;
 		g->mapped = true;
-		d->size_after = g->size;
 		return;
 	}
 	switch (k) {
@@ -433,13 +644,6 @@ static void gen_one(struct gen *g, struct seq *q, unsigned i)
 			o->o_off = rnd(&g->st, lim);
 		o->o_len = 1 + rnd(&g->st, rnd(&g->st, 3) ? min_u64(lim - o->o_off, 300)
 							    : lim - o->o_off);
-		if (o->o_off + o->o_len > g->size && q->junk_n < MAX_OPS) {
-			uint64_t a = o->o_off > g->size ? o->o_off : g->size;
-
-			q->junk_off[q->junk_n] = a;
-			q->junk_end[q->junk_n] = o->o_off + o->o_len;
-			q->junk_data[q->junk_n++] = (uint8_t)o->o_data;
-		}
 		break;
 	case G_MSYNC:
 		o->o_kind = PC_OP_MSYNC;
@@ -451,7 +655,8 @@ static void gen_one(struct gen *g, struct seq *q, unsigned i)
 		break;
 	case G_READ:
 		o->o_kind = PC_OP_READ;
-		o->o_off = rnd(&g->st, 4) ? min_u64(rnd(&g->st, g->size + 1), MAX_END - 1) : gen_off(g);
+		o->o_off = rnd(&g->st, 4) ? min_u64(rnd(&g->st, g->size + 1), MAX_END - 1)
+					   : gen_off(g);
 		o->o_len = gen_len(g, o->o_off);
 		break;
 	case G_FSYNC:
@@ -464,7 +669,6 @@ static void gen_one(struct gen *g, struct seq *q, unsigned i)
 	default:
 		break;
 	}
-	d->size_after = g->size;
 }
 
 static const struct {
@@ -475,10 +679,20 @@ static const struct {
 	{ PC_PROF_EXT4, 4096 }, { PC_PROF_EXT4_IOMAP, 4096 }, { PC_PROF_XFS, 4096 },
 };
 
-/* The sequence of a seed: its configuration, its length, its operations. */
+static int config_of(int profile, uint32_t bs)
+{
+	for (int c = 0; c < NCONFIG; c++)
+		if (configs[c].profile == profile && configs[c].bs == bs)
+			return c;
+	return -1;
+}
+
+/* The sequence of a seed: its configuration (seed % 6), its length
+ * (1..50), its operations. */
 static void gen_seq(const struct host *h, uint64_t seed, struct seq *q)
 {
 	struct gen g;
+	bool ok;
 
 	memset(q, 0, sizeof(*q));
 	memset(&g, 0, sizeof(g));
@@ -490,36 +704,9 @@ static void gen_seq(const struct host *h, uint64_t seed, struct seq *q)
 	g.h = h;
 	q->n = 1 + (unsigned)rnd(&g.st, MAX_OPS);
 	for (unsigned i = 0; i < q->n; i++)
-		gen_one(&g, q, i);
-}
-
-static void fmt_op(const struct dop *d, unsigned i, char *buf, size_t len)
-{
-	const struct pc_opspec *o = &d->o;
-	const char *flag = "";
-
-	if (d->keep)
-		flag = " keep-size";
-	else if (o->o_kind == PC_OP_MSYNC)
-		flag = o->o_flags & PC_OF_MS_SYNC ? " MS_SYNC" : " MS_ASYNC";
-	switch (o->o_kind) {
-	case PC_OP_MMAP:
-	case PC_OP_MUNMAP:
-	case PC_OP_FSYNC:
-		snprintf(buf, len, "#%-2u %-10s                         -> size %" PRIu64, i,
-			 pc_op_names[o->o_kind], d->size_after);
-		break;
-	case PC_OP_TRUNCATE:
-		snprintf(buf, len, "#%-2u %-10s size=%-6" PRIu64 "                -> size %" PRIu64,
-			 i, pc_op_names[o->o_kind], o->o_off, d->size_after);
-		break;
-	default:
-		snprintf(buf, len, "#%-2u %-10s off=%-6" PRIu64 " len=%-6" PRIu64 " data=%-3d%s"
-			 " -> size %" PRIu64, i, pc_op_names[o->o_kind], o->o_off, o->o_len,
-			 o->o_kind == PC_OP_READ || o->o_kind == PC_OP_MSYNC ? 0 : o->o_data, flag,
-			 d->size_after);
-		break;
-	}
+		gen_one(&g, &q->op[i], i);
+	ok = seq_finish(q);
+	ck_assert_msg(ok, "seed %" PRIu64 ": the generator made an illegal list", seed);
 }
 
 /* ---- running a sequence on the host ---- */
@@ -531,7 +718,7 @@ struct hrun {
 	uint8_t *snap[MAX_OPS];		/* full contents after op i (verbose runs) */
 	uint64_t final_size;
 	uint8_t *final;
-	char err[300];
+	double op_s[PC_OP_NKINDS];	/* time spent per kind */
 };
 
 static void hrun_free(struct hrun *r)
@@ -551,12 +738,14 @@ static uint64_t host_size(const struct host *h)
 	return fstat(h->fd, &st) == 0 ? (uint64_t)st.st_size : UINT64_MAX;
 }
 
-static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hrun *r)
+static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hrun *r,
+		      char *err, size_t elen)
 {
 	const struct pc_opspec *o = &d->o;
 	static uint8_t buf[MAX_END];
 	int rc = 0, keep = d->keep ? FALLOC_FL_KEEP_SIZE : 0;
 	ssize_t n;
+	char op[160];
 
 	switch (o->o_kind) {
 	case PC_OP_PWRITE:
@@ -585,10 +774,8 @@ static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hr
 		break;
 	case PC_OP_STORE:
 		if (!h->map || host_store(h->map + o->o_off, o->o_len, o->o_data)) {
-			snprintf(r->err, sizeof(r->err), "host: op #%u store off=%" PRIu64 " len=%"
-				 PRIu64 " raised SIGBUS (size %" PRIu64 ")", i, o->o_off, o->o_len,
-				 host_size(h));
-			return -1;
+			errno = EFAULT;
+			rc = -1;
 		}
 		break;
 	case PC_OP_MSYNC:
@@ -609,10 +796,9 @@ static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hr
 		break;
 	}
 	if (rc) {
-		char op[160];
-
-		fmt_op(d, i, op, sizeof(op));
-		snprintf(r->err, sizeof(r->err), "host: %s failed: %s", op, strerror(errno));
+		fmt_op(d, op, sizeof(op));
+		snprintf(err, elen, "host: #%u %s failed: %s%s", i, op, strerror(errno),
+			 o->o_kind == PC_OP_STORE ? " (SIGBUS)" : "");
 		return -1;
 	}
 	r->size[i] = host_size(h);
@@ -634,20 +820,23 @@ static uint8_t *read_all(const struct host *h, uint64_t size)
 	return b;
 }
 
-static int host_run(struct host *h, const struct seq *q, struct hrun *r, bool snaps)
+static int host_run(struct host *h, const struct seq *q, struct hrun *r, bool snaps, char *err,
+		    size_t elen)
 {
 	ck_assert_msg(host_open(h) == 0, "open %s: %s", h->path, strerror(errno));
-	host_unmap(h);
 	for (unsigned i = 0; i < q->n; i++) {
-		if (host_apply(h, &q->op[i], i, r))
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (host_apply(h, &q->op[i], i, r, err, elen))
 			return -1;
+		r->op_s[q->op[i].o.o_kind] += since(&t0);
 		if (r->size[i] != q->op[i].size_after) {
 			char op[160];
 
-			fmt_op(&q->op[i], i, op, sizeof(op));
-			snprintf(r->err, sizeof(r->err), "host: after %s the size is %" PRIu64
-				 ", not %" PRIu64 " as POSIX says", op, r->size[i],
-				 q->op[i].size_after);
+			fmt_op(&q->op[i], op, sizeof(op));
+			snprintf(err, elen, "host: after #%u %s the size is %" PRIu64 ", not %" PRIu64
+				 " as POSIX says", i, op, r->size[i], q->op[i].size_after);
 			return -1;
 		}
 		if (snaps)
@@ -660,6 +849,8 @@ static int host_run(struct host *h, const struct seq *q, struct hrun *r, bool sn
 }
 
 /* ---- running a sequence in the model ---- */
+
+struct mrun;
 
 struct model {
 	struct sim *s;
@@ -689,12 +880,16 @@ struct mrun {
 	uint8_t *buf;
 };
 
+/* The schedule: a random runnable task, and now and then the next event
+ * early (writeback, commits and completions land between operations). */
 static uint64_t choose(struct sim *s, void *ctx, const struct sim_choice *c)
 {
 	struct model *m = ctx;
 	struct mrun *r = m->run;
 	uint64_t tasks, k;
 
+	if (!r)
+		return 0;
 	if (c->c_kind != SIM_CH_SCHED)
 		return c->c_n ? rnd(&r->st, c->c_n) : 0;
 	tasks = c->c_mask & ~(1ULL << SIM_EVENT_BIT);
@@ -707,8 +902,8 @@ static uint64_t choose(struct sim *s, void *ctx, const struct sim_choice *c)
 	return (uint64_t)__builtin_ctzll(tasks);
 }
 
-/* Compare [0, n) of the model's file against host bytes; returns the first
- * differing offset or UINT64_MAX. */
+/* Compare n bytes of the model's file at off against host bytes; the first
+ * differing offset, or UINT64_MAX. */
 static uint64_t first_diff(struct mrun *r, uint64_t off, const uint8_t *host, uint64_t n,
 			   uint8_t *hb, uint8_t *mb)
 {
@@ -724,7 +919,7 @@ static uint64_t first_diff(struct mrun *r, uint64_t off, const uint8_t *host, ui
 }
 
 /* After every step of the user task: when an operation has just finished,
- * compare its size, its read, and (verbose runs) the whole file. */
+ * compare the size, the bytes of a read, and (verbose runs) the file. */
 static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret ret)
 {
 	struct model *m = ctx;
@@ -771,6 +966,8 @@ static void observe(void *ctx, const struct sim_task *t, const char *step, enum 
 	}
 }
 
+/* One model per configuration, settled and snapshotted; every sequence
+ * starts from sim_reset (an empty file, durable, clean cache). */
 static void model_create(struct model *m, int profile, uint32_t bs)
 {
 	struct pc_config cfg;
@@ -803,66 +1000,27 @@ static void model_create(struct model *m, int profile, uint32_t bs)
 	ck_assert_int_eq(sim_snapshot(m->s), 0);
 }
 
-struct outcome {
-	enum sim_status status;
-	uint64_t size;
-	uint8_t *bytes;
-	unsigned nviol;
+/* ---- one comparison ---- */
+
+enum fail_kind { F_NONE = 0, F_HOST, F_MODEL, F_DIFFER };
+
+struct verdict {
+	enum fail_kind fail;
+	char why[400];
+	/* the model's end state */
+	uint64_t msize, hsize;
+	uint64_t diff_at;		/* first differing byte at the end, or UINT64_MAX */
+	uint8_t hb, mb;
+	uint64_t excused;		/* bytes of exposed junk excluded */
+	struct mrun mr;			/* per-operation findings (mr.buf freed) */
+	uint32_t inv_mask;		/* the model's oracle, informational */
 	char viol[300];
-	char err[300];
-};
-
-static int model_run(struct model *m, const struct seq *q, const struct hrun *h, struct mrun *r,
-		     struct outcome *out, bool snaps)
-{
-	const struct pc_violation *v;
-
-	memset(r, 0, sizeof(*r));
-	memset(out, 0, sizeof(*out));
-	sim_reset(m->s);
-	r->s = m->s;
-	r->t = m->t;
-	r->q = q;
-	r->h = h;
-	r->st = q->seed * 0x9e3779b97f4a7c15ULL + 3;
-	r->event_odds = (unsigned[]){ 0, 4, 16, 64 }[rnd(&r->st, 4)];
-	r->snaps = snaps;
-	r->size_op = r->read_op = r->snap_op = -1;
-	r->buf = malloc(FILE_SPACE);
-	ck_assert_ptr_nonnull(r->buf);
-	for (unsigned i = 0; i < q->n; i++) {
-		int no = pc_queue_op(m->s, m->t, &q->op[i].o, out->err, sizeof(out->err));
-
-		if (no < 0)
-			return -1;
-		if (i == 0)
-			r->base = (uint32_t)no;
-	}
-	m->run = r;
-	out->status = sim_run(m->s);
-	m->run = NULL;
-	out->size = pc_model_size(m->s, 0);
-	out->bytes = malloc(out->size ? out->size : 1);
-	ck_assert_ptr_nonnull(out->bytes);
-	ck_assert_uint_eq(pc_model_read(m->s, 0, 0, out->size, out->bytes), out->size);
-	pc_model_finish(m->s);
-	out->nviol = pc_violations(m->s, &v);
-	if (out->nviol)
-		snprintf(out->viol, sizeof(out->viol), "%s: %s", pc_invariant_names[v[0].v_inv],
-			 v[0].v_msg);
-	return 0;
-}
-
-/* ---- comparing ---- */
-
-struct stats {
-	uint64_t seqs, ops, by_kind[PC_OP_NKINDS], mismatches, junk_excluded, cfg_seqs[NCONFIG];
-	uint64_t max_reports;
 	double host_s, model_s;
+	double op_s[PC_OP_NKINDS];
 };
 
-/* Is host byte hb at off (model: zero) junk a store left past EOF, which
- * this host exposes on extension? Only when the startup probe found so. */
+/* Host byte hb at off where the model has zero: junk a store left past
+ * EOF that this host exposes on extension? Only when the probe found so. */
 static bool junk_excused(const struct host *h, const struct seq *q, uint64_t off, uint8_t hb,
 			 uint8_t mb)
 {
@@ -874,156 +1032,238 @@ static bool junk_excused(const struct host *h, const struct seq *q, uint64_t off
 	return false;
 }
 
-static void print_seq(const struct seq *q, const struct hrun *h)
+static void check_seq(struct host *h, struct model *models, const struct seq *q, bool snaps,
+		      struct verdict *v)
 {
-	char op[200];
-
-	for (unsigned i = 0; i < q->n; i++) {
-		fmt_op(&q->op[i], i, op, sizeof(op));
-		printf("    %s\n", op);
-	}
-	(void)h;
-}
-
-static const char *op_of_byte(const struct seq *q, uint8_t b)
-{
-	if (b == 0)
-		return "zero";
-	if (b >= 1 && b <= q->n)
-		return pc_op_names[q->op[b - 1].o.o_kind];
-	return "?";
-}
-
-/* Run seed on host and model and compare. Returns true if they agree. */
-static bool run_seed(struct host *h, struct model *models, uint64_t seed, struct stats *st,
-		     bool verbose, bool *printed)
-{
-	struct seq q;
+	struct model *m = &models[config_of(q->profile, q->bs)];
 	struct hrun hr;
-	struct mrun mr;
-	struct outcome out;
-	struct timespec t0, t1, t2;
-	struct model *m;
-	uint64_t diff = UINT64_MAX, excused = 0;
-	uint8_t hb = 0, mb = 0;
-	bool ok = true;
-	char why[400] = "";
+	struct mrun *r = &v->mr;
+	struct timespec t0;
+	const struct pc_violation *viol;
+	enum sim_status status;
+	uint8_t *bytes = NULL;
+	unsigned nviol;
+	char err[300];
 
-	gen_seq(h, seed, &q);
-	m = &models[seed % NCONFIG];
+	memset(v, 0, sizeof(*v));
 	memset(&hr, 0, sizeof(hr));
-	memset(&out, 0, sizeof(out));
-	memset(&mr, 0, sizeof(mr));
-	mr.size_op = mr.read_op = mr.snap_op = -1;
+	v->diff_at = UINT64_MAX;
+	r->size_op = r->read_op = r->snap_op = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (host_run(h, &q, &hr, verbose)) {
-		snprintf(why, sizeof(why), "%s", hr.err);
-		ok = false;
-		goto report;
+	if (host_run(h, q, &hr, snaps, v->why, sizeof(v->why))) {
+		v->fail = F_HOST;
+		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (model_run(m, &q, &hr, &mr, &out, verbose)) {
-		snprintf(why, sizeof(why), "model: pc_queue_op: %s", out.err);
-		ok = false;
-		goto report;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t2);
-	st->host_s += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	st->model_s += (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9;
-	st->seqs++;
-	st->cfg_seqs[seed % NCONFIG]++;
-	st->ops += q.n;
-	for (unsigned i = 0; i < q.n; i++)
-		st->by_kind[q.op[i].o.o_kind]++;
-	if (out.status != SIM_OK) {
-		snprintf(why, sizeof(why), "model: the run ended with status %d (not ok)",
-			 (int)out.status);
-		ok = false;
-	} else if (out.nviol) {
-		snprintf(why, sizeof(why), "model: the oracle flagged a sequential run: %s",
-			 out.viol);
-		ok = false;
-	} else if (out.size != hr.final_size) {
-		snprintf(why, sizeof(why), "final size: model %" PRIu64 ", host %" PRIu64, out.size,
-			 hr.final_size);
-		ok = false;
-	}
-	for (uint64_t o = 0; o < min_u64(out.size, hr.final_size); o++) {
-		if (out.bytes[o] == hr.final[o])
-			continue;
-		if (junk_excused(h, &q, o, hr.final[o], out.bytes[o])) {
-			excused++;
-			continue;
-		}
-		if (diff == UINT64_MAX) {
-			diff = o;
-			hb = hr.final[o];
-			mb = out.bytes[o];
-		}
-	}
-	if (excused) {
-		st->junk_excluded++;
-		if (verbose)
-			printf("  excluded: %" PRIu64 " bytes of mmap junk the host exposes\n", excused);
-	}
-	if (diff != UINT64_MAX) {
-		ok = false;
-		if (!why[0])
-			snprintf(why, sizeof(why), "contents differ");
-	}
-	if (ok && mr.read_op >= 0) {
-		ok = false;
-		snprintf(why, sizeof(why), "read #%d returned other bytes", mr.read_op);
-	}
-	if (ok && mr.size_op >= 0) {
-		ok = false;
-		snprintf(why, sizeof(why), "size after #%d differs", mr.size_op);
-	}
-report:
-	if (!ok)
-		st->mismatches++;
-	if (!ok || verbose) {
-		if (!ok && !verbose && st->mismatches > st->max_reports)
+	memcpy(v->op_s, hr.op_s, sizeof(v->op_s));
+	v->host_s = since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sim_reset(m->s);
+	r->s = m->s;
+	r->t = m->t;
+	r->q = q;
+	r->h = &hr;
+	r->st = q->seed * 0x9e3779b97f4a7c15ULL + 3;
+	r->event_odds = (unsigned[]){ 0, 4, 16, 64 }[rnd(&r->st, 4)];
+	r->snaps = snaps;
+	r->buf = malloc(FILE_SPACE);
+	ck_assert_ptr_nonnull(r->buf);
+	for (unsigned i = 0; i < q->n; i++) {
+		int no = pc_queue_op(m->s, m->t, &q->op[i].o, err, sizeof(err));
+
+		if (no < 0) {
+			v->fail = F_MODEL;
+			snprintf(v->why, sizeof(v->why), "model: pc_queue_op #%u: %s", i, err);
 			goto out;
-		*printed = true;
-		printf("differential: seed %" PRIu64 " profile %s bs %u: %s%s\n", seed,
-		       pc_profile_names[q.profile], q.bs, ok ? "agree" : "MISMATCH: ", ok ? "" : why);
-		printf("  reproduce: PCSIM_DIFF_SEED=%" PRIu64 " %s\n", seed,
-		       "build/tests/diff_kernel");
-		print_seq(&q, &hr);
-		if (hr.final || out.bytes) {
-			printf("  size: model %" PRIu64 ", host %" PRIu64 "\n", out.size,
-			       hr.final_size);
-			if (diff != UINT64_MAX)
-				printf("  first difference at offset %" PRIu64 " (page %" PRIu64
-				       ", block %" PRIu64 "): host 0x%02x (%s), model 0x%02x (%s)\n",
-				       diff, diff / PC_PAGE_SIZE, diff / q.bs, hb, op_of_byte(&q, hb),
-				       mb, op_of_byte(&q, mb));
-			if (mr.size_op >= 0)
-				printf("  sizes first differ after op #%d: model %" PRIu64 ", host %"
-				       PRIu64 "\n", mr.size_op, mr.size_model, hr.size[mr.size_op]);
-			if (mr.read_op >= 0)
-				printf("  read #%d: model returned %" PRIu64 " bytes, host %" PRIu64
-				       "; first difference at %" PRIu64 ": host 0x%02x, model 0x%02x\n",
-				       mr.read_op, mr.read_len, hr.rlen[mr.read_op], mr.read_at,
-				       mr.read_host, mr.read_model);
-			if (mr.snap_op >= 0)
-				printf("  contents first differ after op #%d, at offset %" PRIu64
-				       ": host 0x%02x, model 0x%02x\n", mr.snap_op, mr.snap_at,
-				       mr.snap_host, mr.snap_model);
-			else if (verbose && !ok)
-				printf("  contents agree after every operation\n");
-			if (out.nviol)
-				printf("  oracle: %s\n", out.viol);
 		}
-		fflush(stdout);
+		if (i == 0)
+			r->base = (uint32_t)no;
 	}
+	m->run = r;
+	status = sim_run(m->s);
+	m->run = NULL;
+	v->msize = pc_model_size(m->s, 0);
+	v->hsize = hr.final_size;
+	bytes = malloc(v->msize ? v->msize : 1);
+	ck_assert_ptr_nonnull(bytes);
+	ck_assert_uint_eq(pc_model_read(m->s, 0, 0, v->msize, bytes), v->msize);
+	pc_model_finish(m->s);
+	nviol = pc_violations(m->s, &viol);
+	for (unsigned i = 0; i < nviol; i++)
+		v->inv_mask |= 1u << viol[i].v_inv;
+	if (nviol)
+		snprintf(v->viol, sizeof(v->viol), "%s: %s", pc_invariant_names[viol[0].v_inv],
+			 viol[0].v_msg);
+	v->model_s = since(&t0);
+	if (status != SIM_OK) {
+		v->fail = F_MODEL;
+		snprintf(v->why, sizeof(v->why), "model: the run ended with status %d, not ok%s%s",
+			 (int)status, nviol ? ": " : "", v->viol);
+		goto out;
+	}
+	for (uint64_t o = 0; o < min_u64(v->msize, v->hsize); o++) {
+		if (bytes[o] == hr.final[o])
+			continue;
+		if (junk_excused(h, q, o, hr.final[o], bytes[o])) {
+			v->excused++;
+			continue;
+		}
+		if (v->diff_at == UINT64_MAX) {
+			v->diff_at = o;
+			v->hb = hr.final[o];
+			v->mb = bytes[o];
+		}
+	}
+	if (v->msize != v->hsize)
+		snprintf(v->why, sizeof(v->why), "final size: model %" PRIu64 ", host %" PRIu64,
+			 v->msize, v->hsize);
+	else if (v->diff_at != UINT64_MAX)
+		snprintf(v->why, sizeof(v->why), "final contents differ at offset %" PRIu64,
+			 v->diff_at);
+	else if (r->read_op >= 0)
+		snprintf(v->why, sizeof(v->why), "read #%d returned other bytes", r->read_op);
+	else if (r->size_op >= 0)
+		snprintf(v->why, sizeof(v->why), "the size after #%d differs", r->size_op);
+	if (v->why[0])
+		v->fail = F_DIFFER;
 out:
+	free(bytes);
+	free(r->buf);
+	r->buf = NULL;
+	r->h = NULL;
 	hrun_free(&hr);
-	free(out.bytes);
-	free(mr.buf);
-	mr.buf = NULL;
-	return ok;
+}
+
+/* Shrink a failing list: drop one operation at a time while the list stays
+ * legal and fails the same way. */
+static void minimize(struct host *h, struct model *models, struct seq *q, enum fail_kind kind)
+{
+	bool progress = true;
+	struct verdict v;
+	struct seq c;
+
+	while (progress) {
+		progress = false;
+		for (unsigned i = 0; i < q->n && q->n > 1; i++) {
+			c = *q;
+			memmove(&c.op[i], &c.op[i + 1], (c.n - i - 1) * sizeof(c.op[0]));
+			c.n--;
+			if (!seq_finish(&c))
+				continue;
+			check_seq(h, models, &c, false, &v);
+			if (v.fail != kind)
+				continue;
+			*q = c;
+			progress = true;
+			i--;
+		}
+	}
+}
+
+/* Which operation wrote byte b (operation bytes are unique per list)? */
+static void byte_origin(const struct seq *q, uint8_t b, char *buf, size_t len)
+{
+	if (b == 0) {
+		snprintf(buf, len, "zero");
+		return;
+	}
+	for (unsigned i = 0; i < q->n; i++)
+		if (q->op[i].o.o_data == b && q->op[i].o.o_kind != PC_OP_READ &&
+		    q->op[i].o.o_kind != PC_OP_MSYNC) {
+			snprintf(buf, len, "%s #%u", pc_op_names[q->op[i].o.o_kind], i);
+			return;
+		}
+	snprintf(buf, len, "no operation's byte: stale or garbage");
+}
+
+static void report(const struct seq *q, const struct verdict *v, const char *title)
+{
+	const struct mrun *r = &v->mr;
+	char a[64], b[64];
+
+	printf("%s: seed %" PRIu64 " profile %s bs %u, %u ops: %s%s\n", title, q->seed,
+	       pc_profile_names[q->profile], q->bs, q->n, v->fail ? "MISMATCH: " : "agree",
+	       v->fail ? v->why : "");
+	print_seq(q, "    ");
+	print_ops_line(q);
+	if (v->fail == F_HOST || (v->fail == F_MODEL && !v->msize && !v->hsize))
+		return;
+	printf("  size: model %" PRIu64 ", host %" PRIu64 "\n", v->msize, v->hsize);
+	if (v->diff_at != UINT64_MAX) {
+		byte_origin(q, v->hb, a, sizeof(a));
+		byte_origin(q, v->mb, b, sizeof(b));
+		printf("  first difference at offset %" PRIu64 " (page %" PRIu64 " +%" PRIu64
+		       ", block %" PRIu64 " +%" PRIu64 "): host 0x%02x (%s), model 0x%02x (%s)\n",
+		       v->diff_at, v->diff_at / PC_PAGE_SIZE, v->diff_at % PC_PAGE_SIZE,
+		       v->diff_at / q->bs, v->diff_at % q->bs, v->hb, a, v->mb, b);
+	}
+	if (r->size_op >= 0)
+		printf("  sizes first differ after #%d: model %" PRIu64 ", host %" PRIu64 "\n",
+		       r->size_op, r->size_model, q->op[r->size_op].size_after);
+	if (r->read_op >= 0)
+		printf("  read #%d: model returned %" PRIu64 " bytes; first difference at %" PRIu64
+		       ": host 0x%02x, model 0x%02x\n", r->read_op, r->read_len, r->read_at,
+		       r->read_host, r->read_model);
+	if (r->snap_op >= 0)
+		printf("  contents first differ after #%d, at offset %" PRIu64 ": host 0x%02x, "
+		       "model 0x%02x\n", r->snap_op, r->snap_at, r->snap_host, r->snap_model);
+	if (v->excused)
+		printf("  excluded: %" PRIu64 " bytes of mmap junk the host exposes\n", v->excused);
+	if (v->inv_mask)
+		printf("  model oracle: %s\n", v->viol);
+}
+
+/* ---- the test ---- */
+
+struct stats {
+	uint64_t seqs, ops, by_kind[PC_OP_NKINDS], mismatches, junk_excluded, cfg_seqs[NCONFIG];
+	uint64_t oracle[PC_INV_N], oracle_seqs;
+	uint64_t max_reports;
+	double host_s, model_s, op_s[PC_OP_NKINDS];
+};
+
+static bool run_one(struct host *h, struct model *models, struct seq *q, struct stats *st,
+		    bool verbose)
+{
+	struct verdict v;
+	enum fail_kind kind;
+
+	check_seq(h, models, q, verbose, &v);
+	st->seqs++;
+	st->cfg_seqs[config_of(q->profile, q->bs)]++;
+	st->ops += q->n;
+	st->host_s += v.host_s;
+	st->model_s += v.model_s;
+	for (unsigned k = 0; k < PC_OP_NKINDS; k++)
+		st->op_s[k] += v.op_s[k];
+	for (unsigned i = 0; i < q->n; i++)
+		st->by_kind[q->op[i].o.o_kind]++;
+	if (v.excused)
+		st->junk_excluded++;
+	if (v.inv_mask) {
+		st->oracle_seqs++;
+		for (unsigned k = 0; k < PC_INV_N; k++)
+			if (v.inv_mask & (1u << k))
+				st->oracle[k]++;
+	}
+	if (!v.fail) {
+		if (verbose)
+			report(q, &v, "differential");
+		return true;
+	}
+	st->mismatches++;
+	if (!verbose && st->mismatches > st->max_reports)
+		return false;
+	report(q, &v, "differential");
+	kind = v.fail;
+	if (kind != F_HOST && !getenv("PCSIM_DIFF_NOMIN")) {
+		struct seq c = *q;
+
+		minimize(h, models, &c, kind);
+		check_seq(h, models, &c, true, &v);
+		report(&c, &v, "  minimal");
+	}
+	fflush(stdout);
+	return false;
 }
 
 static uint64_t env_u64(const char *name, uint64_t dflt)
@@ -1038,10 +1278,11 @@ START_TEST(differential_vs_host_kernel)
 	struct host h;
 	struct model models[NCONFIG];
 	struct stats st;
-	struct timespec t0, t1;
+	struct timespec t0;
 	uint64_t first, nseq, one = env_u64("PCSIM_DIFF_SEED", 0);
-	bool long_run = env_u64("PCSIM_LONG", 0) != 0, printed = false, any_excl = false;
-	unsigned failed_seeds = 0;
+	const char *ops = getenv("PCSIM_DIFF_OPS");
+	bool long_run = env_u64("PCSIM_LONG", 0) != 0;
+	unsigned failed = 0;
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1051,46 +1292,70 @@ START_TEST(differential_vs_host_kernel)
 	printf("differential: host %s (statfs f_type 0x%lx), block size %ld, page size %ld, "
 	       "directory %s\n", fs_name(h.fs_type), h.fs_type, h.fs_bsize, h.page, h.dir);
 	for (unsigned k = 0; k < G_NKINDS; k++)
-		if (h.excluded[k]) {
+		if (h.excluded[k])
 			printf("differential: excluded op %s: %s\n", gen_names[k], h.why[k]);
-			any_excl = true;
-		}
-	printf("differential: mmap junk past EOF exposed by an extension: host %s\n",
+	printf("differential: mmap junk past EOF exposed by an extension: the host %s\n",
 	       h.zeroes_junk ? "zeroes it (compared)" : "exposes it (excluded, counted)");
 	for (unsigned c = 0; c < NCONFIG; c++)
 		model_create(&models[c], configs[c].profile, configs[c].bs);
 	first = env_u64("PCSIM_DIFF_FIRST", 1);
 	nseq = env_u64("PCSIM_DIFF_SEQS", long_run ? SEQS_LONG : SEQS_DEFAULT);
-	if (one) {
-		first = one;
+	if (ops && *ops) {
+		struct seq q;
+		const char *prof = getenv("PCSIM_DIFF_PROFILE");
+		char err[300];
+
+		memset(&q, 0, sizeof(q));
+		q.seed = one ? one : 1;
+		q.profile = pc_profile_lookup(prof && *prof ? prof : "ext4");
+		q.bs = (uint32_t)env_u64("PCSIM_DIFF_BS", 4096);
+		ck_assert_msg(q.profile >= 0 && config_of(q.profile, q.bs) >= 0,
+			      "PCSIM_DIFF_PROFILE must be ext4, ext4-iomap or xfs and "
+			      "PCSIM_DIFF_BS 1024 or 4096");
+		ck_assert_msg(parse_ops(ops, &q, err, sizeof(err)) == 0, "PCSIM_DIFF_OPS: %s", err);
 		nseq = 1;
+		failed += !run_one(&h, models, &q, &st, true);
+	} else {
+		if (one) {
+			first = one;
+			nseq = 1;
+		}
+		for (uint64_t seed = first; seed < first + nseq; seed++) {
+			struct seq q;
+
+			gen_seq(&h, seed, &q);
+			failed += !run_one(&h, models, &q, &st, one != 0);
+		}
 	}
-	for (uint64_t seed = first; seed < first + nseq; seed++)
-		if (!run_seed(&h, models, seed, &st, one != 0, &printed))
-			failed_seeds++;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = since(&t0);
 	for (unsigned c = 0; c < NCONFIG; c++)
 		sim_destroy(models[c].s);
 	host_fini(&h);
 	printf("differential: ops:");
 	for (unsigned k = 0; k < PC_OP_NKINDS; k++)
 		if (st.by_kind[k])
-			printf(" %s %" PRIu64, pc_op_names[k], st.by_kind[k]);
-	printf("\ndifferential: per configuration:");
+			printf(" %s %" PRIu64 " (%.1f s)", pc_op_names[k], st.by_kind[k], st.op_s[k]);
+	printf("\ndifferential: sequences per configuration:");
 	for (unsigned c = 0; c < NCONFIG; c++)
 		printf(" %s/%u %" PRIu64, pc_profile_names[configs[c].profile], configs[c].bs,
 		       st.cfg_seqs[c]);
+	printf("\ndifferential: model oracle flags in these sequential runs (informational): "
+	       "%" PRIu64 " sequences;", st.oracle_seqs);
+	for (unsigned k = 0; k < PC_INV_N; k++)
+		if (st.oracle[k])
+			printf(" %s %" PRIu64, pc_invariant_names[k], st.oracle[k]);
 	printf("\ndifferential: %" PRIu64 " sequences, %" PRIu64 " ops, %" PRIu64 " mismatches; "
-	       "excluded: %" PRIu64 " sequences with exposed mmap junk%s; host fs %s (0x%lx); "
-	       "%.1f s (host %.1f s, model %.1f s)\n", st.seqs, st.ops, st.mismatches,
-	       st.junk_excluded, any_excl ? ", ops not generated (above)" : ", no op kinds",
+	       "excluded: %" PRIu64 " sequences with exposed mmap junk, %u op kinds not "
+	       "generated; host fs %s (0x%lx); %.1f s (host %.1f s, model %.1f s)\n", st.seqs,
+	       st.ops, st.mismatches, st.junk_excluded,
+	       (unsigned)(h.excluded[G_FALLOC] + h.excluded[G_FALLOC_KEEP] + h.excluded[G_PUNCH] +
+			  h.excluded[G_ZERO] + h.excluded[G_ZERO_KEEP] + h.excluded[G_STORE] +
+			  h.excluded[G_MSYNC] + h.excluded[G_MUNMAP]),
 	       fs_name(h.fs_type), h.fs_type, secs, st.host_s, st.model_s);
 	fflush(stdout);
-	ck_assert_msg(failed_seeds == 0, "%u of %" PRIu64 " sequences differ between the host "
-		      "kernel and the model (first %" PRIu64 " printed above)", failed_seeds, nseq,
+	ck_assert_msg(failed == 0, "%u of %" PRIu64 " sequences differ between the host kernel "
+		      "and the model (the first %" PRIu64 " printed above)", failed, nseq,
 		      st.max_reports);
-	(void)printed;
 }
 END_TEST
 

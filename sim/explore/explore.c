@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/explore/explore.c - explore a scenario variant's choices (see
+ * explore.h): the model is built once (setup made durable, threads queued),
+ * snapshotted, and every execution starts from the snapshot.
+ *
+ * Crash states of an execution depend only on its write log, the oracle's
+ * history and the durability promises (pc_model_crash_key); executions with
+ * an equal key share their crash findings, so each key is checked once.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/model.h"
+#include "sim/explore/explore.h"
+#include "sim/explore/search.h"
+
+struct hset {
+	uint64_t *h;
+	size_t n, cap;
+};
+
+/* Insert; false if present. Open addressing, 0 is the empty marker. */
+static bool hset_add(struct hset *s, uint64_t k)
+{
+	size_t i;
+
+	k |= 1;
+	if (s->n * 2 >= s->cap) {
+		struct hset g = { NULL, 0, s->cap ? s->cap * 2 : 1024 };
+
+		g.h = calloc(g.cap, sizeof(*g.h));
+		if (!g.h)
+			return true;
+		for (size_t j = 0; j < s->cap; j++)
+			if (s->h[j])
+				hset_add(&g, s->h[j]);
+		free(s->h);
+		*s = g;
+	}
+	for (i = (size_t)(k % s->cap); s->h[i]; i = (i + 1) % s->cap)
+		if (s->h[i] == k)
+			return false;
+	s->h[i] = k;
+	s->n++;
+	return true;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *pcx_frequency(const struct pcx_report *rep, int inv)
+{
+	if (!rep->xr_inv[inv])
+		return "Never";
+	return rep->xr_inv[inv] == rep->xr_execs ? "Always" : "Sometimes";
+}
+
+/* The executed steps as a race diagram (one column per task that ran). */
+static char *events_diagram(struct sim *s, const struct pcs_event *ev, unsigned n)
+{
+	int col[64];
+	unsigned ncols = 0, width = 34;
+	size_t cap = 1 << 16, at = 0;
+	char *out = malloc(cap);
+	const char *prev = NULL;
+	int prev_task = -2;
+
+	if (!out)
+		return NULL;
+	for (int i = 0; i < 64; i++)
+		col[i] = -1;
+	for (unsigned i = 0; i < n; i++)
+		if (ev[i].e_task >= 0 && col[ev[i].e_task] < 0 && ncols < 6)
+			col[ev[i].e_task] = (int)ncols++;
+#define PUT(...) (at += (size_t)snprintf(out + at, at < cap ? cap - at : 0, __VA_ARGS__))
+	PUT("race\n    ");
+	for (unsigned c = 0; c < ncols; c++)
+		for (int t = 0; t < 64; t++)
+			if (col[t] == (int)c)
+				PUT("%-*s%s", c + 1 < ncols ? (int)width : 0, sim_task(s, (unsigned)t)->t_name,
+				    c + 1 < ncols ? "| " : "\n");
+	for (unsigned i = 0; i < n && at + 512 < cap; i++) {
+		int c = ev[i].e_task >= 0 ? col[ev[i].e_task] : -1;
+
+		if (c < 0 || (ev[i].e_task == prev_task && ev[i].e_step == prev))
+			continue;
+		prev = ev[i].e_step;
+		prev_task = ev[i].e_task;
+		PUT("    ");
+		for (int k = 0; k < (int)ncols; k++) {
+			char cell[80];
+
+			snprintf(cell, sizeof(cell), "%s%s", k == c ? "  " : "",
+				 k == c && ev[i].e_step ? ev[i].e_step : "");
+			PUT("%-*s%s", k + 1 < (int)ncols ? (int)width : 0, cell,
+			    k + 1 < (int)ncols ? "| " : "");
+		}
+		while (at > 0 && at < cap && out[at - 1] == ' ')
+			at--;
+		PUT("\n");
+	}
+#undef PUT
+	if (at >= cap)
+		out[cap - 1] = '\0';
+	return out;
+}
+
+static void record_first(struct pcx_report *rep, struct sim *s, struct pcs *x,
+			 const struct scn_file *f, int vi)
+{
+	const struct sim_tape *tp = pcs_tape(x);
+	size_t need = sim_tape_format(tp, NULL, 0) + 1;
+	const struct pcs_event *ev;
+	unsigned n;
+
+	rep->xr_found = true;
+	rep->xr_first_exec = rep->xr_execs;
+	rep->xr_first_tape = malloc(need);
+	if (rep->xr_first_tape)
+		sim_tape_format(tp, rep->xr_first_tape, need);
+	pcr_collect(s, f, vi, &rep->xr_first);
+	rep->xr_first_mask = rep->xr_first.r_inv_mask;
+	ev = pcs_events(x, &n);
+	rep->xr_first.r_diagram = events_diagram(s, ev, n);
+}
+
+int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
+		const struct pcx_opts *xo, struct pcx_report *rep, char *err, size_t len)
+{
+	struct pcr_opts oo = *o;
+	struct pcs_opts so = { 0 };
+	struct hset crash_keys = { 0 }, finals = { 0 };
+	struct sim *s;
+	struct pcs *x;
+	double t0 = now_s();
+	bool budget_hit = false;
+
+	memset(rep, 0, sizeof(*rep));
+	oo.early_events = xo->x_early_events;
+	s = pcr_build(f, path, vi, &oo, err, len);
+	if (!s)
+		return -1;
+	if (sim_snapshot(s)) {
+		snprintf(err, len, "out of memory");
+		sim_destroy(s);
+		return -1;
+	}
+	so.s_strategy = (enum pcs_strategy)xo->x_strategy;
+	so.s_sleep_sets = xo->x_sleep_sets;
+	so.s_bounded = xo->x_preempt_bound != UINT32_MAX;
+	so.s_preempt_bound = xo->x_preempt_bound;
+	so.s_pct_depth = xo->x_pct_depth;
+	so.s_seed = xo->x_seed;
+	x = pcs_new(s, &so);
+	if (!x || (xo->x_replay && pcs_set_replay(x, xo->x_replay, NULL))) {
+		snprintf(err, len, "%s", x ? "--replay: malformed tape" : "out of memory");
+		pcs_free(x);
+		sim_destroy(s);
+		return -1;
+	}
+	for (;;) {
+		const struct pc_violation *v;
+		unsigned nv;
+		uint32_t mask = 0;
+
+		if ((xo->x_max_execs && rep->xr_execs >= xo->x_max_execs) ||
+		    (xo->x_max_seconds > 0 && now_s() - t0 > xo->x_max_seconds)) {
+			budget_hit = true;
+			break;
+		}
+		if (!pcs_next(x))
+			break;
+		if (pcs_pruned(x))
+			continue;
+		rep->xr_execs++;
+		if (sim_status(s) == SIM_STEP_LIMIT || sim_status(s) == SIM_DIVERGED)
+			snprintf(rep->xr_error, sizeof(rep->xr_error),
+				 "execution %llu did not finish (%s)",
+				 (unsigned long long)rep->xr_execs,
+				 sim_status(s) == SIM_DIVERGED ? sim_divergence(s) : "step limit");
+		pc_model_finish(s);
+		if (xo->x_crash) {
+			if (hset_add(&crash_keys, pc_model_crash_key(s))) {
+				struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 256,
+							.p_seed = xo->x_seed, .p_dedup = PC_DEDUP_POINT };
+				bool complete;
+				uint64_t dups;
+
+				rep->xr_crash_states +=
+					pc_model_check_crashes(s, 0, pc_wlog_len(s), &p, &complete, &dups);
+			} else {
+				rep->xr_crash_skipped++;
+			}
+		}
+		nv = pc_violations(s, &v);
+		for (unsigned i = 0; i < nv; i++)
+			mask |= 1u << v[i].v_inv;
+		for (int k = 0; k < PC_INV_N; k++)
+			if (mask & (1u << k))
+				rep->xr_inv[k]++;
+		hset_add(&finals, pc_model_state_hash(s));
+		if (mask && !rep->xr_found)
+			record_first(rep, s, x, f, vi);
+		if (mask && xo->x_stop_at_first)
+			break;
+	}
+	rep->xr_pruned = pcs_pruned_total(x);
+	rep->xr_bounded = pcs_bounded(x);
+	rep->xr_distinct_finals = finals.n;
+	rep->xr_complete = xo->x_strategy == PCX_EXHAUSTIVE && !budget_hit && !xo->x_replay &&
+			   !(xo->x_stop_at_first && rep->xr_found);
+	rep->xr_seconds = now_s() - t0;
+	free(crash_keys.h);
+	free(finals.h);
+	pcs_free(x);
+	sim_destroy(s);
+	return 0;
+}
+
+void pcx_report_free(struct pcx_report *rep)
+{
+	free(rep->xr_first_tape);
+	rep->xr_first_tape = NULL;
+	pcr_result_free(&rep->xr_first);
+}

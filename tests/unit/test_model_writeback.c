@@ -1,0 +1,450 @@
+/* Unit tests: writeback (model/writeback.c) against SEMANTICS.md section 4
+ * and section 10 (unreserved-dirty): EOF handling (the straddling folio is
+ * zeroed past i_size in the page cache before I/O; a folio wholly past EOF
+ * is dropped without I/O), dirty blocks over holes, delalloc allocation and
+ * unwritten conversion at I/O completion, the flusher's dirty_expire /
+ * dirty_writeback timing, and filemap_write_and_wait_range waiting for
+ * every folio under writeback. Block size 1024. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/fs/fs.h"
+#include "model/model_priv.h"
+
+#define MAX_T 16
+
+struct fx {
+	struct sim *s;
+	struct pc_world *w;
+	struct pc_inode *ip;	/* file 0 */
+	struct sim_task *a;
+	/* step observer */
+	sim_time_t wb_start[PC_MAX_FILES];	/* first time folio 0 was under writeback */
+	sim_time_t wakes[MAX_T];		/* flusher passes */
+	unsigned nwakes;
+	unsigned waits_done;			/* file_write_and_wait_range returned */
+	unsigned waits_done_busy;		/* ... while a folio was under writeback */
+};
+
+static bool any_writeback(const struct pc_inode *ip)
+{
+	for (uint32_t i = 0; i < ip->i_npages; i++)
+		if (ip->i_folios[i].f_flags & PC_F_WRITEBACK)
+			return true;
+	return false;
+}
+
+static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r)
+{
+	struct fx *x = ctx;
+
+	for (unsigned f = 0; f < x->w->w_ninodes; f++)
+		if (!x->wb_start[f] && (x->w->w_inode[f]->i_folios[0].f_flags & PC_F_WRITEBACK))
+			x->wb_start[f] = sim_now(x->s);
+	if (!strcmp(step, "wb_check_old_data_flush") && x->nwakes < MAX_T)
+		x->wakes[x->nwakes++] = sim_now(x->s);
+	if (t == x->a && r == SIM_DONE && !strcmp(step, "file_write_and_wait_range")) {
+		x->waits_done++;
+		x->waits_done_busy += any_writeback(x->ip);
+	}
+}
+
+static void cfg_init(struct pc_config *cfg, enum pc_profile p, unsigned nfiles)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	pc_knobs_default(&cfg->c_knobs, p);
+	cfg->c_knobs.k_bs = 1024;
+	cfg->c_nfiles = nfiles;
+	cfg->c_file_bytes = 16384;
+	cfg->c_volatile_cache = true;
+	cfg->c_lat_min = cfg->c_lat_max = 100 * SIM_USEC;
+}
+
+static int queue(struct fx *x, struct sim_task *t, uint8_t kind, uint8_t file, uint64_t off,
+		 uint64_t len, uint32_t flags, int16_t data)
+{
+	struct pc_opspec o = { .o_kind = kind, .o_file = file, .o_off = off, .o_len = len,
+			       .o_flags = flags, .o_data = data };
+	char err[200];
+	int n;
+
+	if (kind == PC_OP_SLEEP)
+		o.o_dur = off * SIM_SEC;
+	n = pc_queue_op(x->s, t, &o, err, sizeof(err));
+	assert_true(n >= 0);
+	return n;
+}
+
+static void run_task(struct sim *s, struct sim_task *t)
+{
+	for (unsigned guard = 0; sim_task_has_work(t); guard++) {
+		assert_true(guard < 100000);
+		if (t->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(s, t));
+		else
+			assert_true(sim_step(s));
+	}
+}
+
+/* A model whose file 0 holds `size` bytes of one settled pwrite (none for
+ * size 0). x must stay in place (the step observer points at it). */
+static void boot(struct fx *x, const struct pc_config *cfg, uint64_t size)
+{
+	struct sim_config sc = { .seed = 0 };
+	char err[200];
+
+	memset(x, 0, sizeof(*x));
+	sc.arena_size = pc_model_arena_size(cfg);
+	x->s = sim_create(&sc);
+	assert_non_null(x->s);
+	assert_non_null(pc_model_create(x->s, cfg, err, sizeof(err)));
+	x->w = pc_w(x->s);
+	x->ip = x->w->w_inode[0];
+	if (size)
+		queue(x, pc_user_task(x->s, "setup"), PC_OP_PWRITE, 0, 0, size, 0, -1);
+	assert_int_equal(pc_model_settle(x->s, err, sizeof(err)), 0);
+	x->a = pc_user_task(x->s, "A");
+	sim_set_step_observer(x->s, observe, x);
+}
+
+static void boot_p(struct fx *x, enum pc_profile p, uint8_t isx, uint64_t size)
+{
+	struct pc_config cfg;
+
+	cfg_init(&cfg, p, 1);
+	cfg.c_knobs.k_isize_extended = isx;
+	boot(x, &cfg, size);
+}
+
+static unsigned count_viol(const struct fx *x, enum pc_invariant inv, uint64_t *off,
+			   uint64_t *len)
+{
+	const struct pc_violation *v;
+	unsigned n = pc_violations(x->s, &v), k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (v[i].v_inv == inv) {
+			if (off)
+				*off = v[i].v_off;
+			if (len)
+				*len = v[i].v_len;
+			k++;
+		}
+	return k;
+}
+
+static uint64_t data_bios(const struct fx *x)
+{
+	struct pc_metrics m;
+
+	pc_model_metrics(x->s, &m);
+	return m.m_ios[PC_BIO_DATA];
+}
+
+/* ---- EOF handling ---- */
+
+/* Junk stored through mmap past EOF (bytes [1500, 2400) of a 1500-byte
+ * file) is zeroed in the page cache by writeback ([i_size, folio end) of the
+ * straddling folio) before the I/O: the disk block holding EOF has zeros
+ * past EOF, the bytes below EOF are the store's, and a later truncate up
+ * reads zeros even with isize_extended=off (the zeroing was writeback's;
+ * ext4 itself zeroes only the old EOF block, not [2048, 2400)). */
+static void eof_zeroed_before_io(enum pc_profile p)
+{
+	struct fx x;
+	const pc_tag_t *blk;
+	pc_tag_t st;
+	uint8_t buf[4000];
+	int op;
+
+	boot_p(&x, p, PC_ISX_OFF, 1500);
+	queue(&x, x.a, PC_OP_MMAP, 0, 0, 0, 0, -1);
+	op = queue(&x, x.a, PC_OP_STORE, 0, 1400, 1000, 0, 0xee);
+	run_task(x.s, x.a);
+	st = x.w->w_ops[op]->x_src;
+	assert_int_equal(x.ip->i_folios[0].f_data[2399], st);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+	run_task(x.s, x.a);
+	for (uint32_t o = 1400; o < 1500; o++)
+		assert_int_equal(x.ip->i_folios[0].f_data[o], st);
+	for (uint32_t o = 1500; o < PC_PAGE_SIZE; o++)
+		assert_int_equal(x.ip->i_folios[0].f_data[o], PC_TAG_ZERO);
+	assert_int_equal(x.ip->i_map[1].e_state, EXT_WRITTEN);
+	blk = pc_disk_read(x.w->w_disk, x.ip->i_map[1].e_pblk);
+	for (uint32_t k = 376; k < 476; k++)
+		assert_int_equal(blk[k], st);
+	for (uint32_t k = 476; k < 1024; k++)
+		assert_int_equal(blk[k], PC_TAG_ZERO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 0, 4000, 0, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(pc_model_read(x.s, 0, 0, 4000, buf), 4000);
+	for (uint32_t o = 1400; o < 1500; o++)
+		assert_int_equal(buf[o], 0xee);
+	for (uint32_t o = 1500; o < 4000; o++)
+		assert_int_equal(buf[o], 0);
+	pc_model_finish(x.s);
+	assert_int_equal(count_viol(&x, PC_INV_EOF_JUNK, NULL, NULL), 0);
+	sim_destroy(x.s);
+}
+
+static void test_eof_zeroed_before_io_ext4(void **state)
+{
+	eof_zeroed_before_io(PC_PROF_EXT4);
+}
+
+static void test_eof_zeroed_before_io_xfs(void **state)
+{
+	eof_zeroed_before_io(PC_PROF_XFS);
+}
+
+/* A dirty folio wholly past EOF (here: folio 2 dirtied by a store, then
+ * i_size set to 8192 by hand, as when a size goes backwards without
+ * truncate_pagecache) is dropped by writeback: cleaned, its blocks' dirty
+ * bits cleared, its PTE write-protected, and no data I/O is submitted; its
+ * disk blocks keep their old contents. */
+static void test_folio_past_eof_dropped(void **state)
+{
+	struct fx x;
+	uint64_t bios;
+	pc_tag_t old;
+	int op;
+
+	boot_p(&x, PC_PROF_XFS, PC_ISX_MKCLEAN_ZERO, 12288);
+	old = pc_disk_read(x.w->w_disk, x.ip->i_map[8].e_pblk)[0];
+	queue(&x, x.a, PC_OP_MMAP, 0, 0, 0, 0, -1);
+	queue(&x, x.a, PC_OP_STORE, 0, 8192, 10, 0, -1);
+	run_task(x.s, x.a);
+	assert_true(x.ip->i_folios[2].f_flags & PC_F_DIRTY);
+	x.ip->i_size = 8192;
+	bios = data_bios(&x);
+	op = queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 0, 12288, PC_OF_WRITE, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.w->w_ops[op]->x_err, 0);
+	assert_int_equal(data_bios(&x), bios);
+	assert_false(x.ip->i_folios[2].f_flags & (PC_F_DIRTY | PC_F_WRITEBACK));
+	assert_int_equal(x.ip->i_folios[2].f_bdirty, 0);
+	assert_false(x.ip->i_pte[2].p_writable);
+	assert_false(x.ip->i_pte[2].p_dirty);
+	assert_int_equal(pc_disk_read(x.w->w_disk, x.ip->i_map[8].e_pblk)[0], old);
+	sim_destroy(x.s);
+}
+
+/* ---- dirty blocks over holes ---- */
+
+/* ext4, isize_extended=off: page_mkwrite at i_size 2000 reserved blocks
+ * 0-1 only; truncate up to 4096 leaves the PTE writable; a store into
+ * block 2 (a hole) needs no fault. Writeback then meets block 2 dirty over
+ * a hole inside i_size with non-zero bytes: unreserved-dirty fires for
+ * exactly that block, and the data is dropped (the block stays a hole, so
+ * the disk reads zeros; its dirty bit is cleared). Block 3 is dirty over a
+ * hole too, but holds zeros: nothing fires for it. With data=0 the store
+ * into block 2 loses nothing and nothing fires at all. */
+static void store_into_hole(int16_t data, bool expect_violation)
+{
+	struct fx x;
+	uint64_t off = 0, len = 0;
+
+	boot_p(&x, PC_PROF_EXT4, PC_ISX_OFF, 2000);
+	queue(&x, x.a, PC_OP_MMAP, 0, 0, 0, 0, -1);
+	queue(&x, x.a, PC_OP_STORE, 0, 100, 10, 0, -1);
+	queue(&x, x.a, PC_OP_TRUNCATE, 0, 4096, 0, 0, -1);
+	queue(&x, x.a, PC_OP_STORE, 0, 3000, 10, 0, data);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_map[2].e_state, EXT_HOLE);
+	assert_int_equal(x.ip->i_map[3].e_state, EXT_HOLE);
+	assert_int_equal(x.ip->i_folios[0].f_bdirty, 0xf);
+	assert_int_equal(count_viol(&x, PC_INV_UNRESERVED_DIRTY, NULL, NULL), 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+	run_task(x.s, x.a);
+	if (expect_violation) {
+		assert_int_equal(count_viol(&x, PC_INV_UNRESERVED_DIRTY, &off, &len), 1);
+		assert_int_equal(off, 2048);
+		assert_int_equal(len, 1024);
+	} else {
+		assert_int_equal(count_viol(&x, PC_INV_UNRESERVED_DIRTY, NULL, NULL), 0);
+	}
+	assert_int_equal(x.ip->i_map[2].e_state, EXT_HOLE);
+	assert_int_equal(x.ip->i_map[3].e_state, EXT_HOLE);
+	assert_int_equal(x.ip->i_folios[0].f_bdirty, 0);
+	assert_false(x.ip->i_folios[0].f_flags & (PC_F_DIRTY | PC_F_WRITEBACK));
+	sim_destroy(x.s);
+}
+
+static void test_unreserved_dirty_nonzero(void **state)
+{
+	store_into_hole(-1, true);
+}
+
+static void test_unreserved_dirty_zeros_fine(void **state)
+{
+	store_into_hole(0, false);
+}
+
+/* ---- allocation and conversion ---- */
+
+/* A buffered write into an empty file reserves delalloc blocks; writeback
+ * (sync_file_range WRITE, which does not wait) allocates them as unwritten
+ * extents with real disk blocks and submits the I/O with the folio under
+ * writeback; after the I/O and its end_io the blocks are written, the
+ * folio's writeback has ended and the disk holds the data. */
+static void delalloc_convert(enum pc_profile p)
+{
+	struct fx x;
+	pc_tag_t src;
+	int op;
+
+	boot_p(&x, p, PC_ISX_MKCLEAN_ZERO, 0);
+	op = queue(&x, x.a, PC_OP_PWRITE, 0, 0, 4096, 0, -1);
+	run_task(x.s, x.a);
+	src = x.w->w_ops[op]->x_src;
+	for (uint32_t b = 0; b < 4; b++)
+		assert_int_equal(x.ip->i_map[b].e_state, EXT_DELALLOC);
+	queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 0, 4096, PC_OF_WRITE, -1);
+	run_task(x.s, x.a);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	for (uint32_t b = 0; b < 4; b++) {
+		assert_int_equal(x.ip->i_map[b].e_state, EXT_UNWRITTEN);
+		assert_true(x.ip->i_map[b].e_pblk >= x.w->w_data_first);
+		assert_true(x.ip->i_map[b].e_pblk < x.w->w_data_first + x.w->w_data_n);
+	}
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	for (uint32_t b = 0; b < 4; b++) {
+		assert_int_equal(x.ip->i_map[b].e_state, EXT_WRITTEN);
+		assert_int_equal(pc_disk_read(x.w->w_disk, x.ip->i_map[b].e_pblk)[7], src);
+	}
+	sim_destroy(x.s);
+}
+
+static void test_delalloc_convert_ext4(void **state)
+{
+	delalloc_convert(PC_PROF_EXT4);
+}
+
+static void test_delalloc_convert_ext4_iomap(void **state)
+{
+	delalloc_convert(PC_PROF_EXT4_IOMAP);
+}
+
+static void test_delalloc_convert_xfs(void **state)
+{
+	delalloc_convert(PC_PROF_XFS);
+}
+
+/* ---- the flusher ---- */
+
+/* The flusher wakes every dirty_writeback and writes only inodes dirtied
+ * at least dirty_expire ago: file 0 dirtied at T0 is first under writeback
+ * at T0 + expire (rounded up to a wake), file 1 dirtied at T0 + 10 s at
+ * T0 + 10 s + expire; every wake is dirty_writeback after the previous one. */
+static void flusher_timing(sim_time_t expire, sim_time_t period, sim_time_t want0,
+			   sim_time_t want1)
+{
+	struct pc_config cfg;
+	struct fx x;
+	sim_time_t t0;
+
+	cfg_init(&cfg, PC_PROF_XFS, 2);
+	cfg.c_knobs.k_dirty_expire = expire;
+	cfg.c_knobs.k_dirty_writeback = period;
+	boot(&x, &cfg, 0);
+	t0 = sim_now(x.s);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 100, 0, -1);
+	queue(&x, x.a, PC_OP_SLEEP, 0, 10, 0, 0, -1);
+	queue(&x, x.a, PC_OP_PWRITE, 1, 0, 100, 0, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.w->w_inode[1]->i_dirtied_when, t0 + 10 * SIM_SEC);
+	assert_int_equal(x.wb_start[0] - t0, want0);
+	assert_int_equal(x.wb_start[1] - t0, want1);
+	assert_true(x.nwakes >= 2);
+	assert_int_equal(x.wakes[0] - t0, period);
+	for (unsigned i = 1; i < x.nwakes; i++)
+		assert_int_equal(x.wakes[i] - x.wakes[i - 1], period);
+	assert_int_equal(x.wakes[x.nwakes - 1] - t0, want1);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	sim_destroy(x.s);
+}
+
+static void test_flusher_default(void **state)
+{
+	flusher_timing(30 * SIM_SEC, 5 * SIM_SEC, 30 * SIM_SEC, 40 * SIM_SEC);
+}
+
+static void test_flusher_knobs(void **state)
+{
+	flusher_timing(12 * SIM_SEC, 5 * SIM_SEC, 15 * SIM_SEC, 25 * SIM_SEC);
+}
+
+/* ---- waiting for writeback ---- */
+
+/* B starts writeback of both folios without waiting (sync_file_range
+ * WRITE). A's fsync then finds them clean but under writeback:
+ * filemap_write_and_wait_range blocks, and returns only once no folio of
+ * the file is under writeback (xfs: after the end_io conversion). With
+ * bug=fsync-no-wait it returns while the I/O is in flight: the check below
+ * sees it. */
+static void write_and_wait(uint8_t bug, bool expect_wait)
+{
+	struct pc_config cfg;
+	struct fx x;
+	struct sim_task *b;
+
+	cfg_init(&cfg, PC_PROF_XFS, 1);
+	cfg.c_knobs.k_bug = bug;
+	boot(&x, &cfg, 0);
+	b = pc_user_task(x.s, "B");
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 8192, 0, -1);
+	run_task(x.s, x.a);
+	queue(&x, b, PC_OP_SYNC_FILE_RANGE, 0, 0, 8192, PC_OF_WRITE, -1);
+	run_task(x.s, b);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	assert_true(x.ip->i_folios[1].f_flags & PC_F_WRITEBACK);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+	assert_true(sim_step_task(x.s, x.a));
+	if (expect_wait) {
+		assert_int_equal(x.a->t_state, SIM_TASK_BLOCKED);
+		assert_string_equal(sim_task_next_step(x.a)->name, "file_write_and_wait_range");
+	}
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.waits_done, 1);
+	assert_int_equal(x.waits_done_busy, expect_wait ? 0 : 1);
+	assert_false(any_writeback(x.ip));
+	assert_int_equal(x.ip->i_map[7].e_state, EXT_WRITTEN);
+	sim_destroy(x.s);
+}
+
+static void test_write_and_wait(void **state)
+{
+	write_and_wait(PC_BUG_NONE, true);
+}
+
+static void test_write_and_wait_bug_no_wait(void **state)
+{
+	write_and_wait(PC_BUG_FSYNC_NO_WAIT, false);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_eof_zeroed_before_io_ext4),
+		cmocka_unit_test(test_eof_zeroed_before_io_xfs),
+		cmocka_unit_test(test_folio_past_eof_dropped),
+		cmocka_unit_test(test_unreserved_dirty_nonzero),
+		cmocka_unit_test(test_unreserved_dirty_zeros_fine),
+		cmocka_unit_test(test_delalloc_convert_ext4),
+		cmocka_unit_test(test_delalloc_convert_ext4_iomap),
+		cmocka_unit_test(test_delalloc_convert_xfs),
+		cmocka_unit_test(test_flusher_default),
+		cmocka_unit_test(test_flusher_knobs),
+		cmocka_unit_test(test_write_and_wait),
+		cmocka_unit_test(test_write_and_wait_bug_no_wait),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
