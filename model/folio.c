@@ -249,6 +249,10 @@ void __pc_truncate_pagecache_range(struct sim *s, struct pc_inode *ip, uint64_t 
 		} else if (__pc_folio(ip, i)->f_flags & PC_F_CACHED) {
 			uint64_t a = start > ps ? start : ps, b = end < pe ? end : pe;
 
+			/* ext4_truncate_folio: write-protect the partial folio so
+			 * the next store faults (and reserves) again. */
+			if (__pc_folio_mkclean(s, ip, i))
+				__pc_folio_mark_dirty(s, ip, i, (uint8_t)((1u << ip->i_w->w_bpp) - 1));
 			__pc_folio_zero(ip, i, (uint32_t)(a - ps), (uint32_t)(b - ps));
 		}
 	}

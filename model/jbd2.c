@@ -911,6 +911,13 @@ pc_tid_t jbd2_running_tid(const struct jbd2_journal *j)
 	return j->j_running ? j->j_running->t_tid : 0;
 }
 
+pc_tid_t jbd2_next_handle_tid(const struct jbd2_journal *j)
+{
+	if (j->j_running && j->j_running->t_state == T_RUNNING)
+		return j->j_running->t_tid;
+	return j->j_transaction_sequence;
+}
+
 pc_tid_t jbd2_committed_tid(const struct jbd2_journal *j)
 {
 	return j->j_commit_sequence;

@@ -111,6 +111,9 @@ pc_tid_t jbd2_handle_tid(const struct jbd2_handle *h);
 /* The running transaction's tid (0: none yet) and the last committed tid. */
 pc_tid_t jbd2_running_tid(const struct jbd2_journal *j);
 pc_tid_t jbd2_committed_tid(const struct jbd2_journal *j);
+/* The tid a handle started now would join (the running transaction's if it
+ * still takes handles, else the next one). */
+pc_tid_t jbd2_next_handle_tid(const struct jbd2_journal *j);
 /* Ask for tid to commit now (jbd2_log_start_commit). No-op if committed. */
 void jbd2_log_start_commit(struct sim *s, struct jbd2_journal *j, pc_tid_t tid);
 /* True if tid's commit record is durable; else t sleeps until it is

@@ -55,7 +55,7 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 	size_t per_file, disk;
 
 	layout(cfg, &fb, &nb, &meta, &pool);
-	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 12) +
+	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
 		   nb * sizeof(struct pc_extent) + PC_MAX_PROMISES * fb * 2;
 	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
@@ -123,7 +123,8 @@ static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned
 	ip->i_erase_inv = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_inv));
 	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
 	ip->i_erase_hb = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_hb));
-	if (!ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
+	ip->i_erase_tid = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_tid));
+	if (!ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
 	    !ip->i_erase_step || !ip->i_erase_hb)
 		return NULL;
 	for (uint32_t i = 0; i < ip->i_npages; i++) {
@@ -361,9 +362,11 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_inv, 0, cap * sizeof(*ip->i_erase_inv));
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
+		memset(ip->i_erase_tid, 0, cap * sizeof(*ip->i_erase_tid));
 		w->w_disksize_change[i] = 0;
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
+	w->w_base_tid = jbd2_committed_tid(w->w_j);
 	w->w_settled = true;
 	return 0;
 }
@@ -577,6 +580,7 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		h = sim_hash_bytes(h, ip->i_last, cap * sizeof(*ip->i_last));
 		h = sim_hash_bytes(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
 		h = sim_hash_bytes(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
+		h = sim_hash_bytes(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
 	}
 	for (unsigned i = 0; i < w->w_npromise; i++) {
 		const struct pc_promise *pr = &w->w_promise[i];
@@ -629,6 +633,9 @@ static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
 			       "after crash, journal recovery failed: %s", ri.ri_why);
 		return;
 	}
+	w->w_crash_tid = w->w_base_tid;
+	if (ri.ri_transactions && ri.ri_last_tid > w->w_crash_tid)
+		w->w_crash_tid = ri.ri_last_tid;
 	owner = calloc(pc_disk_nblocks(w->w_disk), 1);
 	map = calloc(w->w_inode[0]->i_nblocks, sizeof(*map));
 	if (!owner || !map)

@@ -17,7 +17,7 @@
 #define PC_MAX_WORK		128
 #define PC_MAX_WORKERS		2
 #define PC_MAX_OPS_WORLD	512
-#define PC_MAX_PROMISES		8
+#define PC_MAX_PROMISES		32
 
 /* ---- extent map (per file block) ---- */
 enum pc_ext_state { EXT_HOLE = 0, EXT_DELALLOC, EXT_UNWRITTEN, EXT_WRITTEN };
@@ -91,7 +91,8 @@ struct pc_inode {
 	uint16_t *i_last;
 	uint32_t *i_erase_inv;		/* per byte: hb stamp of the erasing op's invocation, 0: none */
 	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
-	uint32_t *i_erase_step;		/* per byte: engine step of the erase (crash filter) */
+	uint32_t *i_erase_step;		/* per byte: engine step of the erase */
+	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins */
 	uint32_t i_aio_pending;
 	struct sim_wq i_aio_wq;
 };
@@ -206,6 +207,8 @@ struct pc_world {
 	unsigned w_npromise;
 
 	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
+	pc_tid_t w_base_tid;		/* committed when the run began */
+	pc_tid_t w_crash_tid;		/* durable in the crash state being checked */
 	struct pc_metrics w_m;
 	sim_time_t w_disksize_change[PC_MAX_FILES];	/* when i_disksize last rose, 0: none */
 	uint64_t w_commit_size[PC_MAX_FILES];	/* i_disksize captured by the committing transaction */

@@ -568,9 +568,14 @@ enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 	enum sim_ret r;
 
 	if (x->o.o_kind == PC_OP_SYNC) {
+		/* sync_fs: whatever any inode changed, and the running
+		 * transaction, must be committed. */
 		pc_tid_t run = jbd2_running_tid(w->w_j);
 
-		tid = run > tid ? run : tid;
+		tid = run;
+		for (unsigned f = 0; f < w->w_ninodes; f++)
+			if (w->w_inode[f]->i_sync_tid > tid)
+				tid = w->w_inode[f]->i_sync_tid;
 	}
 	if (w->w_k.k_bug == PC_BUG_FSYNC_NO_FLUSH)
 		goto done;

@@ -218,6 +218,7 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 			ip->i_erase_inv[o] = (uint32_t)inv;
 			ip->i_erase_hb[o] = hb;
 			ip->i_erase_step[o] = (uint32_t)sim_steps(s);
+			ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
 		}
 		return;
 	}
@@ -228,7 +229,7 @@ write:
 
 /* Classify one byte; returns the invariant broken or -1. */
 static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, pc_tag_t seen,
-		    bool crash, uint64_t crash_step)
+		    bool crash)
 {
 	const struct pc_world *w = pc_w(s);
 	const struct pc_source *ss = seen ? &w->w_src[seen] : NULL;
@@ -240,12 +241,14 @@ static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, 
 	if (seen == want)
 		return -1;
 	if (seen && (ss->src_kind == PC_SRC_WRITE || ss->src_kind == PC_SRC_STORE)) {
-		uint64_t einv = ip->i_erase_inv[o], estep = ip->i_erase_step[o];
+		uint64_t einv = ip->i_erase_inv[o];
 		uint64_t ehb = ip->i_erase_hb[o];
 		bool erased = einv != 0 || ehb != 0;
 
-		if (erased && (!crash || estep <= crash_step) && sx->x_resp != UINT64_MAX &&
-		    (want == 0 || crash)) {
+		/* After a crash an erase counts only if its transaction is durable
+		 * in this crash state (an uncommitted truncate rolls back). */
+		if (erased && (!crash || ip->i_erase_tid[o] <= w->w_crash_tid) &&
+		    sx->x_resp != UINT64_MAX && (want == 0 || crash)) {
 			if (sx->x_resp < einv)
 				return sx->x_past_eof ? PC_INV_EOF_JUNK : PC_INV_STALE_DATA;
 			if (w->w_k.k_strict && sx->x_past_eof && sx->x_resp < ehb)
@@ -269,12 +272,7 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 			     const pc_tag_t *tags, uint64_t len, bool crash, uint32_t point)
 {
 	struct pc_world *w = pc_w(s);
-	uint64_t crash_step = UINT64_MAX;
 
-	if (crash && point > 0)
-		crash_step = pc_disk_wlog(w->w_disk, point - 1)->wl_step;
-	else if (crash)
-		crash_step = 0;
 	for (uint64_t i = 0; i < len; i++) {
 		uint64_t o = off + i;
 		int inv;
@@ -282,7 +280,7 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 
 		if (o >= (uint64_t)ip->i_npages * PC_PAGE_SIZE)
 			break;
-		inv = classify(s, ip, o, tags[i], crash, crash_step);
+		inv = classify(s, ip, o, tags[i], crash);
 		if (inv < 0)
 			continue;
 		pc_describe_tag(s, tags[i] ? tags[i] : ip->i_last[o], what, sizeof(what));

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * model/fs/fs.h - step functions the profiles are built from. Generic
- * steps live in model/ops.c and model/dio.c; file-system-specific ones in
- * model/fs/ext4.c, xfs.c and ext4_iomap.c; the tables in profile.c.
+ * steps live in model/ops.c and model/dio.c; the ones whose behaviour
+ * differs per file system (size changes, EOF zeroing, page_mkwrite, punch)
+ * in model/fs/vfs.c; the per-profile tables in model/fs/profile.c.
  */
 #ifndef PCSIM_MODEL_FS_H
 #define PCSIM_MODEL_FS_H

@@ -182,6 +182,7 @@ PC_STEP(__pc_st_zero_eof_op)
 			target = x->o.o_off;
 			break;
 		case PC_OP_FALLOCATE:
+		case PC_OP_ZERO_RANGE:
 			target = (x->o.o_flags & PC_OF_KEEP_SIZE) ? 0 : x->o.o_off + x->o.o_len;
 			break;
 		default:
@@ -378,7 +379,10 @@ PC_STEP(__pc_st_truncate_blocks)
 	if (nsz < x->x_old_size)
 		__pc_free_range(s, ip, (uint32_t)((nsz + w->w_bs - 1) / w->w_bs), ip->i_nblocks,
 				x->x_h);
-	if (!is_ext4ish(w) && nsz != ip->i_disksize)
+	/* xfs_setattr_size logs the new size; a keep-size allocation does not
+	 * move i_disk_size. */
+	if (!is_ext4ish(w) && nsz != ip->i_disksize &&
+	    (x->o.o_kind == PC_OP_TRUNCATE || nsz != x->x_old_size))
 		ip->i_disksize = nsz;
 	__pc_mark_inode_dirty(s, ip, x->x_h, true);
 	__pc_journal_stop(s, x);

@@ -44,6 +44,8 @@ void scn_free(struct scn_file *f)
 	free(f->f_persist.comment);
 	free(f->f_survivors);
 	free(f->f_oracle.comment);
+	free(f->f_tape_info.comment);
+	free(f->f_tape);
 	for (uint32_t i = 0; i < f->f_nvariants; i++) {
 		free(f->f_variants[i].v_comment);
 		free(f->f_variants[i].v_knobs);
@@ -220,6 +222,9 @@ static bool scn_tail_equal(const struct scn_file *a, const struct scn_file *b)
 	    (a->f_nsurvivors && memcmp(a->f_survivors, b->f_survivors,
 				       a->f_nsurvivors * sizeof(*a->f_survivors))) ||
 	    !scn_info_equal(&a->f_oracle, &b->f_oracle) ||
+	    !scn_info_equal(&a->f_tape_info, &b->f_tape_info) ||
+	    (a->f_tape || b->f_tape) != (a->f_tape && b->f_tape) ||
+	    (a->f_tape && strcmp(a->f_tape, b->f_tape)) ||
 	    a->f_oracle_kind != b->f_oracle_kind || !scn_info_equal(&a->f_expect, &b->f_expect) ||
 	    !scn_expect_equal(&a->f_expect_v, &b->f_expect_v) ||
 	    a->f_nvariants != b->f_nvariants || a->f_nmetrics != b->f_nmetrics)

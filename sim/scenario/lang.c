@@ -12,7 +12,7 @@
 
 const char *const scn__section_names[] = {
 	"scenario", "fs", "disk", "setup", "thread", "race", "schedule", "crash",
-	"persist", "oracle", "variant", "expect", "metric", NULL,
+	"persist", "oracle", "variant", "expect", "metric", "tape", NULL,
 };
 
 /* Indexed by enum scn_invariant. */

@@ -20,8 +20,10 @@
  * knobs, values, tasks, steps) are checked by validate.c once the whole file
  * is read, so sections may come in any order.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/sim.h"
 #include "sim/scenario/scn_int.h"
 
 /* A section that may appear once: remember where, take its comment. */
@@ -420,6 +422,39 @@ static int scn_sect_oracle(struct scn_ctx *c, struct scn_cur *u)
 	return scn__expect_end(u, "the oracle");
 }
 
+/* tape T1 s2/7 p0/3 ...: the choice tape of a reproducer, kept verbatim
+ * and checked with the engine's own tape parser. */
+static int scn_sect_tape(struct scn_ctx *c, struct scn_cur *u)
+{
+	struct scn_file *f = c->c_file;
+	struct sim_tape tp;
+	size_t n, at = 0;
+	int bad;
+
+	if (scn_once(c, u, &f->f_tape_info, "tape"))
+		return -1;
+	scn__skip_ws(u);
+	n = u->u_end - u->u_pos;
+	f->f_tape_pos.line = u->u_line;
+	f->f_tape_pos.col = u->u_pos + 1;
+	f->f_tape = malloc(n + 1);
+	if (!f->f_tape)
+		return scn__err_tok(u, NULL, "out of memory");
+	memcpy(f->f_tape, u->u_s + u->u_pos, n);
+	f->f_tape[n] = '\0';
+	sim_tape_init(&tp);
+	bad = sim_tape_parse(&tp, f->f_tape, &at);
+	sim_tape_free(&tp);
+	if (bad) {
+		u->u_tok = u->u_pos + (uint32_t)(at < n ? at : n);
+		u->u_tok_len = 1;
+		return scn__err_tok(u, "expected: tape T1 followed by choices like s2/7 p0/3 c4/9 w1/2",
+				    "malformed tape at byte %zu", at);
+	}
+	u->u_pos = u->u_end;
+	return 0;
+}
+
 static int scn_sect_variant(struct scn_ctx *c, struct scn_cur *u)
 {
 	struct scn_file *f = c->c_file;
@@ -526,7 +561,7 @@ static const struct {
 	{ "schedule", scn_sect_schedule }, { "crash", scn_sect_crash },
 	{ "persist", scn_sect_persist }, { "oracle", scn_sect_oracle },
 	{ "variant", scn_sect_variant }, { "expect", scn_sect_expect },
-	{ "metric", scn_sect_metric },
+	{ "metric", scn_sect_metric }, { "tape", scn_sect_tape },
 };
 
 int scn__parse_section(struct scn_ctx *c, struct scn_cur *u, const char *kw)

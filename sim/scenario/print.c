@@ -308,13 +308,11 @@ static void scn_print_sched(struct scn_buf *b, const struct scn_file *f)
 {
 	if (!f->f_sched.present)
 		return;
-	if (f->f_sched_form == SCN_SCHED_RACE) {
-		scn_comment(b, f->f_sched.comment, "");
+	scn_comment(b, f->f_sched.comment, "");
+	if (f->f_sched_form == SCN_SCHED_RACE)
 		scn_print_race(b, f);
-	} else {
-		scn_comment(b, f->f_sched.comment, "");
+	else
 		scn_print_schedule(b, f);
-	}
 }
 
 /* ---- crash, persist, oracle ---- */
@@ -372,6 +370,11 @@ static void scn_print_run(struct scn_buf *b, const struct scn_file *f)
 	if (f->f_oracle.present) {
 		scn_kw(b, &f->f_oracle, "oracle");
 		scn__buf_puts(b, f->f_oracle_kind == SCN_ORACLE_STRICT ? "strict\n" : "default\n");
+	}
+	if (f->f_tape_info.present && f->f_tape) {
+		scn_kw(b, &f->f_tape_info, "tape");
+		scn__buf_puts(b, f->f_tape);
+		scn__buf_puts(b, "\n");
 	}
 }
 

@@ -298,6 +298,12 @@ struct scn_file {
 	struct scn_line_info f_oracle;
 	enum scn_oracle_kind f_oracle_kind;
 
+	/* tape T1 s2/7 ...: run exactly these choices instead of the race
+	 * (reproducers written by pcsim fuzz / explore); malloc'd or NULL */
+	struct scn_line_info f_tape_info;
+	char *f_tape;
+	struct scn_pos f_tape_pos;
+
 	struct scn_variant *f_variants;
 	uint32_t f_nvariants, f_variants_cap;
 

@@ -14,8 +14,9 @@
  *   STAR  runs the current operation (first one if none started).
  *
  * Steps of a later operation need that operation's line (race) or
- * TASK:(...) item (schedule) first. Kernel tasks (flusher, jbd2, endio, disk, dio)
- * run no operations: only steps and '*'. There is at most one crash point.
+ * TASK:(...) item (schedule) first. Kernel tasks (flusher, jbd2, endio, disk,
+ * dio) run no operations: only steps and '*'. Crash items may repeat (each but
+ * the last is a power cut and a remount); they exclude a 'crash' line.
  */
 #include <string.h>
 

@@ -10,9 +10,11 @@
  *   - printing the second tree gives the same text (print is a fixed point).
  * Errors are formatted too, so the diagnostic code runs under the sanitizers.
  *
- * Build and run (from the source root; SRC is every sim/scenario .c file):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $SRC \
- *         tests/fuzz/fuzz_scenario.c -o /tmp/fz
+ * Build and run with the test vocabulary (from the source root; SRC is every
+ * .c file of sim/scenario and sim/core, the tape section uses the engine's
+ * tape parser):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DPCSIM_FUZZ_TEST_VOCAB -I. \
+ *         $SRC tests/fuzz/fuzz_scenario.c -o /tmp/fz
  *   /tmp/fz -dict=tests/fuzz/scenario.dict -max_total_time=60 corpus/ tests/unit/scn
  */
 #include <stdint.h>
