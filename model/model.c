@@ -192,8 +192,8 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	dc.volatile_cache = cfg->c_volatile_cache;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
-	dc.fail_write_nth = cfg->c_fail_write_nth;
-	dc.fail_flush_nth = cfg->c_fail_flush_nth;
+	dc.fail_write_nth = cfg->c_fail_write_nth ? cfg->c_fail_write_nth : w->w_k.k_fail_write;
+	dc.fail_flush_nth = cfg->c_fail_flush_nth ? cfg->c_fail_flush_nth : w->w_k.k_fail_flush;
 	w->w_disk = pc_disk_create(s, &dc);
 	if (!w->w_disk)
 		goto nomem;

@@ -50,6 +50,8 @@ struct pc_knobs {
 	uint8_t k_zero_wait;		/* enum pc_zero_wait */
 	uint8_t k_bug;			/* enum pc_bug */
 	bool k_strict;			/* oracle=strict */
+	uint32_t k_fail_write;		/* fail_write=N: the Nth data write fails (-EIO), 0 none */
+	uint32_t k_fail_flush;		/* fail_flush=N: the Nth flush fails, 0 none */
 	sim_time_t k_commit_interval;	/* ns, jbd2 commit= (5 s) */
 	sim_time_t k_dirty_expire;	/* ns, dirty_expire_centisecs (30 s) */
 	sim_time_t k_dirty_writeback;	/* ns, dirty_writeback_centisecs (5 s) */

@@ -390,6 +390,8 @@ static const struct knobdef knobs[] = {
 	{ "zero_wait", v_zw, P_EI },
 	{ "bug", v_bug, P_ALL },
 	{ "oracle", v_oracle, P_ALL },
+	{ "fail_write", NULL, P_ALL },
+	{ "fail_flush", NULL, P_ALL },
 	{ "commit", NULL, P_ALL },
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
@@ -398,13 +400,14 @@ static const struct knobdef knobs[] = {
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
 static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
-					  "commit", "dirty_expire", "dirty_writeback", NULL };
+					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
-					"zero_wait", "bug", "oracle", "commit", "dirty_expire",
+					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
 					"dirty_writeback", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
+					 "fail_write", "fail_flush",
 					 "commit", "dirty_expire", "dirty_writeback", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
@@ -437,12 +440,14 @@ static int idx_of(const char *const *vals, const char *v)
 	return -1;
 }
 
-/* Parse a duration: 31s, 5ms, 100us, 10ns, or plain nanoseconds. */
-static bool parse_duration(const char *v, sim_time_t *out)
+/* Parse a duration: 31s, 5ms, 100us, 10ns, or a bare number in the unit
+ * the kernel's own setting uses (bare_unit: commit= seconds, the
+ * dirty_*_centisecs sysctls centiseconds). */
+static bool parse_duration(const char *v, sim_time_t *out, sim_time_t bare_unit)
 {
 	char *end;
 	unsigned long long n = strtoull(v, &end, 10);
-	sim_time_t mul = 1;
+	sim_time_t mul = bare_unit;
 
 	if (end == v || *v == '-')
 		return false;
@@ -452,8 +457,10 @@ static bool parse_duration(const char *v, sim_time_t *out)
 		mul = SIM_MSEC;
 	else if (!strcmp(end, "us"))
 		mul = SIM_USEC;
-	else if (!strcmp(end, "ns") || !*end)
+	else if (!strcmp(end, "ns"))
 		mul = 1;
+	else if (!*end)
+		mul = bare_unit;
 	else
 		return false;
 	if (n > 3600ULL * SIM_SEC / mul)
@@ -505,12 +512,26 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_bug = (uint8_t)v;
 	else if (!strcmp(name, "oracle"))
 		k->k_strict = v;
-	else {
+	else if (!strcmp(name, "fail_write") || !strcmp(name, "fail_flush")) {
+		char *end;
+		unsigned long n = strtoul(value, &end, 10);
+
+		if (end == value || *end || n > 1000000 || *value == '-') {
+			snprintf(err, len, "bad count '%s' for knob %s (0 = never, N = the Nth)", value,
+				 name);
+			return -1;
+		}
+		if (!strcmp(name, "fail_write"))
+			k->k_fail_write = (uint32_t)n;
+		else
+			k->k_fail_flush = (uint32_t)n;
+	} else {
 		sim_time_t *dst = !strcmp(name, "commit")	 ? &k->k_commit_interval
 				  : !strcmp(name, "dirty_expire") ? &k->k_dirty_expire
 								  : &k->k_dirty_writeback;
 
-		if (!parse_duration(value, dst) || *dst == 0) {
+		if (!parse_duration(value, dst, dst == &k->k_commit_interval ? SIM_SEC : 10 * SIM_MSEC) ||
+		    *dst == 0) {
 			snprintf(err, len, "bad duration '%s' for knob %s (use e.g. 5s, 30s, 500ms)",
 				 value, name);
 			return -1;
@@ -548,6 +569,10 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_strict;
 	if (vals && v >= 0) {
 		snprintf(buf, len, "%s", vals[v]);
+		return;
+	}
+	if (!strcmp(knob, "fail_write") || !strcmp(knob, "fail_flush")) {
+		snprintf(buf, len, "%u", !strcmp(knob, "fail_write") ? k->k_fail_write : k->k_fail_flush);
 		return;
 	}
 	{

@@ -215,26 +215,46 @@ PC_STEP(__pc_st_range_write_and_wait)
  * zeroed EOF block: submit does nothing (the TODO of patch 17/23), wait
  * waits for its I/O, deferred leaves i_disksize for the zero block's
  * end_io to raise. */
-enum sim_ret __pc_raise_disksize(struct sim *s, struct sim_task *t, struct pc_opctx *x,
-				 uint64_t size)
+/* ext4-iomap, before raising i_disksize to size past the zeroed EOF block:
+ * submit does nothing (the TODO of patch 17/23), wait waits for the zero
+ * I/O (its bio, or its end_io work: knob zero_wait), deferred leaves the
+ * raise to the zero block's end_io. SIM_DONE with *defer set: do not raise. */
+static enum sim_ret zero_eof_gate(struct sim *s, struct sim_task *t, struct pc_opctx *x,
+				  uint64_t size, bool *defer)
 {
 	struct pc_world *w = x->x_w;
 	struct pc_inode *ip = x->x_ip;
+	uint8_t need = w->w_k.k_zero_wait == PC_ZW_BIO ? Z_COMPLETED : Z_DONE;
 
-	if (w->w_k.k_profile == PC_PROF_EXT4_IOMAP && ip->i_zero.z_state >= Z_DIRTY &&
-	    ip->i_zero.z_state < Z_DONE && ip->i_zero.z_start < size && !x->x_h) {
-		uint8_t need = w->w_k.k_zero_wait == PC_ZW_BIO ? Z_COMPLETED : Z_DONE;
+	*defer = false;
+	if (w->w_k.k_profile != PC_PROF_EXT4_IOMAP || ip->i_zero.z_state < Z_DIRTY ||
+	    ip->i_zero.z_state >= Z_DONE || ip->i_zero.z_start >= size)
+		return SIM_DONE;
+	if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
+		*defer = true;
+		return SIM_DONE;
+	}
+	if (w->w_k.k_zero_eof == PC_ZE_WAIT && ip->i_zero.z_state >= Z_SUBMITTED &&
+	    ip->i_zero.z_state < need) {
+		ip->i_zero.z_wq.wq_owners = 0;
+		sim_wait(s, t, &ip->i_zero.z_wq);
+		return SIM_BLOCKED;
+	}
+	return SIM_DONE;
+}
 
-		if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
-			ip->i_disksize_pending = true;
-			return SIM_DONE;
-		}
-		if (w->w_k.k_zero_eof == PC_ZE_WAIT && ip->i_zero.z_state >= Z_SUBMITTED &&
-		    ip->i_zero.z_state < need) {
-			ip->i_zero.z_wq.wq_owners = 0;
-			sim_wait(s, t, &ip->i_zero.z_wq);
-			return SIM_BLOCKED;
-		}
+/* Raise i_disksize to size in a handle (after the ext4-iomap gate). */
+enum sim_ret __pc_raise_disksize(struct sim *s, struct sim_task *t, struct pc_opctx *x,
+				 uint64_t size)
+{
+	struct pc_inode *ip = x->x_ip;
+	bool defer;
+
+	if (!x->x_h && zero_eof_gate(s, t, x, size, &defer) != SIM_DONE)
+		return SIM_BLOCKED;
+	if (!x->x_h && defer) {
+		ip->i_disksize_pending = true;
+		return SIM_DONE;
 	}
 	if (!__pc_journal_start(s, t, x))
 		return SIM_BLOCKED;
@@ -276,17 +296,30 @@ PC_STEP(__pc_st_set_size)
 {
 	struct pc_opctx *x = arg;
 	struct pc_inode *ip = x->x_ip;
+	bool defer = false;
 
 	if (!x->x_size_done) {
 		x->x_new_size = op_new_size(x);
 		x->x_old_size = ip->i_size;
 		if (x->x_new_size == ip->i_size)
 			return SIM_DONE;
-		size_change(s, t, x, x->x_new_size);
 		x->x_size_done = true;
 	}
-	if (__pc_raise_disksize(s, t, x, x->x_new_size) != SIM_DONE)
+	/* ext4_setattr: the handle first, then i_size and i_disksize
+	 * together under i_data_sem (ext4_set_inode_size), so writeback
+	 * never sees the new size without the handle. */
+	if (!x->x_h && x->x_new_size > x->x_old_size &&
+	    zero_eof_gate(s, t, x, x->x_new_size, &defer) != SIM_DONE)
 		return SIM_BLOCKED;
+	if (!__pc_journal_start(s, t, x))
+		return SIM_BLOCKED;
+	size_change(s, t, x, x->x_new_size);
+	if (defer)
+		ip->i_disksize_pending = true;
+	else if (x->x_new_size != ip->i_disksize)
+		ip->i_disksize = x->x_new_size;
+	__pc_mark_inode_dirty(s, ip, x->x_h, true);
+	__pc_journal_stop(s, x);
 	x->x_size_done = false;
 	return SIM_DONE;
 }

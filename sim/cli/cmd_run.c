@@ -3,10 +3,13 @@
  * sim/cli/cmd_run.c - `pcsim run FILE|DIR...`: every variant of every
  * scenario, a verdict against its expectation, and on a violation the
  * invariant, the bytes, where they came from, the interleaving as a race
- * diagram and the command that replays the run.
+ * diagram and the command that replays the run. With --json, --junit,
+ * --html, --markdown or --metrics-md every result also goes into a report
+ * (sim/report/report.h), written once the last variant ran.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 
 #include "sim/cli/cli.h"
 #include "sim/explore/runner.h"
+#include "sim/report/report.h"
 
 #define MAX_FILES 4096
 
@@ -21,6 +25,9 @@ struct run_opts {
 	struct pcr_opts o;
 	const char *variant;
 	bool quiet, verbose;
+	bool wall_time;		/* --wall-time: wall-clock ms in the reports */
+	struct rpt *rep;	/* the report, when one is asked for */
+	const char *out_json, *out_junit, *out_html, *out_md, *out_metrics_md;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -110,17 +117,49 @@ static void print_violations(const struct pcr_result *r)
 		printf("      (%u more)\n", r->r_nviol - 3);
 }
 
+/* The command that replays variant vi of the file at path. */
+static void format_replay(const char *path, const struct scn_file *f, int vi,
+			  const struct run_opts *ro, char *buf, size_t len)
+{
+	size_t at = (size_t)snprintf(buf, len, "pcsim run %s", path);
+
+#define ADD(...) (at += (size_t)snprintf(buf + (at < len ? at : len), at < len ? len - at : 0, \
+					 __VA_ARGS__))
+	if (vi >= 0)
+		ADD(" --variant %s", f->f_variants[vi].v_name);
+	for (unsigned i = 0; i < ro->o.noverrides; i++)
+		ADD(" --knob %s=%s", ro->o.override_name[i], ro->o.override_value[i]);
+	if (ro->o.oracle >= 0)
+		ADD(" --oracle %s", ro->o.oracle ? "strict" : "default");
+	if (ro->o.seed)
+		ADD(" --seed %llu", (unsigned long long)ro->o.seed);
+	ADD(" --trace");
+#undef ADD
+}
+
 static void print_replay(const char *path, const struct scn_file *f, int vi,
 			 const struct run_opts *ro)
 {
-	printf("      replay: pcsim run %s", path);
-	if (vi >= 0)
-		printf(" --variant %s", f->f_variants[vi].v_name);
-	for (unsigned i = 0; i < ro->o.noverrides; i++)
-		printf(" --knob %s=%s", ro->o.override_name[i], ro->o.override_value[i]);
-	if (ro->o.seed)
-		printf(" --seed %llu", (unsigned long long)ro->o.seed);
-	printf(" --trace\n");
+	char cmd[2048];
+
+	format_replay(path, f, vi, ro, cmd, sizeof(cmd));
+	printf("      replay: %s\n", cmd);
+}
+
+/* Hand the result (or the reason it could not run) to the report. */
+static int report_variant(const char *path, const struct scn_file *f, int vi,
+			  const struct run_opts *ro, struct pcr_result *r, const char *err)
+{
+	char cmd[2048];
+
+	if (!ro->rep)
+		return 0;
+	format_replay(path, f, vi, ro, cmd, sizeof(cmd));
+	if (rpt_variant(ro->rep, f, vi, r, cmd, err)) {
+		fprintf(stderr, "pcsim run: out of memory for the report\n");
+		return -1;
+	}
+	return 0;
 }
 
 static void print_diagram(const char *d)
@@ -147,6 +186,7 @@ static int run_variant(const char *path, const struct scn_file *f, int vi,
 
 	if (pcr_run(f, path, vi, &ro->o, &r, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
+		report_variant(path, f, vi, ro, NULL, err);
 		return PCSIM_EXIT_USAGE;
 	}
 	for (int k = 0; k < PC_INV_N; k++)
@@ -190,6 +230,10 @@ static int run_variant(const char *path, const struct scn_file *f, int vi,
 		print_replay(path, f, vi, ro);
 	}
 	*(as_expected ? ok : bad) += 1;
+	if (report_variant(path, f, vi, ro, &r, NULL)) {
+		pcr_result_free(&r);
+		return PCSIM_EXIT_USAGE;
+	}
 	pcr_result_free(&r);
 	return as_expected ? PCSIM_EXIT_OK : PCSIM_EXIT_MISMATCH;
 }
@@ -202,11 +246,26 @@ static int run_file(const char *path, const struct run_opts *ro, unsigned *ok, u
 	char *text = read_file(path, &len);
 	int rc = PCSIM_EXIT_OK, any = 0;
 
-	if (!text)
+	if (!text) {
+		if (ro->rep)
+			rpt_scenario(ro->rep, path, "", 0, NULL, "the file cannot be read");
 		return PCSIM_EXIT_USAGE;
+	}
 	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
 		scn_diag_print(&d, stderr);
+		if (ro->rep) {
+			char *msg = scn_diag_str(&d);
+
+			rpt_scenario(ro->rep, path, text, len, NULL, msg ? msg : "parse error");
+			free(msg);
+		}
 		free(text);
+		return PCSIM_EXIT_USAGE;
+	}
+	if (ro->rep && rpt_scenario(ro->rep, path, text, len, f, NULL)) {
+		fprintf(stderr, "pcsim run: out of memory for the report\n");
+		free(text);
+		scn_free(f);
 		return PCSIM_EXIT_USAGE;
 	}
 	free(text);
@@ -250,6 +309,48 @@ static bool parse_knob(struct run_opts *ro, const char *kv)
 	return true;
 }
 
+/* --json FILE and friends: where each report goes. */
+static bool parse_output(struct run_opts *ro, const char *a, const char *val)
+{
+	static const struct { const char *opt; size_t off; } outs[] = {
+		{ "--json", offsetof(struct run_opts, out_json) },
+		{ "--junit", offsetof(struct run_opts, out_junit) },
+		{ "--html", offsetof(struct run_opts, out_html) },
+		{ "--markdown", offsetof(struct run_opts, out_md) },
+		{ "--metrics-md", offsetof(struct run_opts, out_metrics_md) },
+	};
+
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		if (!strcmp(a, outs[i].opt)) {
+			memcpy((char *)ro + outs[i].off, &val, sizeof(val));
+			return true;
+		}
+	return false;
+}
+
+/* Write every report asked for; a failure is reported and leaves the
+ * previous file in place. */
+static int write_reports(const struct run_opts *ro)
+{
+	static int (*const fn[])(const struct rpt *, const char *, char *, size_t) = {
+		rpt_write_json, rpt_write_junit, rpt_write_html, rpt_write_markdown,
+		rpt_write_metrics_md,
+	};
+	const char *path[] = { ro->out_json, ro->out_junit, ro->out_html, ro->out_md,
+			       ro->out_metrics_md };
+	int rc = PCSIM_EXIT_OK;
+
+	for (size_t i = 0; i < sizeof(fn) / sizeof(fn[0]); i++) {
+		char err[512];
+
+		if (path[i] && fn[i](ro->rep, path[i], err, sizeof(err))) {
+			fprintf(stderr, "pcsim run: cannot write the report: %s\n", err);
+			rc = PCSIM_EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts ro;
@@ -283,6 +384,10 @@ int cmd_run(int argc, char **argv)
 			}
 			ro.o.oracle = !strcmp(val, "strict");
 			i++;
+		} else if (!strcmp(a, "--wall-time")) {
+			ro.wall_time = true;
+		} else if (val && parse_output(&ro, a, val)) {
+			i++;
 		} else if (!strcmp(a, "--seed") && val) {
 			if (!cli_parse_u64(a, val, UINT64_MAX, &v))
 				return PCSIM_EXIT_USAGE;
@@ -299,6 +404,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pcsim run: no scenario files given\n");
 		return PCSIM_EXIT_USAGE;
 	}
+	if (ro.out_json || ro.out_junit || ro.out_html || ro.out_md || ro.out_metrics_md) {
+		ro.rep = rpt_new("run", &ro.o, ro.variant, ro.wall_time);
+		if (!ro.rep) {
+			fprintf(stderr, "pcsim run: out of memory\n");
+			return PCSIM_EXIT_USAGE;
+		}
+	}
 	for (unsigned i = 0; i < nfiles; i++) {
 		int r = run_file(files[i], &ro, &ok, &bad);
 
@@ -307,5 +419,12 @@ int cmd_run(int argc, char **argv)
 		free(files[i]);
 	}
 	printf("pcsim run: %u verdicts as expected, %u not\n", ok, bad);
+	if (ro.rep) {
+		int r = write_reports(&ro);
+
+		if (r > rc)
+			rc = r;
+		rpt_free(ro.rep);
+	}
 	return rc;
 }

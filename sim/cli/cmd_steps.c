@@ -69,7 +69,7 @@ static void print_profile(const struct pc_knobs *k)
 				printf("%s%s", j ? "|" : "", vals[j]);
 			printf(")");
 		} else {
-			printf(" (duration)");
+			printf(!strncmp(kn[i], "fail_", 5) ? " (count)" : " (duration)");
 		}
 		printf("\n");
 	}

@@ -15,13 +15,21 @@ static const struct pcsim_cmd cmds[] = {
 		  "[--trace] [--hash] [--tape TAPE]",
 	  "run the engine's synthetic multi-task workload (no kernel model)", cmd_demo },
 	{ "run", "FILE|DIR... [--variant V] [--knob K=V]... [--oracle default|strict] "
-		 "[--seed N] [--trace] [-q] [-v]",
+		 "[--seed N] [--trace] [-q] [-v] [--json FILE] [--junit FILE] [--html DIR|FILE] "
+		 "[--markdown FILE] [--metrics-md FILE] [--wall-time]",
 	  "run every variant of every scenario and give each a verdict", cmd_run },
+	{ "diff", "BASE.json NEW.json [--markdown|--html] [--threshold PCT] [-o FILE]",
+	  "compare two runs' results: changed verdicts, new and fixed violations, metric "
+	  "deltas (exit 1 on a regression)", cmd_diff },
 	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
 		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
 		     "[--early-events] [--stop] [--replay TAPE] [--knob K=V]...",
 	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
 	  cmd_explore },
+	{ "fuzz", "[FILE|DIR...] [--generate N] [--strategy random|pct|swarm] [--runs N] "
+		  "[--seconds S] [--seed N] [--shard K/N] [--out DIR] [--variant V] [--depth D] "
+		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress]",
+	  "crash-point fuzzing; shrinks a violation and writes a reproducer scenario", cmd_fuzz },
 	{ "steps", "[PROFILE] [--knob K=V]...",
 	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },
 };

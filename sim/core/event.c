@@ -216,6 +216,49 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 	return true;
 }
 
+/* The k-th pending event in (time, seq) order fires now (k = 0: the
+ * earliest). Time moves to its due time if that is later; events due
+ * earlier fire late. Exploration uses it so that any pending timer or
+ * completion may come first. */
+bool sim_fire_event_k(struct sim *s, uint32_t k)
+{
+	struct sim_world *w = s->s_w;
+	uint32_t idx[SIM_MAX_EVENTS], n = 0;
+	struct sim_event *e, ev;
+
+	for (uint32_t i = 0; i < w->w_nheap; i++)
+		if (w->w_ev[w->w_heap[i]].ev_live)
+			idx[n++] = w->w_heap[i];
+	if (k >= n)
+		return false;
+	/* selection by repeated minimum: n is small and k usually 0 or 1 */
+	for (uint32_t i = 0; i <= k; i++) {
+		uint32_t m = i;
+
+		for (uint32_t j = i + 1; j < n; j++)
+			if (ev_before(&w->w_ev[idx[j]], &w->w_ev[idx[m]]))
+				m = j;
+		uint32_t t = idx[i];
+
+		idx[i] = idx[m];
+		idx[m] = t;
+	}
+	e = &w->w_ev[idx[k]];
+	if (s->s_pre) {
+		struct sim_fp g = { .fp_global = true };
+
+		s->s_pre(s->s_pre_ctx, NULL, &g);
+	}
+	ev = *e;
+	e->ev_live = false;
+	w->w_nlive--;
+	if (ev.ev_time > w->w_now)
+		w->w_now = ev.ev_time;
+	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);
+	ev.ev_fn(s, ev.ev_arg, ev.ev_data);
+	return true;
+}
+
 bool sim_fire_next_event(struct sim *s)
 {
 	struct sim_event ev;

@@ -201,7 +201,7 @@ static void describe(char *buf, size_t len, char kind, uint32_t n, uint64_t mask
 	if (kind == SIM_CH_SCHED)
 		snprintf(buf, len, "s/%" PRIx64, mask);
 	else
-		snprintf(buf, len, "%c/%" PRIu32, kind, n);
+		snprintf(buf, len, "%c/%" PRIu32, kind, n);	/* p, c, w, e */
 }
 
 static void diverge(struct sim *s, uint32_t at, const struct sim_tape_entry *e,
@@ -288,6 +288,12 @@ bool sim_step(struct sim *s)
 	if (!mask) {
 		char why[256];
 
+		if (s->s_cfg.early_events && w->w_nlive > 1) {
+			uint64_t k = sim_choose(s, SIM_CH_EVENT, w->w_nlive, 0, 0);
+
+			if (!w->w_stopped && sim_fire_event_k(s, (uint32_t)k))
+				return !w->w_stopped;
+		}
 		if (sim_fire_next_event(s))
 			return !w->w_stopped;
 		if (w->w_stopped)
@@ -305,10 +311,14 @@ bool sim_step(struct sim *s)
 	v = sim_choose(s, SIM_CH_SCHED, 0, mask, 0);
 	if (w->w_stopped)
 		return false;
-	if (v == SIM_EVENT_BIT)
-		sim_fire_next_event(s);
-	else
+	if (v == SIM_EVENT_BIT) {
+		uint64_t k = w->w_nlive > 1 ? sim_choose(s, SIM_CH_EVENT, w->w_nlive, 0, 0) : 0;
+
+		if (!w->w_stopped)
+			sim_fire_event_k(s, (uint32_t)k);
+	} else {
 		run_task(s, w->w_tasks[v]);
+	}
 	return !w->w_stopped;
 }
 

@@ -162,6 +162,7 @@ enum sim_choice_kind {
 	SIM_CH_PICK = 'p',	/* pick one of n (which completion, which fault) */
 	SIM_CH_CRASH = 'c',	/* crash point */
 	SIM_CH_PERSIST = 'w',	/* which unflushed writes survive */
+	SIM_CH_EVENT = 'e',	/* which pending event fires (early_events) */
 };
 
 #define SIM_EVENT_BIT 63
@@ -325,6 +326,8 @@ bool sim_fire_next_event(struct sim *s);
  * earlier (they fire late); the clock moves to its time if that is later.
  * For scripted schedules. Returns false if none is pending. */
 bool sim_fire_event_named(struct sim *s, const char *name);
+/* Fire the k-th pending event in (time, seq) order (0: the earliest). */
+bool sim_fire_event_k(struct sim *s, uint32_t k);
 /* Time of the earliest pending event; false if none. */
 bool sim_next_event_time(struct sim *s, sim_time_t *when);
 uint64_t sim_runnable_mask(const struct sim *s);

@@ -94,7 +94,8 @@ size_t sim_tape_format(const struct sim_tape *tp, char *buf, size_t len)
 
 static bool kind_ok(char k)
 {
-	return k == SIM_CH_SCHED || k == SIM_CH_PICK || k == SIM_CH_CRASH || k == SIM_CH_PERSIST;
+	return k == SIM_CH_SCHED || k == SIM_CH_PICK || k == SIM_CH_CRASH || k == SIM_CH_PERSIST ||
+	       k == SIM_CH_EVENT;
 }
 
 /* Parse an unsigned number in base 10 or 16 at *p; advance *p. */

@@ -37,6 +37,7 @@ struct run {
 	struct sim_chooser ch;
 	unsigned lifetimes;	/* remounts after a crash row */
 	FILE *trace;
+	struct sim_tape tape;	/* a reproducer's tape line */
 	const struct scn_file *f;
 	struct sim_task *thr[SCN_MAX_THREADS];
 	char files[PC_MAX_FILES][SCN_MAX_NAME + 1];
@@ -716,12 +717,44 @@ struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 {
 	struct run ru;
 
+	uint32_t last_cut = 0, dummy = UINT32_MAX;
+
 	memset(&ru, 0, sizeof(ru));
 	ru.f = f;
 	ru.path = path;
+	ru.disk_kind = -1;
 	if (build_world(&ru, vi, o, err, len)) {
 		sim_destroy(ru.s);
 		return NULL;
+	}
+	/* A race with power cuts in it (crash rows with rows after them):
+	 * the lifetimes before the last cut are part of the setup; the
+	 * search explores the last lifetime. */
+	for (uint32_t i = 0; i + 1 < f->f_nitems; i++)
+		if (f->f_items[i].si_kind == SCN_ITEM_CRASH)
+			last_cut = i + 1;
+	if (last_cut) {
+		ru.log = calloc(PCR_MAX_LOG, sizeof(*ru.log));
+		ru.log_wlog = calloc(PCR_MAX_LOG, sizeof(*ru.log_wlog));
+		ru.knobs = ru.cfg.c_knobs;
+		ru.ch.choose = script_choose;
+		ru.ch.ctx = &ru;
+		sim_set_chooser(ru.s, &ru.ch);
+		sim_set_step_observer(ru.s, observe, &ru);
+		for (uint32_t i = 0; i < last_cut && ru.log && ru.log_wlog; i++)
+			if (!run_item(&ru, i, &dummy) || sim_status(ru.s) != SIM_OK) {
+				snprintf(err, len, "the lifetimes before the last crash row did not run: %s",
+					 ru.err[0] ? ru.err : "stopped");
+				sim_destroy(ru.s);
+				ru.s = NULL;
+				break;
+			}
+		if (ru.s) {
+			sim_set_chooser(ru.s, NULL);
+			sim_set_step_observer(ru.s, NULL, NULL);
+		}
+		free(ru.log);
+		free(ru.log_wlog);
 	}
 	return ru.s;
 }
@@ -759,6 +792,7 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	    struct pcr_result *r, char *err, size_t len)
 {
 	struct run ru;
+	struct pcr_opts oo = *o;
 	uint32_t crash_point = UINT32_MAX;
 	struct timespec t0, t1;
 	int rc = -1;
@@ -775,7 +809,23 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 		snprintf(err, len, "out of memory");
 		goto out;
 	}
-	if (build_world(&ru, vi, o, err, len))
+	if (f->f_tape) {
+		/* A reproducer: the tape decides every choice; a choice of
+		 * "fire the next event" in it means events were choices. */
+		size_t at = 0;
+
+		sim_tape_init(&ru.tape);
+		if (sim_tape_parse(&ru.tape, f->f_tape, &at)) {
+			snprintf(err, len, "%s:%u:%u: error: malformed tape", path, f->f_tape_pos.line,
+				 f->f_tape_pos.col);
+			goto out;
+		}
+		for (uint32_t i = 0; i < ru.tape.tp_len; i++)
+			if (ru.tape.tp_e[i].te_kind == SIM_CH_SCHED &&
+			    (ru.tape.tp_e[i].te_mask & (1ULL << SIM_EVENT_BIT)))
+				oo.early_events = true;
+	}
+	if (build_world(&ru, vi, &oo, err, len))
 		goto out;
 	ru.trace = o->trace;
 	if (o->trace)
@@ -784,11 +834,17 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	ru.ch.choose = script_choose;
 	ru.ch.ctx = &ru;
 	sim_set_chooser(ru.s, &ru.ch);
-	for (uint32_t i = 0; i < f->f_nitems; i++)
+	if (f->f_tape) {
+		sim_set_chooser(ru.s, NULL);
+		sim_replay(ru.s, &ru.tape);
+	}
+	for (uint32_t i = 0; !f->f_tape && i < f->f_nitems; i++)
 		if (!run_item(&ru, i, &crash_point))
 			break;
 	if (sim_status(ru.s) == SIM_OK && !ru.err[0])
 		sim_run(ru.s);
+	if (sim_status(ru.s) == SIM_DIVERGED)
+		snprintf(ru.err, sizeof(ru.err), "%s", sim_divergence(ru.s));
 	if (ru.err[0])
 		snprintf(r->r_error, sizeof(r->r_error), "%s", ru.err);
 	else if (sim_status(ru.s) == SIM_STEP_LIMIT)
@@ -825,6 +881,7 @@ out:
 	r->r_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	free(ru.log);
 	free(ru.log_wlog);
+	sim_tape_free(&ru.tape);
 	sim_destroy(ru.s);
 	return rc;
 }

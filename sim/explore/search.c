@@ -196,8 +196,16 @@ static uint64_t rand_choose(struct sim *s, void *ctx, const struct sim_choice *c
 	struct pcs *x = ctx;
 
 	x->x_decisions++;
-	if (c->c_kind == SIM_CH_SCHED)
-		return pick_bit(x, c->c_mask);
+	if (c->c_kind == SIM_CH_SCHED) {
+		uint64_t tasks = c->c_mask & ~bit(SIM_EVENT_BIT);
+
+		/* An early event (a timer or completion firing before runnable
+		 * tasks move) one time in eight: otherwise pending I/O would
+		 * complete almost at once and long windows would never open. */
+		if (tasks && (c->c_mask & bit(SIM_EVENT_BIT)) && rnd(x, 8) == 0)
+			return SIM_EVENT_BIT;
+		return pick_bit(x, tasks ? tasks : c->c_mask);
+	}
 	return rnd(x, c->c_n);
 }
 
@@ -405,6 +413,48 @@ bool pcs_next(struct pcs *x)
 	if (!x->x_est)
 		x->x_est = x->x_decisions + 1;
 	return true;
+}
+
+void pcs_set_exec(struct pcs *x, uint64_t n)
+{
+	x->x_exec = n ? n - 1 : 0;
+}
+
+struct lenient {
+	const struct sim_tape *l_tp;
+	uint32_t l_pos;
+};
+
+static uint64_t lenient_choose(struct sim *s, void *ctx, const struct sim_choice *c)
+{
+	struct lenient *l = ctx;
+	uint64_t v;
+
+	if (l->l_pos >= l->l_tp->tp_len)
+		return first_enabled(c);
+	v = l->l_tp->tp_e[l->l_pos++].te_value;
+	if (c->c_kind == SIM_CH_SCHED ? !(c->c_mask & bit(v)) : v >= c->c_n)
+		return first_enabled(c);
+	return v;
+}
+
+void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp)
+{
+	struct lenient l = { tp, 0 };
+	struct sim_chooser ch = { lenient_choose, &l };
+	struct sim *s = x->x_s;
+
+	sim_reset(s);
+	sim_tape_clear(&x->x_tape);
+	x->x_nev = 0;
+	x->x_blocked = false;
+	sim_replay(s, NULL);
+	sim_set_chooser(s, &ch);
+	sim_record(s, &x->x_tape);
+	sim_set_pre_step(s, pre_step, x);
+	x->x_sleep = 0;
+	sim_run(s);
+	sim_set_chooser(s, NULL);
 }
 
 bool pcs_pruned(const struct pcs *x)

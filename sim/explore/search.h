@@ -50,6 +50,14 @@ void pcs_free(struct pcs *x);
  * tree is covered). After true: pcs_pruned() says whether it was cut. */
 bool pcs_next(struct pcs *x);
 bool pcs_pruned(const struct pcs *x);
+/* Random / PCT: the next execution is number n (its seed derives from the
+ * search seed and n), so shards of a campaign cover disjoint runs. */
+void pcs_set_exec(struct pcs *x, uint64_t n);
+/* Run one execution whose choices follow tp leniently: a recorded value
+ * that is not valid for the choice met takes the default; past the tape's
+ * end every choice takes the default (lowest task, first option). The
+ * choices actually made are the new pcs_tape(). */
+void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp);
 /* Replay this tape exactly once (next pcs_next runs it). */
 int pcs_set_replay(struct pcs *x, const char *tape, size_t *errpos);
 const struct sim_tape *pcs_tape(const struct pcs *x);

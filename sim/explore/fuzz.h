@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/explore/fuzz.h - crash-point fuzzing of a scenario variant's
+ * threads: many seeded executions (random walk, PCT, or swarm: random knob
+ * and fault settings per batch), every one with its crash states; on a
+ * violation the tape is shrunk and a reproducer scenario is written,
+ * named by its signature (scenario, variant, invariant) so a bug is saved
+ * once. `pcsim run` on the reproducer fails the same way.
+ */
+#ifndef PCSIM_FUZZ_H
+#define PCSIM_FUZZ_H
+
+#include "sim/explore/runner.h"
+
+enum pcf_strategy { PCF_RANDOM = 0, PCF_PCT, PCF_SWARM };
+
+struct pcf_opts {
+	enum pcf_strategy f_strategy;
+	uint64_t f_runs;		/* runs per variant (0: until f_seconds) */
+	double f_seconds;		/* wall-time budget per variant (0: none) */
+	uint64_t f_seed;
+	uint32_t f_shard, f_nshards;	/* run r belongs to shard r % nshards */
+	unsigned f_pct_depth;
+	bool f_crash;
+	bool f_early_events;
+	bool f_shrink;
+	const char *f_out;		/* reproducer directory, or NULL */
+	bool f_progress;		/* a progress line (terminals only) */
+};
+
+struct pcf_stats {
+	uint64_t fs_runs, fs_crash_states, fs_violating_runs;
+	uint64_t fs_first_run;		/* run number of the first violation, 0: none */
+	double fs_first_seconds;
+	double fs_seconds;
+	uint32_t fs_inv_mask;		/* invariants seen */
+	unsigned fs_written;		/* reproducers written */
+	bool fs_unexpected;		/* an invariant the variant does not expect */
+	unsigned fs_shrunk_len, fs_tape_len;	/* tape entries: shrunk, as found */
+	char fs_repro[512];		/* path of the last reproducer written */
+};
+
+/* text is the scenario file's text (the reproducer is built from it). */
+int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_t text_len,
+	     int vi, const struct pcr_opts *o, const struct pcf_opts *fo, struct pcf_stats *st,
+	     char *err, size_t len);
+
+/* A random workload in the scenario language (1-4 threads, 1-2 files):
+ * malloc'd text. */
+char *pcf_generate(uint64_t seed);
+
+#endif

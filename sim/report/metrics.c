@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/report/metrics.c - verdicts and metrics as every report form shows
+ * them, and the formatting of times and sizes.
+ *
+ * The metrics are the costs seed 002 argues about: I/Os by kind and size,
+ * the small zero-block writes of EOF zeroing, cache flushes and FUA, jbd2
+ * commits, how sequential the writes are (a seek is a write that does not
+ * start where the previous one ended), and the worst time until a new
+ * i_disksize, or written data, is durable.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/report/rpt_int.h"
+
+const struct rpt_metric_def rpt_metric_defs[RM__COUNT] = {
+	[RM_DATA_IOS] = { "ios.data", "data I/Os", false },
+	[RM_DATA_BLOCKS] = { "io_blocks.data", "data blocks", false },
+	[RM_ZERO_BLOCK_IOS] = { "zero_block_ios", "zero-block I/Os", false },
+	[RM_META_IOS] = { "ios.meta", "checkpoint I/Os", false },
+	[RM_LOG_IOS] = { "ios.log", "journal log I/Os", false },
+	[RM_COMMIT_IOS] = { "ios.commit", "commit records", false },
+	[RM_FLUSH_IOS] = { "ios.flush", "empty flushes", false },
+	[RM_FLUSHES] = { "flushes", "cache flushes", false },
+	[RM_FUA] = { "fua", "FUA writes", false },
+	[RM_COMMITS] = { "commits", "jbd2 commits", false },
+	[RM_SEEKS] = { "seeks", "seeks", false },
+	[RM_SEQ_PCT] = { "sequential_pct", "sequential %", false },
+	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize durable after (max)", true },
+	[RM_DATA_LAT] = { "data_durable_max_ns", "data durable after (max)", true },
+	[RM_WLOG] = { "write_log", "write-log entries", false },
+	[RM_STEPS] = { "steps", "steps", false },
+	[RM_SIM_TIME] = { "sim_time_ns", "simulated time", true },
+};
+
+static uint64_t writes(const struct pc_metrics *m)
+{
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < PC_BIO_NKINDS; k++)
+		if (k != PC_BIO_FLUSH)
+			n += m->m_ios[k];
+	return n;
+}
+
+uint64_t rpt_metric(const struct rpt_variant *v, enum rpt_metric_id id)
+{
+	const struct pc_metrics *m = &v->rv_r.r_metrics;
+	uint64_t w;
+
+	switch (id) {
+	case RM_DATA_IOS: return m->m_ios[PC_BIO_DATA];
+	case RM_DATA_BLOCKS: return m->m_io_blocks[PC_BIO_DATA];
+	case RM_ZERO_BLOCK_IOS: return m->m_zero_ios;
+	case RM_META_IOS: return m->m_ios[PC_BIO_META];
+	case RM_LOG_IOS: return m->m_ios[PC_BIO_LOG];
+	case RM_COMMIT_IOS: return m->m_ios[PC_BIO_COMMIT];
+	case RM_FLUSH_IOS: return m->m_ios[PC_BIO_FLUSH];
+	case RM_FLUSHES: return m->m_flushes;
+	case RM_FUA: return m->m_fua;
+	case RM_COMMITS: return m->m_commits;
+	case RM_SEEKS: return m->m_seeks;
+	case RM_SEQ_PCT:
+		w = writes(m);
+		return w ? (w - (m->m_seeks < w ? m->m_seeks : w)) * 100 / w : 100;
+	case RM_DISKSIZE_LAT: return m->m_disksize_lat_max;
+	case RM_DATA_LAT: return m->m_data_lat_max;
+	case RM_WLOG: return v->rv_r.r_wlog;
+	case RM_STEPS: return v->rv_r.r_steps;
+	case RM_SIM_TIME: return v->rv_r.r_sim_time;
+	default: return 0;
+	}
+}
+
+void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *buf, size_t len)
+{
+	uint64_t x = rpt_metric(v, id);
+
+	if (!v->rv_ran)
+		snprintf(buf, len, "-");
+	else if (rpt_metric_defs[id].md_time)
+		rpt_fmt_time(x, buf, len);
+	else if (id == RM_DATA_BLOCKS && v->rv_bs) {
+		char b[32];
+
+		rpt_fmt_bytes(x * v->rv_bs, b, sizeof(b));
+		snprintf(buf, len, "%llu (%s)", (unsigned long long)x, b);
+	} else
+		snprintf(buf, len, "%llu", (unsigned long long)x);
+}
+
+/* ---- verdicts ---- */
+
+bool rpt_as_expected(const struct rpt_variant *v)
+{
+	return v->rv_ran && (v->rv_r.r_verdict == PCR_PASS ||
+			     v->rv_r.r_verdict == PCR_FAIL_EXPECTED);
+}
+
+const char *rpt_verdict_key(const struct rpt_variant *v)
+{
+	static const char *const k[] = { "pass", "fail-expected", "unexpected-pass",
+					 "unexpected-fail" };
+
+	return v->rv_ran ? k[v->rv_r.r_verdict] : "error";
+}
+
+const char *rpt_verdict_text(const struct rpt_variant *v)
+{
+	return v->rv_ran ? pcr_verdict_name(v->rv_r.r_verdict) : "ERROR";
+}
+
+const char *rpt_vname(const struct rpt_variant *v)
+{
+	return v->rv_has_name ? v->rv_r.r_variant : "-";
+}
+
+bool rpt_has_details(const struct rpt_variant *v)
+{
+	return !v->rv_ran || v->rv_r.r_failed || !rpt_as_expected(v) || v->rv_error;
+}
+
+void rpt_inv_list(uint32_t mask, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < PC_INV_N && at < len; k++)
+		if (mask & (1u << k))
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "",
+					       pc_invariant_names[k]);
+	if (!at)
+		snprintf(buf, len, "-");
+}
+
+void rpt_count(const struct rpt *rp, struct rpt_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->c_scenarios = rp->rp_ns;
+	for (unsigned i = 0; i < rp->rp_ns; i++) {
+		const struct rpt_scenario *s = &rp->rp_s[i];
+
+		c->c_parse_errors += s->rs_error != NULL;
+		for (unsigned k = 0; k < s->rs_nv; k++) {
+			const struct rpt_variant *v = &s->rs_v[k];
+			unsigned *by[] = { &c->c_pass, &c->c_fail_expected, &c->c_unexpected_pass,
+					   &c->c_unexpected_fail };
+
+			c->c_variants++;
+			*(rpt_as_expected(v) ? &c->c_ok : &c->c_bad) += 1;
+			*(v->rv_ran ? by[v->rv_r.r_verdict] : &c->c_error) += 1;
+		}
+	}
+}
+
+/* ---- formatting ---- */
+
+/* n / div with up to 4 decimals, trailing zeros dropped: 5.0002, 400, 1.5 */
+static void fmt_frac(uint64_t n, uint64_t div, const char *unit, char *buf, size_t len)
+{
+	uint64_t whole = n / div, frac = (n % div) * 10000 / div % 10000;
+	char f[24];
+	int k = 4;
+
+	snprintf(f, sizeof(f), "%04llu", (unsigned long long)frac);
+	while (k > 0 && f[k - 1] == '0')
+		f[--k] = '\0';
+	snprintf(buf, len, "%llu%s%s %s", (unsigned long long)whole, k ? "." : "", f, unit);
+}
+
+void rpt_fmt_time(sim_time_t ns, char *buf, size_t len)
+{
+	if (ns == 0)
+		snprintf(buf, len, "0");
+	else if (ns < SIM_USEC)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < SIM_MSEC)
+		fmt_frac(ns, SIM_USEC, "µs", buf, len);
+	else if (ns < SIM_SEC)
+		fmt_frac(ns, SIM_MSEC, "ms", buf, len);
+	else
+		fmt_frac(ns, SIM_SEC, "s", buf, len);
+}
+
+void rpt_fmt_bytes(uint64_t n, char *buf, size_t len)
+{
+	uint64_t tenths;
+	const char *unit = "KiB";
+
+	if (n < 4096) {
+		snprintf(buf, len, "%llu B", (unsigned long long)n);
+		return;
+	}
+	tenths = n * 10 / 1024;
+	if (n >= (4ull << 20)) {
+		tenths = n / 1024 * 10 / 1024;
+		unit = "MiB";
+	}
+	if (tenths % 10)
+		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10),
+			 (unsigned long long)(tenths % 10), unit);
+	else
+		snprintf(buf, len, "%llu %s", (unsigned long long)(tenths / 10), unit);
+}
+
+void rpt_anchor(unsigned si, unsigned vi, char *buf, size_t len)
+{
+	snprintf(buf, len, "s%u-v%u", si, vi);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/report/report.h - regression reports of a `pcsim run`: what a CI run
+ * leaves behind for a machine to compare and for a person to look at.
+ *
+ *   pcr_run() per variant --rpt_variant()--> struct rpt --rpt_write_*()--> files
+ *
+ * A report collects every scenario and variant of one run, then writes any
+ * of five forms (docs/reports.md describes each):
+ *   JSON         the versioned results schema (docs/results.schema.json),
+ *                what `pcsim diff` compares;
+ *   JUnit XML    one testcase per scenario variant, for CI systems;
+ *   HTML         one self-contained page: summary, and per failure an SVG
+ *                timeline, a chart of the file's sizes, the bytes, metrics;
+ *   Markdown     a short summary for a pull request comment or a mail;
+ *   metrics MD   every variant's costs as tables (docs/perf.md).
+ * Every file is written whole to FILE.tmp.PID and renamed over FILE, so an
+ * interrupted run never leaves half a report or a corrupt baseline.
+ *
+ * Reports are deterministic: the same inputs give the same bytes. Wall-clock
+ * time is left out unless the report was created with wall_time set.
+ *
+ * Ownership: rpt_variant() takes the result's diagram and step log (the
+ * pointers in *r are set to NULL); the caller still calls pcr_result_free().
+ */
+#ifndef PCSIM_REPORT_H
+#define PCSIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/explore/runner.h"
+
+struct rpt;
+
+/* A new, empty report. command is how the run was asked for ("run"); o and
+ * only_variant are the run's options (knob overrides, oracle, seed,
+ * --variant), recorded in the report. NULL when out of memory. */
+struct rpt *rpt_new(const char *command, const struct pcr_opts *o, const char *only_variant,
+		    bool wall_time);
+void rpt_free(struct rpt *rp);
+
+/* Start a scenario file: text (len bytes) is what was read, for the hash;
+ * f is the parsed tree, or NULL with error set when it did not parse. */
+int rpt_scenario(struct rpt *rp, const char *path, const char *text, size_t len,
+		 const struct scn_file *f, const char *error);
+/* One variant of the current scenario (vi -1: the file's single expect).
+ * r NULL with error set: the variant could not run (a bad --knob). replay
+ * is the command that replays it. */
+int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_result *r,
+		const char *replay, const char *error);
+
+/* Write one form. Returns 0, or -1 with a message in err; an existing FILE
+ * is left as it was on failure. html_path is a directory (index.html is
+ * written in it, the directory is created) or a file ending in .html. */
+int rpt_write_json(const struct rpt *rp, const char *path, char *err, size_t len);
+int rpt_write_junit(const struct rpt *rp, const char *path, char *err, size_t len);
+int rpt_write_html(const struct rpt *rp, const char *html_path, char *err, size_t len);
+int rpt_write_markdown(const struct rpt *rp, const char *path, char *err, size_t len);
+int rpt_write_metrics_md(const struct rpt *rp, const char *path, char *err, size_t len);
+
+/* The report forms as text (malloc'd, NUL-terminated), for tests. */
+char *rpt_json_str(const struct rpt *rp);
+char *rpt_junit_str(const struct rpt *rp);
+char *rpt_html_str(const struct rpt *rp);
+char *rpt_markdown_str(const struct rpt *rp);
+char *rpt_metrics_md_str(const struct rpt *rp);
+
+/* Write data to path atomically: path.tmp.PID, fsync, rename. */
+int rpt_write_atomic(const char *path, const char *data, size_t n, char *err, size_t len);
+
+#endif /* PCSIM_REPORT_H */

@@ -1,0 +1,408 @@
+/* Unit tests: the two sizes (model/inode.c, model/fs/vfs.c, the end_io
+ * work of model/writeback.c) against SEMANTICS.md section 5 and section 10
+ * (isize-unlocked): i_size_write needs i_rwsem exclusive; ext4 truncate up
+ * moves i_size and i_disksize in one step; ext4-iomap's zero_eof=deferred
+ * raises i_disksize only from the zeroed block's end_io, zero_eof=wait
+ * waits for the zero I/O first (zero_eof=submit does not: the TODO of
+ * patch 17/23); xfs moves the on-disk size at I/O completion of an append
+ * (xfs_setfilesize), ext4 delalloc writeback at submission. A step observer
+ * records which step of which task changed i_disksize. Block size 1024. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/fs/fs.h"
+#include "model/model_priv.h"
+
+#define MAX_CH 8
+
+/* One change of file 0's i_disksize, seen after the step that made it. */
+struct change {
+	uint64_t c_size;
+	char c_step[40];
+	char c_task[16];
+	uint8_t c_zstate;	/* ext4-iomap zero block I/O state then */
+	bool c_writeback;	/* folio 0 under writeback then */
+};
+
+struct fx {
+	struct sim *s;
+	struct pc_world *w;
+	struct pc_inode *ip;
+	struct sim_task *a;
+	uint64_t last_disksize;
+	struct change ch[MAX_CH];
+	unsigned nch;
+	unsigned apart;		/* steps after which i_size != i_disksize */
+};
+
+static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r)
+{
+	struct fx *x = ctx;
+	struct change *c;
+
+	x->apart += x->ip->i_size != x->ip->i_disksize;
+	if (x->ip->i_disksize == x->last_disksize)
+		return;
+	x->last_disksize = x->ip->i_disksize;
+	if (x->nch >= MAX_CH)
+		return;
+	c = &x->ch[x->nch++];
+	c->c_size = x->ip->i_disksize;
+	snprintf(c->c_step, sizeof(c->c_step), "%s", step);
+	snprintf(c->c_task, sizeof(c->c_task), "%s", t->t_name);
+	c->c_zstate = x->ip->i_zero.z_state;
+	c->c_writeback = (x->ip->i_folios[0].f_flags & PC_F_WRITEBACK) != 0;
+}
+
+static int queue(struct fx *x, struct sim_task *t, uint8_t kind, uint64_t off, uint64_t len,
+		 uint32_t flags)
+{
+	struct pc_opspec o = { .o_kind = kind, .o_off = off, .o_len = len, .o_flags = flags,
+			       .o_data = -1 };
+	char err[200];
+	int n = pc_queue_op(x->s, t, &o, err, sizeof(err));
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static void run_task(struct sim *s, struct sim_task *t)
+{
+	for (unsigned guard = 0; sim_task_has_work(t); guard++) {
+		assert_true(guard < 100000);
+		if (t->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(s, t));
+		else
+			assert_true(sim_step(s));
+	}
+}
+
+static void cfg_init(struct pc_config *cfg, enum pc_profile p)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	pc_knobs_default(&cfg->c_knobs, p);
+	cfg->c_knobs.k_bs = 1024;
+	cfg->c_nfiles = 1;
+	cfg->c_file_bytes = 16384;
+	cfg->c_volatile_cache = true;
+	cfg->c_lat_min = cfg->c_lat_max = 100 * SIM_USEC;
+}
+
+/* A settled file of `size` bytes from one pwrite. x must stay in place. */
+static void boot(struct fx *x, const struct pc_config *cfg, uint64_t size)
+{
+	struct sim_config sc = { .seed = 0 };
+	char err[200];
+
+	memset(x, 0, sizeof(*x));
+	sc.arena_size = pc_model_arena_size(cfg);
+	x->s = sim_create(&sc);
+	assert_non_null(x->s);
+	assert_non_null(pc_model_create(x->s, cfg, err, sizeof(err)));
+	x->w = pc_w(x->s);
+	x->ip = x->w->w_inode[0];
+	queue(x, pc_user_task(x->s, "setup"), PC_OP_PWRITE, 0, size, 0);
+	assert_int_equal(pc_model_settle(x->s, err, sizeof(err)), 0);
+	assert_int_equal(x->ip->i_size, size);
+	assert_int_equal(x->ip->i_disksize, size);
+	x->last_disksize = size;
+	x->a = pc_user_task(x->s, "A");
+	sim_set_step_observer(x->s, observe, x);
+}
+
+static void boot_p(struct fx *x, enum pc_profile p, uint64_t size)
+{
+	struct pc_config cfg;
+
+	cfg_init(&cfg, p);
+	boot(x, &cfg, size);
+}
+
+static unsigned count_viol(const struct fx *x, enum pc_invariant inv)
+{
+	const struct pc_violation *v;
+	unsigned n = pc_violations(x->s, &v), k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		k += v[i].v_inv == inv;
+	return k;
+}
+
+/* ---- isize-unlocked ---- */
+
+/* i_size_write by a task holding i_rwsem exclusive, or under another lock
+ * that serializes size updates (locked_otherwise), is fine; without either
+ * it fires isize-unlocked over the bytes between the two sizes. */
+static void test_isize_unlocked_direct(void **state)
+{
+	struct fx x;
+	struct sim_task *t;
+	const struct pc_violation *v;
+
+	boot_p(&x, PC_PROF_XFS, 1500);
+	t = pc_user_task(x.s, "T");
+	assert_true(sim_down_write(x.s, t, &x.ip->i_rwsem));
+	__pc_i_size_write(x.s, t, x.ip, 3000, false);
+	sim_up_write(x.s, t, &x.ip->i_rwsem);
+	__pc_i_size_write(x.s, t, x.ip, 3500, true);
+	assert_int_equal(count_viol(&x, PC_INV_ISIZE_UNLOCKED), 0);
+	assert_true(sim_down_read(x.s, t, &x.ip->i_rwsem));	/* shared is not enough */
+	__pc_i_size_write(x.s, t, x.ip, 5000, false);
+	sim_up_read(x.s, t, &x.ip->i_rwsem);
+	assert_int_equal(x.ip->i_size, 5000);
+	assert_int_equal(count_viol(&x, PC_INV_ISIZE_UNLOCKED), 1);
+	assert_int_equal(pc_violations(x.s, &v), 1);
+	assert_int_equal(v[0].v_off, 3500);
+	assert_int_equal(v[0].v_len, 1500);
+	sim_destroy(x.s);
+}
+
+/* Real operations: an extending buffered write and a truncate hold
+ * i_rwsem; the v2 writethrough AIO completion (wt_endio=async) updates
+ * i_size in the dio workqueue without it and fires isize-unlocked; v3
+ * (wt_endio=sync) completes under the inode lock and does not. */
+static void writethrough_aio(bool endio_sync, unsigned want)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_EXT4_IOMAP);
+	cfg.c_knobs.k_writethrough = true;
+	cfg.c_knobs.k_wt_endio_sync = endio_sync;
+	cfg.c_knobs.k_wt_isize_extended = endio_sync;
+	boot(&x, &cfg, 4096);
+	queue(&x, x.a, PC_OP_PWRITE, 4096, 100, 0);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 6000, 2192, PC_OF_WRITETHROUGH | PC_OF_AIO);
+	queue(&x, x.a, PC_OP_IO_WAIT, 0, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_size, 8192);
+	assert_int_equal(count_viol(&x, PC_INV_ISIZE_UNLOCKED), want);
+	sim_destroy(x.s);
+}
+
+static void test_isize_unlocked_wt_v2(void **state)
+{
+	writethrough_aio(false, 1);
+}
+
+static void test_isize_locked_wt_v3(void **state)
+{
+	writethrough_aio(true, 0);
+}
+
+/* ---- ext4: truncate up ---- */
+
+/* ext4_setattr (truncate up): i_size and i_disksize change in the same
+ * step (ext4_set_inode_size); after no step of the whole run do they
+ * differ. xfs, by contrast, logs i_disk_size in a later step
+ * (xfs_trans_commit) than truncate_setsize. */
+static void test_ext4_truncate_up_together(void **state)
+{
+	struct fx x;
+
+	boot_p(&x, PC_PROF_EXT4, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_size, 6000);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_int_equal(x.nch, 1);
+	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");
+	assert_string_equal(x.ch[0].c_task, "A");
+	assert_int_equal(x.apart, 0);
+	sim_destroy(x.s);
+}
+
+static void test_xfs_truncate_up_apart(void **state)
+{
+	struct fx x;
+
+	boot_p(&x, PC_PROF_XFS, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_true(x.nch >= 1);
+	assert_string_equal(x.ch[x.nch - 1].c_step, "xfs_trans_commit");
+	assert_true(x.apart > 0);
+	sim_destroy(x.s);
+}
+
+/* ---- ext4-iomap: the zeroed EOF block ---- */
+
+static void boot_ei(struct fx *x, uint8_t zero_eof, uint8_t zero_wait)
+{
+	struct pc_config cfg;
+
+	cfg_init(&cfg, PC_PROF_EXT4_IOMAP);
+	cfg.c_knobs.k_zero_eof = zero_eof;
+	cfg.c_knobs.k_zero_wait = zero_wait;
+	boot(x, &cfg, 1500);
+}
+
+/* zero_eof=deferred: truncate up to 6000 zeroes [1500, 2048) in the cache
+ * and leaves it dirty (no I/O); i_size is 6000 but i_disksize stays 1500
+ * with i_disksize_pending set. Only the end_io of the zero block's
+ * writeback (here from fsync) raises it, after that I/O completed, while
+ * the folio is still under writeback. */
+static void test_ei_deferred(void **state)
+{
+	struct fx x;
+
+	boot_ei(&x, PC_ZE_DEFERRED, PC_ZW_BIO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_size, 6000);
+	assert_int_equal(x.ip->i_disksize, 1500);
+	assert_true(x.ip->i_disksize_pending);
+	assert_int_equal(x.ip->i_zero.z_state, Z_DIRTY);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	assert_int_equal(x.nch, 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_false(x.ip->i_disksize_pending);
+	assert_int_equal(x.nch, 1);
+	assert_string_equal(x.ch[0].c_step, "ext4_iomap_end_ioend");
+	assert_string_equal(x.ch[0].c_task, "endio");
+	assert_int_equal(x.ch[0].c_zstate, Z_COMPLETED);
+	assert_true(x.ch[0].c_writeback);
+	sim_destroy(x.s);
+}
+
+/* zero_eof=wait: truncate up submits the zero block and then waits in
+ * ext4_set_inode_size, i_size already 6000 and i_disksize still 1500,
+ * until the zero I/O completed (zero_wait=bio) or its end_io work is done
+ * (zero_wait=endio); only then does the same step raise i_disksize. */
+static void ei_wait(uint8_t zero_wait, uint8_t need)
+{
+	struct fx x;
+
+	boot_ei(&x, PC_ZE_WAIT, zero_wait);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	for (unsigned guard = 0; x.a->t_state == SIM_TASK_RUNNABLE; guard++) {
+		assert_true(guard < 1000);
+		assert_true(sim_step_task(x.s, x.a));
+	}
+	assert_int_equal(x.a->t_state, SIM_TASK_BLOCKED);
+	assert_string_equal(sim_task_next_step(x.a)->name, "ext4_set_inode_size");
+	assert_int_equal(x.ip->i_size, 6000);
+	assert_int_equal(x.ip->i_disksize, 1500);
+	assert_int_equal(x.ip->i_zero.z_state, Z_SUBMITTED);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_int_equal(x.nch, 1);
+	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");
+	assert_string_equal(x.ch[0].c_task, "A");
+	assert_true(x.ch[0].c_zstate >= need);
+	sim_destroy(x.s);
+}
+
+static void test_ei_wait_bio(void **state)
+{
+	ei_wait(PC_ZW_BIO, Z_COMPLETED);
+}
+
+static void test_ei_wait_endio(void **state)
+{
+	ei_wait(PC_ZW_ENDIO, Z_DONE);
+}
+
+/* zero_eof=submit (patch 17/23 as posted): the zero block is submitted and
+ * i_disksize raised in the same truncate without waiting: the raise
+ * happens while the zero I/O is still in flight (the window seed 002's
+ * TODO is about). */
+static void test_ei_submit_no_wait(void **state)
+{
+	struct fx x;
+
+	boot_ei(&x, PC_ZE_SUBMIT, PC_ZW_BIO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_int_equal(x.nch, 1);
+	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");
+	assert_int_equal(x.ch[0].c_zstate, Z_SUBMITTED);
+	sim_destroy(x.s);
+}
+
+/* ---- on-disk size at writeback ---- */
+
+/* xfs: an append (1500 -> 3000) leaves the on-disk size at 1500 through
+ * submission of its writeback; it moves only in the end_io work
+ * (xfs_end_ioend_write / xfs_setfilesize) after the data I/O completed
+ * (the data is on the disk), before folio_end_writeback, never past the
+ * in-core size. */
+static void test_xfs_setfilesize_at_completion(void **state)
+{
+	struct fx x;
+	pc_tag_t src;
+	int op;
+
+	boot_p(&x, PC_PROF_XFS, 1500);
+	op = queue(&x, x.a, PC_OP_PWRITE, 1500, 1500, 0);
+	queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 4096, PC_OF_WRITE);
+	run_task(x.s, x.a);
+	src = x.w->w_ops[op]->x_src;
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	assert_int_equal(x.ip->i_disksize, 1500);
+	assert_int_equal(x.nch, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_disksize, 3000);
+	assert_true(x.nch >= 1);
+	for (unsigned i = 0; i < x.nch; i++) {
+		assert_string_equal(x.ch[i].c_step, "xfs_end_ioend_write");
+		assert_string_equal(x.ch[i].c_task, "endio");
+		assert_true(x.ch[i].c_writeback);
+		assert_true(x.ch[i].c_size <= 3000);
+	}
+	assert_int_equal(pc_disk_read(x.w->w_disk, x.ip->i_map[2].e_pblk)[0], src);
+	sim_destroy(x.s);
+}
+
+/* ext4 (delalloc): the same append leaves i_disksize at 1500 after the
+ * write (its last block is delalloc); writeback raises it to 3000 in the
+ * allocating handle at submission, while the folio is under writeback and
+ * before any I/O completed. */
+static void test_ext4_disksize_at_submission(void **state)
+{
+	struct fx x;
+
+	boot_p(&x, PC_PROF_EXT4, 1500);
+	queue(&x, x.a, PC_OP_PWRITE, 1500, 1500, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_size, 3000);
+	assert_int_equal(x.ip->i_disksize, 1500);
+	queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 4096, PC_OF_WRITE);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_disksize, 3000);
+	assert_int_equal(x.nch, 1);
+	assert_string_equal(x.ch[0].c_step, "filemap_fdatawrite_range");
+	assert_string_equal(x.ch[0].c_task, "A");
+	assert_true(x.ch[0].c_writeback);
+	assert_int_equal(x.ip->i_map[2].e_state, EXT_UNWRITTEN);
+	sim_destroy(x.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_isize_unlocked_direct),
+		cmocka_unit_test(test_isize_unlocked_wt_v2),
+		cmocka_unit_test(test_isize_locked_wt_v3),
+		cmocka_unit_test(test_ext4_truncate_up_together),
+		cmocka_unit_test(test_xfs_truncate_up_apart),
+		cmocka_unit_test(test_ei_deferred),
+		cmocka_unit_test(test_ei_wait_bio),
+		cmocka_unit_test(test_ei_wait_endio),
+		cmocka_unit_test(test_ei_submit_no_wait),
+		cmocka_unit_test(test_xfs_setfilesize_at_completion),
+		cmocka_unit_test(test_ext4_disksize_at_submission),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
