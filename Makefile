@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE   ?= cmake
 RUN_ARGS ?=
 
-.PHONY: all build run test test-long coverage bench fuzz fuzz-run sanitize deps clean
+.PHONY: all build run test test-long coverage bench fuzz fuzz-run sanitize deps clean perf
 
 all: build
 
@@ -22,6 +22,11 @@ build: $(BUILD)/CMakeCache.txt
 # The main job: run the scenario suite and write the report.
 run: build
 	./$(BUILD)/pcsim run scenarios $(RUN_ARGS) | tee $(BUILD)/report.txt; exit $${PIPESTATUS[0]}
+
+# The costs of zero_eof=submit|wait|deferred and buffer_head ordered mode on
+# the scenarios/perf workloads: regenerates docs/perf.md (and an HTML page).
+perf: build
+	./$(BUILD)/pcsim run -q scenarios/perf --metrics-md docs/perf.md --html $(BUILD)/perf.html
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

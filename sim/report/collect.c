@@ -69,17 +69,31 @@ static const char *crash_kind(const struct scn_file *f)
 	}
 }
 
-/* The first line of the header comment, without '#' and blanks. */
+/* The header comment as one paragraph: lines joined, '#' and indentation
+ * dropped. */
 static char *about(const struct scn_file *f)
 {
-	const char *h = f->f_header, *nl;
+	const char *h = f->f_header;
+	char *out, *o;
 
-	if (!h)
+	if (!h || !(out = malloc(strlen(h) + 1)))
 		return NULL;
-	while (*h == '#' || *h == ' ')
-		h++;
-	nl = strchr(h, '\n');
-	return strndup(h, nl ? (size_t)(nl - h) : strlen(h));
+	o = out;
+	while (*h) {
+		while (*h == '#' || *h == ' ' || *h == '\t')
+			h++;
+		while (*h && *h != '\n')
+			*o++ = *h++;
+		if (*h == '\n') {
+			h++;
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+		}
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
 }
 
 static void base_name(const char *path, char *out, size_t len)
@@ -217,6 +231,76 @@ static void expectation(const struct scn_file *f, int vi, struct pcr_result *r)
 	}
 }
 
+/* ---- durability latencies on the step log ---- */
+
+#define LAT_PENDING 256
+
+/* Sizes file 0 grew to and when, waiting for the durable size to reach
+ * them; a truncate below a target drops it, a power cut drops them all. */
+struct lat {
+	uint64_t lt_size[LAT_PENDING];
+	sim_time_t lt_t0[LAT_PENDING];
+	unsigned lt_n;
+	uint64_t lt_prev;
+	sim_time_t lt_max;
+};
+
+static void lat_step(struct lat *x, uint64_t size, uint64_t durable, sim_time_t now)
+{
+	unsigned k = 0;
+
+	if (size > x->lt_prev && x->lt_n < LAT_PENDING) {
+		x->lt_size[x->lt_n] = size;
+		x->lt_t0[x->lt_n++] = now;
+	}
+	x->lt_prev = size;
+	for (unsigned i = 0; i < x->lt_n; i++) {
+		if (durable >= x->lt_size[i] || size < x->lt_size[i]) {
+			if (durable >= x->lt_size[i] && now - x->lt_t0[i] > x->lt_max)
+				x->lt_max = now - x->lt_t0[i];
+			continue;
+		}
+		x->lt_size[k] = x->lt_size[i];
+		x->lt_t0[k++] = x->lt_t0[i];
+	}
+	x->lt_n = k;
+}
+
+/* Worst time from i_size (and i_disksize) growing to that size being
+ * durable, over the run's step log; a size never durable counts until the
+ * run's end. Only when the log is complete. */
+static void latencies(struct rpt_variant *v, const struct pcr_result *r)
+{
+	struct lat ls, ld;
+	uint8_t life = 0;
+
+	memset(&ls, 0, sizeof(ls));
+	memset(&ld, 0, sizeof(ld));
+	v->rv_lat_known = r->r_nlog < PCR_MAX_LOG;
+	for (unsigned i = 0; i < r->r_nlog; i++) {
+		const struct pcr_logent *l = &r->r_log[i];
+
+		if (l->l_kind != RPT_STEP)
+			continue;
+		if (l->l_lifetime != life || i == 0) {
+			life = l->l_lifetime;
+			ls.lt_n = ld.lt_n = 0;
+			ls.lt_prev = l->l_isize;
+			ld.lt_prev = l->l_disksize;
+		}
+		lat_step(&ls, l->l_isize, l->l_durable, l->l_time);
+		lat_step(&ld, l->l_disksize, l->l_durable, l->l_time);
+	}
+	for (unsigned i = 0; i < ls.lt_n; i++)
+		if (r->r_sim_time - ls.lt_t0[i] > ls.lt_max)
+			ls.lt_max = r->r_sim_time - ls.lt_t0[i];
+	for (unsigned i = 0; i < ld.lt_n; i++)
+		if (r->r_sim_time - ld.lt_t0[i] > ld.lt_max)
+			ld.lt_max = r->r_sim_time - ld.lt_t0[i];
+	v->rv_size_lat = ls.lt_max;
+	v->rv_disksize_lat = ld.lt_max;
+}
+
 int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_result *r,
 		const char *replay, const char *error)
 {
@@ -253,6 +337,7 @@ int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_res
 	v->rv_r = *r;
 	if (r->r_error[0])
 		v->rv_error = strdup(r->r_error);
+	latencies(v, r);
 	if (rpt_has_details(v))
 		rc = take_steps(v, f, r);
 	/* the diagram is ours now; the step log stays with the caller */

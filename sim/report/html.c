@@ -234,6 +234,25 @@ static void timeline(struct sbuf *b, const struct rpt_scenario *s, const struct 
 	rpt_layout_free(&l);
 }
 
+/* The start of a paragraph, cut at a word near max bytes. */
+static void lead(struct sbuf *b, const char *text, size_t max)
+{
+	size_t n = strlen(text);
+	char *cut;
+
+	if (n <= max) {
+		sb_xml(b, text);
+		return;
+	}
+	while (max > 40 && text[max] != ' ')
+		max--;
+	cut = strndup(text, max);
+	if (cut)
+		sb_xml(b, cut);
+	sb_puts(b, " …");
+	free(cut);
+}
+
 static void details(struct sbuf *b, const struct rpt_scenario *s, const struct rpt_variant *v,
 		    unsigned si, unsigned vi)
 {
@@ -250,7 +269,7 @@ static void details(struct sbuf *b, const struct rpt_scenario *s, const struct r
 	sb_puts(b, "</h3>\n");
 	if (s->rs_about) {
 		sb_puts(b, "<p class=\"about\">");
-		sb_xml(b, s->rs_about);
+		lead(b, s->rs_about, 260);
 		sb_puts(b, "</p>\n");
 	}
 	if (s->rs_header && strchr(s->rs_header, '\n')) {

@@ -95,10 +95,11 @@ static json_t *metrics(const struct rpt_variant *v)
 
 	set(o, "ios", kinds(m->m_ios));
 	set(o, "io_blocks", kinds(m->m_io_blocks));
-	set(o, "block_size", json_integer(v->rv_bs));
 	for (int id = RM_ZERO_BLOCK_IOS; id < RM__COUNT; id++)
 		if (!strchr(rpt_metric_defs[id].md_key, '.'))
-			set(o, rpt_metric_defs[id].md_key, ju64(rpt_metric(v, (enum rpt_metric_id)id)));
+			set(o, rpt_metric_defs[id].md_key,
+			    rpt_metric_known(v, (enum rpt_metric_id)id)
+				    ? ju64(rpt_metric(v, (enum rpt_metric_id)id)) : json_null());
 	return o;
 }
 
@@ -132,6 +133,7 @@ static json_t *variant(const struct rpt *rp, const struct rpt_scenario *s,
 
 	set(o, "name", v->rv_has_name ? jstr(r->r_variant) : json_null());
 	set(o, "knobs", jstr(v->rv_knobs));
+	set(o, "block_size", json_integer(v->rv_bs));
 	set(o, "verdict", json_string(rpt_verdict_key(v)));
 	set(o, "as_expected", json_boolean(rpt_as_expected(v)));
 	set(e, "fail", json_boolean(r->r_expect_fail));

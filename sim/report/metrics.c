@@ -15,23 +15,42 @@
 #include "sim/report/rpt_int.h"
 
 const struct rpt_metric_def rpt_metric_defs[RM__COUNT] = {
-	[RM_DATA_IOS] = { "ios.data", "data I/Os", false },
-	[RM_DATA_BLOCKS] = { "io_blocks.data", "data blocks", false },
-	[RM_ZERO_BLOCK_IOS] = { "zero_block_ios", "zero-block I/Os", false },
-	[RM_META_IOS] = { "ios.meta", "checkpoint I/Os", false },
-	[RM_LOG_IOS] = { "ios.log", "journal log I/Os", false },
-	[RM_COMMIT_IOS] = { "ios.commit", "commit records", false },
-	[RM_FLUSH_IOS] = { "ios.flush", "empty flushes", false },
-	[RM_FLUSHES] = { "flushes", "cache flushes", false },
-	[RM_FUA] = { "fua", "FUA writes", false },
-	[RM_COMMITS] = { "commits", "jbd2 commits", false },
-	[RM_SEEKS] = { "seeks", "seeks", false },
-	[RM_SEQ_PCT] = { "sequential_pct", "sequential %", false },
-	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize durable after (max)", true },
-	[RM_DATA_LAT] = { "data_durable_max_ns", "data durable after (max)", true },
-	[RM_WLOG] = { "write_log", "write-log entries", false },
-	[RM_STEPS] = { "steps", "steps", false },
-	[RM_SIM_TIME] = { "sim_time_ns", "simulated time", true },
+	[RM_DATA_IOS] = { "ios.data", "data I/Os", false, false,
+			  "file data writes (writeback, direct I/O, writethrough)" },
+	[RM_DATA_BLOCKS] = { "io_blocks.data", "data blocks", false, false,
+			     "blocks those writes carried (and their size)" },
+	[RM_ZERO_BLOCK_IOS] = { "zero_block_ios", "zero-block I/Os", false, false,
+				"EOF blocks zeroed and written on their own (iomap zero_eof)" },
+	[RM_META_IOS] = { "ios.meta", "checkpoint I/Os", false, false,
+			  "metadata written to its home location (jbd2 checkpoint)" },
+	[RM_LOG_IOS] = { "ios.log", "journal log I/Os", false, false,
+			 "journal descriptor and metadata block writes" },
+	[RM_COMMIT_IOS] = { "ios.commit", "commit records", false, false,
+			    "journal commit record writes" },
+	[RM_FLUSH_IOS] = { "ios.flush", "empty flushes", false, false,
+			   "cache flushes sent without data" },
+	[RM_FLUSHES] = { "flushes", "cache flushes", false, false,
+			 "writes with REQ_PREFLUSH, and empty flushes" },
+	[RM_FUA] = { "fua", "FUA writes", false, false, "writes with REQ_FUA" },
+	[RM_COMMITS] = { "commits", "jbd2 commits", false, false, "journal transactions committed" },
+	[RM_SEEKS] = { "seeks", "seeks", false, false,
+		       "writes not starting at the block after the previous write" },
+	[RM_SEQ_PCT] = { "sequential_pct", "sequential %", false, false,
+			 "writes that continue where the previous one ended" },
+	[RM_SIZE_LAT] = { "size_durable_max_ns", "i_size durable after (max)", true, true,
+			  "worst time from file 0's i_size growing (append, extending write, "
+			  "truncate up, fallocate) to a durable commit recording that size" },
+	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize durable after (max)", true,
+			      true, "worst time from file 0's i_disksize growing to a durable "
+			      "commit recording it" },
+	[RM_DATA_LAT] = { "data_durable_max_ns", "data durable after (max)", true, false,
+			  "worst time until written data is durable (0 until the model "
+			  "measures it)" },
+	[RM_WLOG] = { "write_log", "write-log entries", false, false,
+		      "disk write log: submissions and completions" },
+	[RM_STEPS] = { "steps", "steps", false, false, "engine steps run" },
+	[RM_SIM_TIME] = { "sim_time_ns", "simulated time", true, false,
+			  "simulated time at the end of the run" },
 };
 
 static uint64_t writes(const struct pc_metrics *m)
@@ -64,7 +83,9 @@ uint64_t rpt_metric(const struct rpt_variant *v, enum rpt_metric_id id)
 	case RM_SEQ_PCT:
 		w = writes(m);
 		return w ? (w - (m->m_seeks < w ? m->m_seeks : w)) * 100 / w : 100;
-	case RM_DISKSIZE_LAT: return m->m_disksize_lat_max;
+	case RM_SIZE_LAT: return v->rv_size_lat;
+	case RM_DISKSIZE_LAT: return m->m_disksize_lat_max ? m->m_disksize_lat_max
+							   : v->rv_disksize_lat;
 	case RM_DATA_LAT: return m->m_data_lat_max;
 	case RM_WLOG: return v->rv_r.r_wlog;
 	case RM_STEPS: return v->rv_r.r_steps;
@@ -77,7 +98,7 @@ void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *bu
 {
 	uint64_t x = rpt_metric(v, id);
 
-	if (!v->rv_ran)
+	if (!v->rv_ran || (rpt_metric_defs[id].md_from_log && !rpt_metric_known(v, id)))
 		snprintf(buf, len, "-");
 	else if (rpt_metric_defs[id].md_time)
 		rpt_fmt_time(x, buf, len);
@@ -88,6 +109,13 @@ void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *bu
 		snprintf(buf, len, "%llu (%s)", (unsigned long long)x, b);
 	} else
 		snprintf(buf, len, "%llu", (unsigned long long)x);
+}
+
+bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
+{
+	if (id == RM_DISKSIZE_LAT && v->rv_r.r_metrics.m_disksize_lat_max)
+		return true;
+	return !rpt_metric_defs[id].md_from_log || v->rv_lat_known;
 }
 
 /* ---- verdicts ---- */

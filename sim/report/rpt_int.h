@@ -41,6 +41,9 @@ struct rpt_variant {
 	char *rv_replay;
 	char rv_knobs[512];		/* the variant's knobs, "k=v k=v" */
 	uint32_t rv_bs;			/* block size in bytes (fs, variant and --knob) */
+	bool rv_lat_known;		/* the step log was complete: the latencies below hold */
+	sim_time_t rv_size_lat;		/* worst time from i_size growing to it being durable */
+	sim_time_t rv_disksize_lat;	/* the same from i_disksize growing (file 0) */
 	struct rpt_step *rv_steps;	/* malloc'd; NULL for variants without violations */
 	unsigned rv_nsteps;
 	bool rv_steps_cut;		/* the runner's log was full */
@@ -51,7 +54,7 @@ struct rpt_scenario {
 	char rs_name[SCN_MAX_NAME + 1];
 	char rs_profile[SCN_MAX_NAME + 1];
 	char rs_crash[24];		/* crash line kind */
-	char *rs_about;			/* first line of the header comment, or NULL */
+	char *rs_about;			/* the header comment as one paragraph, or NULL */
 	char *rs_header;		/* the whole header comment, or NULL */
 	unsigned rs_nthreads;
 	char rs_thread[SCN_MAX_THREADS][SCN_MAX_NAME + 1];	/* thread names */
@@ -99,15 +102,19 @@ bool rpt_has_details(const struct rpt_variant *v);
 enum rpt_metric_id {
 	RM_DATA_IOS, RM_DATA_BLOCKS, RM_ZERO_BLOCK_IOS, RM_META_IOS, RM_LOG_IOS,
 	RM_COMMIT_IOS, RM_FLUSH_IOS, RM_FLUSHES, RM_FUA, RM_COMMITS, RM_SEEKS, RM_SEQ_PCT,
-	RM_DISKSIZE_LAT, RM_DATA_LAT, RM_WLOG, RM_STEPS, RM_SIM_TIME, RM__COUNT
+	RM_SIZE_LAT, RM_DISKSIZE_LAT, RM_DATA_LAT, RM_WLOG, RM_STEPS, RM_SIM_TIME, RM__COUNT
 };
 struct rpt_metric_def {
 	const char *md_key;		/* key in the results JSON (path under "metrics") */
 	const char *md_label;		/* column header */
 	bool md_time;			/* nanoseconds */
+	bool md_from_log;		/* measured on the step log: unknown if it was cut */
+	const char *md_help;		/* what it counts, for the legends */
 };
 extern const struct rpt_metric_def rpt_metric_defs[RM__COUNT];
 uint64_t rpt_metric(const struct rpt_variant *v, enum rpt_metric_id id);
+/* False for a metric measured on a step log that was cut short. */
+bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id);
 /* A metric's value as text (durations with a unit). */
 void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *buf, size_t len);
 

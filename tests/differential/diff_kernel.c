@@ -19,10 +19,15 @@
  *   PCSIM_DIFF_OPS=list     run this operation list, verbosely (with
  *                           PCSIM_DIFF_PROFILE=ext4|ext4-iomap|xfs,
  *                           PCSIM_DIFF_BS=1024|4096, PCSIM_DIFF_SEED for the
- *                           schedule); list: "pwrite 0 100; store 150 10;
+ *                           schedule; PCSIM_DIFF_SEQS=n tries n schedules);
+ *                           list: "pwrite 0 100; mmap; store 150 10;
  *                           truncate 8192; ..." (see fmt_op)
+ *   PCSIM_DIFF_JOBS=n       worker threads (default 2; each its own file)
+ *   PCSIM_DIFF_PROFILE=p, PCSIM_DIFF_BS=b  (without PCSIM_DIFF_OPS) run only
+ *                           the seeds of that profile / block size
  *   PCSIM_DIFF_REPORTS=n    print the first n mismatches in full (default 3)
  *   PCSIM_DIFF_NOMIN=1      do not shrink mismatches
+ *   PCSIM_DIFF_TRACE=1      with PCSIM_DIFF_SEED/OPS: print the model's trace
  *   TMPDIR                  where the host's temporary directory goes
  */
 #define _GNU_SOURCE	/* fallocate and its modes */
@@ -31,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -319,11 +325,9 @@ static const unsigned gen_weight[G_NKINDS] = {
 	[G_FSYNC] = 1, [G_MUNMAP] = 2,
 };
 
+/* What the host can do, found once at start. */
 struct host {
 	char dir[256];
-	char path[300];
-	int fd;
-	uint8_t *map;			/* MAP_SHARED over FILE_SPACE bytes, or NULL */
 	bool excluded[G_NKINDS];
 	char why[G_NKINDS][96];
 	bool zeroes_junk;		/* exposing mmap junk past EOF reads zeros */
@@ -332,9 +336,17 @@ struct host {
 	long page;
 };
 
+/* One worker's file on the host. */
+struct hfile {
+	char path[300];
+	int fd;
+	uint8_t *map;			/* MAP_SHARED over FILE_SPACE bytes, or NULL */
+	uint8_t *buf;			/* MAX_END bytes for pwrite */
+};
+
 /* SIGBUS from a store through the mapping: reported, not a crash. */
-static sigjmp_buf bus_jmp;
-static volatile sig_atomic_t bus_armed;
+static _Thread_local sigjmp_buf bus_jmp;
+static _Thread_local volatile sig_atomic_t bus_armed;
 
 static void on_sigbus(int sig)
 {
@@ -372,42 +384,62 @@ static const char *fs_name(unsigned long t)
 	}
 }
 
-static void host_unmap(struct host *h)
+static void hfile_init(struct hfile *f, const struct host *h, unsigned id)
 {
-	if (h->map)
-		munmap(h->map, FILE_SPACE);
-	h->map = NULL;
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	snprintf(f->path, sizeof(f->path), "%s/f%u", h->dir, id);
+	f->buf = malloc(MAX_END);
+	ck_assert_ptr_nonnull(f->buf);
+}
+
+static void host_unmap(struct hfile *f)
+{
+	if (f->map)
+		munmap(f->map, FILE_SPACE);
+	f->map = NULL;
 }
 
 /* A new, empty file (the old one unlinked). */
-static int host_open(struct host *h)
+static int host_open(struct hfile *f)
 {
-	host_unmap(h);
-	if (h->fd >= 0)
-		close(h->fd);
-	unlink(h->path);
-	h->fd = open(h->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	return h->fd < 0 ? -1 : 0;
+	host_unmap(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	unlink(f->path);
+	f->fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	return f->fd < 0 ? -1 : 0;
 }
 
-static int host_map(struct host *h)
+static int host_map(struct hfile *f)
 {
-	void *p = mmap(NULL, FILE_SPACE, PROT_READ | PROT_WRITE, MAP_SHARED, h->fd, 0);
+	void *p = mmap(NULL, FILE_SPACE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
 
 	if (p == MAP_FAILED)
 		return -1;
-	h->map = p;
+	f->map = p;
 	return 0;
 }
 
+static void hfile_fini(struct hfile *f)
+{
+	host_unmap(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	unlink(f->path);
+	free(f->buf);
+	f->buf = NULL;
+}
+
 /* Is a fallocate mode supported here? Tried once, on a scratch file. */
-static void probe_mode(struct host *h, enum gen_kind k, int mode)
+static void probe_mode(struct host *h, struct hfile *f, enum gen_kind k, int mode)
 {
 	int e;
 
-	ck_assert_msg(host_open(h) == 0, "open %s: %s", h->path, strerror(errno));
-	ck_assert_int_eq(ftruncate(h->fd, 8192), 0);
-	if (fallocate(h->fd, mode, 1024, 2048) == 0)
+	ck_assert_msg(host_open(f) == 0, "open %s: %s", f->path, strerror(errno));
+	ck_assert_int_eq(ftruncate(f->fd, 8192), 0);
+	if (fallocate(f->fd, mode, 1024, 2048) == 0)
 		return;
 	e = errno;
 	h->excluded[k] = true;
@@ -418,7 +450,7 @@ static void probe_mode(struct host *h, enum gen_kind k, int mode)
 /* Does the host zero bytes stored through the mapping past EOF when a
  * size extension exposes them? Tried for each way of extending; if any
  * exposes them, the junk exclusion is on (docs/differential.md). */
-static bool probe_junk(struct host *h)
+static bool probe_junk(struct host *h, struct hfile *f)
 {
 	static const char *const how[] = { "truncate", "pwrite", "fallocate", "zero-range" };
 	uint8_t buf[8192];
@@ -427,21 +459,21 @@ static bool probe_junk(struct host *h)
 	for (unsigned i = 0; i < 4; i++) {
 		if ((i == 2 && h->excluded[G_FALLOC]) || (i == 3 && h->excluded[G_ZERO]))
 			continue;
-		ck_assert_int_eq(host_open(h), 0);
+		ck_assert_int_eq(host_open(f), 0);
 		memset(buf, 1, sizeof(buf));
-		ck_assert_int_eq(pwrite(h->fd, buf, 1000, 0), 1000);
-		ck_assert_int_eq(host_map(h), 0);
-		ck_assert_int_eq(host_store(h->map + 1000, 3000, 0xee), 0);
+		ck_assert_int_eq(pwrite(f->fd, buf, 1000, 0), 1000);
+		ck_assert_int_eq(host_map(f), 0);
+		ck_assert_int_eq(host_store(f->map + 1000, 3000, 0xee), 0);
 		if (i == 0)
-			ck_assert_int_eq(ftruncate(h->fd, 8192), 0);
+			ck_assert_int_eq(ftruncate(f->fd, 8192), 0);
 		else if (i == 1)
-			ck_assert_int_eq(pwrite(h->fd, buf, 10, 8182), 10);
+			ck_assert_int_eq(pwrite(f->fd, buf, 10, 8182), 10);
 		else if (i == 2)
-			ck_assert_int_eq(fallocate(h->fd, 0, 0, 8192), 0);
+			ck_assert_int_eq(fallocate(f->fd, 0, 0, 8192), 0);
 		else
-			ck_assert_int_eq(fallocate(h->fd, FALLOC_FL_ZERO_RANGE, 8000, 192), 0);
-		host_unmap(h);
-		ck_assert_int_eq(pread(h->fd, buf, sizeof(buf), 0), 8192);
+			ck_assert_int_eq(fallocate(f->fd, FALLOC_FL_ZERO_RANGE, 8000, 192), 0);
+		host_unmap(f);
+		ck_assert_int_eq(pread(f->fd, buf, sizeof(buf), 0), 8192);
 		for (unsigned o = 1000; o < 4000; o++)
 			if (buf[o] == 0xee) {
 				printf("differential: host: %s after a store past EOF exposes the "
@@ -457,22 +489,22 @@ static void host_init(struct host *h)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct statfs sf;
+	struct hfile f;
 
 	memset(h, 0, sizeof(*h));
-	h->fd = -1;
 	snprintf(h->dir, sizeof(h->dir), "%s/pcsim-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_msg(mkdtemp(h->dir) != NULL, "mkdtemp %s: %s", h->dir, strerror(errno));
-	snprintf(h->path, sizeof(h->path), "%s/f", h->dir);
 	ck_assert_int_eq(statfs(h->dir, &sf), 0);
 	h->fs_type = (unsigned long)sf.f_type;
 	h->fs_bsize = (long)sf.f_bsize;
 	h->page = sysconf(_SC_PAGESIZE);
 	signal(SIGBUS, on_sigbus);
-	probe_mode(h, G_FALLOC, 0);
-	probe_mode(h, G_FALLOC_KEEP, FALLOC_FL_KEEP_SIZE);
-	probe_mode(h, G_PUNCH, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE);
-	probe_mode(h, G_ZERO, FALLOC_FL_ZERO_RANGE);
-	probe_mode(h, G_ZERO_KEEP, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE);
+	hfile_init(&f, h, 99);
+	probe_mode(h, &f, G_FALLOC, 0);
+	probe_mode(h, &f, G_FALLOC_KEEP, FALLOC_FL_KEEP_SIZE);
+	probe_mode(h, &f, G_PUNCH, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE);
+	probe_mode(h, &f, G_ZERO, FALLOC_FL_ZERO_RANGE);
+	probe_mode(h, &f, G_ZERO_KEEP, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE);
 	if (h->page != (long)PC_PAGE_SIZE) {
 		/* The model's pages are 4096 bytes: which stores are legal
 		 * (inside the EOF page) would differ. */
@@ -482,17 +514,8 @@ static void host_init(struct host *h)
 		snprintf(h->why[G_MSYNC], sizeof(h->why[G_MSYNC]), "%s", h->why[G_STORE]);
 		snprintf(h->why[G_MUNMAP], sizeof(h->why[G_MUNMAP]), "%s", h->why[G_STORE]);
 	}
-	h->zeroes_junk = h->excluded[G_STORE] || probe_junk(h);
-}
-
-static void host_fini(struct host *h)
-{
-	host_unmap(h);
-	if (h->fd >= 0)
-		close(h->fd);
-	h->fd = -1;
-	unlink(h->path);
-	rmdir(h->dir);
+	h->zeroes_junk = h->excluded[G_STORE] || probe_junk(h, &f);
+	hfile_fini(&f);
 }
 
 /* ---- the generator ---- */
@@ -502,7 +525,7 @@ struct gen {
 	uint64_t size;
 	bool mapped;
 	uint32_t bs;
-	const struct host *h;
+	const bool *excluded;	/* [G_NKINDS] */
 };
 
 /* An offset: mostly below 64 KiB, often aligned to a block or a page, or
@@ -573,11 +596,11 @@ static enum gen_kind gen_kind(struct gen *g)
 	unsigned total = 0, pick;
 
 	for (unsigned k = 0; k < G_NKINDS; k++)
-		if (!g->h->excluded[k])
+		if (!g->excluded[k])
 			total += gen_weight[k];
 	pick = (unsigned)rnd(&g->st, total);
 	for (unsigned k = 0; k < G_NKINDS; k++) {
-		if (g->h->excluded[k])
+		if (g->excluded[k])
 			continue;
 		if (pick < gen_weight[k])
 			return (enum gen_kind)k;
@@ -688,7 +711,7 @@ static int config_of(int profile, uint32_t bs)
 }
 
 /* The sequence of a seed: its configuration (seed % 6), its length
- * (1..50), its operations. */
+ * (1..50), its operations. The seed also drives the model's schedule. */
 static void gen_seq(const struct host *h, uint64_t seed, struct seq *q)
 {
 	struct gen g;
@@ -701,7 +724,7 @@ static void gen_seq(const struct host *h, uint64_t seed, struct seq *q)
 	q->bs = configs[seed % NCONFIG].bs;
 	g.st = seed * 0x2545f4914f6cdd1dULL + 17;
 	g.bs = q->bs;
-	g.h = h;
+	g.excluded = h->excluded;
 	q->n = 1 + (unsigned)rnd(&g.st, MAX_OPS);
 	for (unsigned i = 0; i < q->n; i++)
 		gen_one(&g, &q->op[i], i);
@@ -719,6 +742,7 @@ struct hrun {
 	uint64_t final_size;
 	uint8_t *final;
 	double op_s[PC_OP_NKINDS];	/* time spent per kind */
+	double secs;
 };
 
 static void hrun_free(struct hrun *r)
@@ -731,66 +755,65 @@ static void hrun_free(struct hrun *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static uint64_t host_size(const struct host *h)
+static uint64_t host_size(const struct hfile *f)
 {
 	struct stat st;
 
-	return fstat(h->fd, &st) == 0 ? (uint64_t)st.st_size : UINT64_MAX;
+	return fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : UINT64_MAX;
 }
 
-static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hrun *r,
+static int host_apply(struct hfile *f, const struct dop *d, unsigned i, struct hrun *r,
 		      char *err, size_t elen)
 {
 	const struct pc_opspec *o = &d->o;
-	static uint8_t buf[MAX_END];
 	int rc = 0, keep = d->keep ? FALLOC_FL_KEEP_SIZE : 0;
 	ssize_t n;
 	char op[160];
 
 	switch (o->o_kind) {
 	case PC_OP_PWRITE:
-		memset(buf, o->o_data, o->o_len);
-		n = pwrite(h->fd, buf, o->o_len, (off_t)o->o_off);
+		memset(f->buf, o->o_data, o->o_len);
+		n = pwrite(f->fd, f->buf, o->o_len, (off_t)o->o_off);
 		rc = n == (ssize_t)o->o_len ? 0 : -1;
 		break;
 	case PC_OP_TRUNCATE:
-		rc = ftruncate(h->fd, (off_t)o->o_off);
+		rc = ftruncate(f->fd, (off_t)o->o_off);
 		break;
 	case PC_OP_FALLOCATE:
-		rc = fallocate(h->fd, keep, (off_t)o->o_off, (off_t)o->o_len);
+		rc = fallocate(f->fd, keep, (off_t)o->o_off, (off_t)o->o_len);
 		break;
 	case PC_OP_PUNCH:
-		rc = fallocate(h->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)o->o_off,
+		rc = fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)o->o_off,
 			       (off_t)o->o_len);
 		break;
 	case PC_OP_ZERO_RANGE:
-		rc = fallocate(h->fd, FALLOC_FL_ZERO_RANGE | keep, (off_t)o->o_off, (off_t)o->o_len);
+		rc = fallocate(f->fd, FALLOC_FL_ZERO_RANGE | keep, (off_t)o->o_off, (off_t)o->o_len);
 		break;
 	case PC_OP_MMAP:
-		rc = h->map ? 0 : host_map(h);
+		rc = f->map ? 0 : host_map(f);
 		break;
 	case PC_OP_MUNMAP:
-		host_unmap(h);
+		host_unmap(f);
 		break;
 	case PC_OP_STORE:
-		if (!h->map || host_store(h->map + o->o_off, o->o_len, o->o_data)) {
+		if (!f->map || host_store(f->map + o->o_off, o->o_len, o->o_data)) {
 			errno = EFAULT;
 			rc = -1;
 		}
 		break;
 	case PC_OP_MSYNC:
-		rc = msync(h->map + o->o_off, o->o_len,
+		rc = msync(f->map + o->o_off, o->o_len,
 			   o->o_flags & PC_OF_MS_SYNC ? MS_SYNC : MS_ASYNC);
 		break;
 	case PC_OP_READ:
 		r->rbuf[i] = malloc(o->o_len);
 		ck_assert_ptr_nonnull(r->rbuf[i]);
-		n = pread(h->fd, r->rbuf[i], o->o_len, (off_t)o->o_off);
+		n = pread(f->fd, r->rbuf[i], o->o_len, (off_t)o->o_off);
 		rc = n < 0 ? -1 : 0;
 		r->rlen[i] = n < 0 ? 0 : (uint64_t)n;
 		break;
 	case PC_OP_FSYNC:
-		rc = fsync(h->fd);
+		rc = fsync(f->fd);
 		break;
 	default:
 		break;
@@ -801,18 +824,18 @@ static int host_apply(struct host *h, const struct dop *d, unsigned i, struct hr
 			 o->o_kind == PC_OP_STORE ? " (SIGBUS)" : "");
 		return -1;
 	}
-	r->size[i] = host_size(h);
+	r->size[i] = host_size(f);
 	return 0;
 }
 
-static uint8_t *read_all(const struct host *h, uint64_t size)
+static uint8_t *read_all(const struct hfile *f, uint64_t size)
 {
 	uint8_t *b = malloc(size ? size : 1);
 	uint64_t got = 0;
 
 	ck_assert_ptr_nonnull(b);
 	while (got < size) {
-		ssize_t n = pread(h->fd, b + got, size - got, (off_t)got);
+		ssize_t n = pread(f->fd, b + got, size - got, (off_t)got);
 
 		ck_assert_msg(n > 0, "host: read back: %s", n < 0 ? strerror(errno) : "short");
 		got += (uint64_t)n;
@@ -820,17 +843,20 @@ static uint8_t *read_all(const struct host *h, uint64_t size)
 	return b;
 }
 
-static int host_run(struct host *h, const struct seq *q, struct hrun *r, bool snaps, char *err,
-		    size_t elen)
+/* Apply q to a new file; every size must be the one POSIX gives. Returns
+ * -1 with a message when the host fails or disagrees with POSIX. */
+static int host_run(struct hfile *f, const struct seq *q, struct hrun *r, bool snaps,
+		    char *err, size_t elen)
 {
-	ck_assert_msg(host_open(h) == 0, "open %s: %s", h->path, strerror(errno));
-	for (unsigned i = 0; i < q->n; i++) {
-		struct timespec t0;
+	struct timespec t0, t1;
 
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (host_apply(h, &q->op[i], i, r, err, elen))
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(host_open(f) == 0, "open %s: %s", f->path, strerror(errno));
+	for (unsigned i = 0; i < q->n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (host_apply(f, &q->op[i], i, r, err, elen))
 			return -1;
-		r->op_s[q->op[i].o.o_kind] += since(&t0);
+		r->op_s[q->op[i].o.o_kind] += since(&t1);
 		if (r->size[i] != q->op[i].size_after) {
 			char op[160];
 
@@ -840,11 +866,12 @@ static int host_run(struct host *h, const struct seq *q, struct hrun *r, bool sn
 			return -1;
 		}
 		if (snaps)
-			r->snap[i] = read_all(h, r->size[i]);
+			r->snap[i] = read_all(f, r->size[i]);
 	}
-	host_unmap(h);
-	r->final_size = host_size(h);
-	r->final = read_all(h, r->final_size);
+	host_unmap(f);
+	r->final_size = host_size(f);
+	r->final = read_all(f, r->final_size);
+	r->secs = since(&t0);
 	return 0;
 }
 
@@ -881,7 +908,8 @@ struct mrun {
 };
 
 /* The schedule: a random runnable task, and now and then the next event
- * early (writeback, commits and completions land between operations). */
+ * early (so writeback, commits and completions land between and inside
+ * operations). */
 static uint64_t choose(struct sim *s, void *ctx, const struct sim_choice *c)
 {
 	struct model *m = ctx;
@@ -989,7 +1017,8 @@ static void model_create(struct model *m, int profile, uint32_t bs)
 	sc.early_events = true;
 	m->s = sim_create(&sc);
 	ck_assert_ptr_nonnull(m->s);
-	ck_assert_msg(pc_model_create(m->s, &cfg, err, sizeof(err)) != NULL, "%s", err);
+	ck_assert_msg(pc_model_create(m->s, &cfg, err, sizeof(err)) != NULL,
+		      "pc_model_create %s bs %u: %s", pc_profile_names[profile], bs, err);
 	ck_assert_msg(pc_model_settle(m->s, err, sizeof(err)) == 0, "%s", err);
 	m->t = pc_user_task(m->s, "A");
 	ck_assert_ptr_nonnull(m->t);
@@ -1007,7 +1036,7 @@ enum fail_kind { F_NONE = 0, F_HOST, F_MODEL, F_DIFFER };
 struct verdict {
 	enum fail_kind fail;
 	char why[400];
-	/* the model's end state */
+	uint64_t seed;			/* the schedule it ran under */
 	uint64_t msize, hsize;
 	uint64_t diff_at;		/* first differing byte at the end, or UINT64_MAX */
 	uint8_t hb, mb;
@@ -1015,8 +1044,7 @@ struct verdict {
 	struct mrun mr;			/* per-operation findings (mr.buf freed) */
 	uint32_t inv_mask;		/* the model's oracle, informational */
 	char viol[300];
-	double host_s, model_s;
-	double op_s[PC_OP_NKINDS];
+	double model_s;
 };
 
 /* Host byte hb at off where the model has zero: junk a store left past
@@ -1032,11 +1060,11 @@ static bool junk_excused(const struct host *h, const struct seq *q, uint64_t off
 	return false;
 }
 
-static void check_seq(struct host *h, struct model *models, const struct seq *q, bool snaps,
-		      struct verdict *v)
+/* Run q in the model under schedule seed and compare with the host's run. */
+static void model_run(const struct host *h, struct model *models, const struct seq *q,
+		      const struct hrun *hr, uint64_t seed, bool snaps, struct verdict *v)
 {
 	struct model *m = &models[config_of(q->profile, q->bs)];
-	struct hrun hr;
 	struct mrun *r = &v->mr;
 	struct timespec t0;
 	const struct pc_violation *viol;
@@ -1046,23 +1074,16 @@ static void check_seq(struct host *h, struct model *models, const struct seq *q,
 	char err[300];
 
 	memset(v, 0, sizeof(*v));
-	memset(&hr, 0, sizeof(hr));
+	v->seed = seed;
 	v->diff_at = UINT64_MAX;
 	r->size_op = r->read_op = r->snap_op = -1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (host_run(h, q, &hr, snaps, v->why, sizeof(v->why))) {
-		v->fail = F_HOST;
-		goto out;
-	}
-	memcpy(v->op_s, hr.op_s, sizeof(v->op_s));
-	v->host_s = since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	sim_reset(m->s);
 	r->s = m->s;
 	r->t = m->t;
 	r->q = q;
-	r->h = &hr;
-	r->st = q->seed * 0x9e3779b97f4a7c15ULL + 3;
+	r->h = hr;
+	r->st = seed * 0x9e3779b97f4a7c15ULL + 3;
 	r->event_odds = (unsigned[]){ 0, 4, 16, 64 }[rnd(&r->st, 4)];
 	r->snaps = snaps;
 	r->buf = malloc(FILE_SPACE);
@@ -1079,10 +1100,13 @@ static void check_seq(struct host *h, struct model *models, const struct seq *q,
 			r->base = (uint32_t)no;
 	}
 	m->run = r;
+	if (snaps && getenv("PCSIM_DIFF_TRACE"))
+		sim_trace_to(m->s, stdout);
 	status = sim_run(m->s);
+	sim_trace_to(m->s, NULL);
 	m->run = NULL;
 	v->msize = pc_model_size(m->s, 0);
-	v->hsize = hr.final_size;
+	v->hsize = hr->final_size;
 	bytes = malloc(v->msize ? v->msize : 1);
 	ck_assert_ptr_nonnull(bytes);
 	ck_assert_uint_eq(pc_model_read(m->s, 0, 0, v->msize, bytes), v->msize);
@@ -1093,7 +1117,6 @@ static void check_seq(struct host *h, struct model *models, const struct seq *q,
 	if (nviol)
 		snprintf(v->viol, sizeof(v->viol), "%s: %s", pc_invariant_names[viol[0].v_inv],
 			 viol[0].v_msg);
-	v->model_s = since(&t0);
 	if (status != SIM_OK) {
 		v->fail = F_MODEL;
 		snprintf(v->why, sizeof(v->why), "model: the run ended with status %d, not ok%s%s",
@@ -1101,15 +1124,15 @@ static void check_seq(struct host *h, struct model *models, const struct seq *q,
 		goto out;
 	}
 	for (uint64_t o = 0; o < min_u64(v->msize, v->hsize); o++) {
-		if (bytes[o] == hr.final[o])
+		if (bytes[o] == hr->final[o])
 			continue;
-		if (junk_excused(h, q, o, hr.final[o], bytes[o])) {
+		if (junk_excused(h, q, o, hr->final[o], bytes[o])) {
 			v->excused++;
 			continue;
 		}
 		if (v->diff_at == UINT64_MAX) {
 			v->diff_at = o;
-			v->hb = hr.final[o];
+			v->hb = hr->final[o];
 			v->mb = bytes[o];
 		}
 	}
@@ -1126,31 +1149,83 @@ static void check_seq(struct host *h, struct model *models, const struct seq *q,
 	if (v->why[0])
 		v->fail = F_DIFFER;
 out:
+	v->model_s = since(&t0);
 	free(bytes);
 	free(r->buf);
 	r->buf = NULL;
 	r->h = NULL;
-	hrun_free(&hr);
 }
 
-/* Shrink a failing list: drop one operation at a time while the list stays
- * legal and fails the same way. */
-static void minimize(struct host *h, struct model *models, struct seq *q, enum fail_kind kind)
+/* Host, then model under the sequence's own schedule. */
+static void check_seq(const struct host *h, struct hfile *f, struct model *models,
+		      const struct seq *q, bool snaps, struct verdict *v, struct hrun *hr)
 {
-	bool progress = true;
+	memset(hr, 0, sizeof(*hr));
+	if (host_run(f, q, hr, snaps, v->why, sizeof(v->why))) {
+		char why[400];
+
+		memcpy(why, v->why, sizeof(why));
+		memset(v, 0, sizeof(*v));
+		memcpy(v->why, why, sizeof(why));
+		v->fail = F_HOST;
+		v->seed = q->seed;
+		v->diff_at = UINT64_MAX;
+		v->mr.size_op = v->mr.read_op = v->mr.snap_op = -1;
+		return;
+	}
+	model_run(h, models, q, hr, q->seed, snaps, v);
+}
+
+/* ---- shrinking a mismatch ---- */
+
+#define MIN_SCHEDULES	8	/* schedules tried per candidate list */
+
+/* Does list c fail like kind under one of a few schedules (its own first)?
+ * On success c->seed is the failing schedule. */
+static bool still_fails(const struct host *h, struct hfile *f, struct model *models,
+			struct seq *c, enum fail_kind kind)
+{
+	struct hrun hr;
 	struct verdict v;
+	char err[400];
+	bool hit = false;
+
+	memset(&hr, 0, sizeof(hr));
+	if (host_run(f, c, &hr, false, err, sizeof(err))) {
+		hit = kind == F_HOST;
+		hrun_free(&hr);
+		return hit;
+	}
+	for (unsigned k = 0; k < MIN_SCHEDULES && !hit && kind != F_HOST; k++) {
+		uint64_t seed = c->seed + k * 1000003ULL;
+
+		model_run(h, models, c, &hr, seed, false, &v);
+		if (v.fail == kind) {
+			c->seed = seed;
+			hit = true;
+		}
+	}
+	hrun_free(&hr);
+	return hit;
+}
+
+/* Drop one operation at a time while the list stays legal and fails the
+ * same way (under some schedule); within a time budget. */
+static void minimize(const struct host *h, struct hfile *f, struct model *models, struct seq *q,
+		     enum fail_kind kind, double budget)
+{
+	struct timespec t0;
+	bool progress = true;
 	struct seq c;
 
-	while (progress) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (progress && since(&t0) < budget) {
 		progress = false;
-		for (unsigned i = 0; i < q->n && q->n > 1; i++) {
+		for (unsigned i = 0; i < q->n && q->n > 1 && since(&t0) < budget; i++) {
 			c = *q;
 			memmove(&c.op[i], &c.op[i + 1], (c.n - i - 1) * sizeof(c.op[0]));
 			c.n--;
-			if (!seq_finish(&c))
-				continue;
-			check_seq(h, models, &c, false, &v);
-			if (v.fail != kind)
+			if (!seq_finish(&c) || !still_fails(h, f, models, &c, kind))
 				continue;
 			*q = c;
 			progress = true;
@@ -1158,6 +1233,8 @@ static void minimize(struct host *h, struct model *models, struct seq *q, enum f
 		}
 	}
 }
+
+/* ---- reporting ---- */
 
 /* Which operation wrote byte b (operation bytes are unique per list)? */
 static void byte_origin(const struct seq *q, uint8_t b, char *buf, size_t len)
@@ -1175,7 +1252,8 @@ static void byte_origin(const struct seq *q, uint8_t b, char *buf, size_t len)
 	snprintf(buf, len, "no operation's byte: stale or garbage");
 }
 
-static void report(const struct seq *q, const struct verdict *v, const char *title)
+static void report(const struct seq *q, const struct verdict *v, const struct hrun *hr,
+		   const char *title)
 {
 	const struct mrun *r = &v->mr;
 	char a[64], b[64];
@@ -1185,7 +1263,7 @@ static void report(const struct seq *q, const struct verdict *v, const char *tit
 	       v->fail ? v->why : "");
 	print_seq(q, "    ");
 	print_ops_line(q);
-	if (v->fail == F_HOST || (v->fail == F_MODEL && !v->msize && !v->hsize))
+	if (v->fail == F_HOST)
 		return;
 	printf("  size: model %" PRIu64 ", host %" PRIu64 "\n", v->msize, v->hsize);
 	if (v->diff_at != UINT64_MAX) {
@@ -1198,11 +1276,11 @@ static void report(const struct seq *q, const struct verdict *v, const char *tit
 	}
 	if (r->size_op >= 0)
 		printf("  sizes first differ after #%d: model %" PRIu64 ", host %" PRIu64 "\n",
-		       r->size_op, r->size_model, q->op[r->size_op].size_after);
+		       r->size_op, r->size_model, hr->size[r->size_op]);
 	if (r->read_op >= 0)
-		printf("  read #%d: model returned %" PRIu64 " bytes; first difference at %" PRIu64
-		       ": host 0x%02x, model 0x%02x\n", r->read_op, r->read_len, r->read_at,
-		       r->read_host, r->read_model);
+		printf("  read #%d: model returned %" PRIu64 " bytes, host %" PRIu64 "; first "
+		       "difference at %" PRIu64 ": host 0x%02x, model 0x%02x\n", r->read_op,
+		       r->read_len, hr->rlen[r->read_op], r->read_at, r->read_host, r->read_model);
 	if (r->snap_op >= 0)
 		printf("  contents first differ after #%d, at offset %" PRIu64 ": host 0x%02x, "
 		       "model 0x%02x\n", r->snap_op, r->snap_at, r->snap_host, r->snap_model);
@@ -1212,58 +1290,135 @@ static void report(const struct seq *q, const struct verdict *v, const char *tit
 		printf("  model oracle: %s\n", v->viol);
 }
 
-/* ---- the test ---- */
+/* Run q again with snapshots after every operation and print it; then
+ * shrink it and print the minimal list. */
+static void report_full(const struct host *h, struct hfile *f, struct model *models,
+			const struct seq *q, double budget)
+{
+	struct verdict v;
+	struct hrun hr;
+	struct seq c = *q;
+
+	check_seq(h, f, models, q, true, &v, &hr);
+	report(q, &v, &hr, "differential");
+	hrun_free(&hr);
+	if (v.fail && v.fail != F_HOST && budget > 0) {
+		minimize(h, f, models, &c, v.fail, budget);
+		memset(&hr, 0, sizeof(hr));
+		if (host_run(f, &c, &hr, true, v.why, sizeof(v.why)) == 0) {
+			model_run(h, models, &c, &hr, c.seed, true, &v);
+			report(&c, &v, &hr, "  minimal");
+		}
+		hrun_free(&hr);
+	}
+	fflush(stdout);
+}
+
+/* ---- the workers ---- */
+
+#define MAX_FAILED	4096
 
 struct stats {
 	uint64_t seqs, ops, by_kind[PC_OP_NKINDS], mismatches, junk_excluded, cfg_seqs[NCONFIG];
 	uint64_t oracle[PC_INV_N], oracle_seqs;
-	uint64_t max_reports;
 	double host_s, model_s, op_s[PC_OP_NKINDS];
 };
 
-static bool run_one(struct host *h, struct model *models, struct seq *q, struct stats *st,
-		    bool verbose)
+static void stats_add(struct stats *a, const struct stats *b)
 {
-	struct verdict v;
-	enum fail_kind kind;
+	a->seqs += b->seqs;
+	a->ops += b->ops;
+	a->mismatches += b->mismatches;
+	a->junk_excluded += b->junk_excluded;
+	a->oracle_seqs += b->oracle_seqs;
+	a->host_s += b->host_s;
+	a->model_s += b->model_s;
+	for (unsigned k = 0; k < PC_OP_NKINDS; k++) {
+		a->by_kind[k] += b->by_kind[k];
+		a->op_s[k] += b->op_s[k];
+	}
+	for (unsigned c = 0; c < NCONFIG; c++)
+		a->cfg_seqs[c] += b->cfg_seqs[c];
+	for (unsigned k = 0; k < PC_INV_N; k++)
+		a->oracle[k] += b->oracle[k];
+}
 
-	check_seq(h, models, q, verbose, &v);
+static void account(struct stats *st, const struct seq *q, const struct verdict *v,
+		    const struct hrun *hr)
+{
 	st->seqs++;
 	st->cfg_seqs[config_of(q->profile, q->bs)]++;
 	st->ops += q->n;
-	st->host_s += v.host_s;
-	st->model_s += v.model_s;
+	st->host_s += hr->secs;
+	st->model_s += v->model_s;
 	for (unsigned k = 0; k < PC_OP_NKINDS; k++)
-		st->op_s[k] += v.op_s[k];
+		st->op_s[k] += hr->op_s[k];
 	for (unsigned i = 0; i < q->n; i++)
 		st->by_kind[q->op[i].o.o_kind]++;
-	if (v.excused)
+	if (v->excused)
 		st->junk_excluded++;
-	if (v.inv_mask) {
+	if (v->inv_mask) {
 		st->oracle_seqs++;
 		for (unsigned k = 0; k < PC_INV_N; k++)
-			if (v.inv_mask & (1u << k))
+			if (v->inv_mask & (1u << k))
 				st->oracle[k]++;
 	}
-	if (!v.fail) {
-		if (verbose)
-			report(q, &v, "differential");
-		return true;
-	}
-	st->mismatches++;
-	if (!verbose && st->mismatches > st->max_reports)
-		return false;
-	report(q, &v, "differential");
-	kind = v.fail;
-	if (kind != F_HOST && !getenv("PCSIM_DIFF_NOMIN")) {
-		struct seq c = *q;
+	if (v->fail)
+		st->mismatches++;
+}
 
-		minimize(h, models, &c, kind);
-		check_seq(h, models, &c, true, &v);
-		report(&c, &v, "  minimal");
+/* A worker runs the seeds of its configurations (config % nworkers ==
+ * id), each against its own file and its own models. */
+struct worker {
+	pthread_t tid;
+	unsigned id, nworkers;
+	const struct host *h;
+	struct hfile f;
+	struct model models[NCONFIG];
+	uint64_t first, n;
+	int only_prof;
+	uint32_t only_bs;
+	struct stats st;
+	uint64_t failed[MAX_FAILED];
+	unsigned nfailed;
+};
+
+static bool wants(const struct worker *w, int c)
+{
+	return (unsigned)c % w->nworkers == w->id &&
+	       (w->only_prof < 0 || configs[c].profile == w->only_prof) &&
+	       (!w->only_bs || configs[c].bs == w->only_bs);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int c = 0; c < NCONFIG; c++)
+		if (wants(w, c))
+			model_create(&w->models[c], configs[c].profile, configs[c].bs);
+	for (uint64_t seed = w->first; seed < w->first + w->n; seed++) {
+		struct seq q;
+		struct verdict v;
+		struct hrun hr;
+
+		if (!wants(w, (int)(seed % NCONFIG)))
+			continue;
+		gen_seq(w->h, seed, &q);
+		check_seq(w->h, &w->f, w->models, &q, false, &v, &hr);
+		account(&w->st, &q, &v, &hr);
+		hrun_free(&hr);
+		if (v.fail && w->nfailed < MAX_FAILED)
+			w->failed[w->nfailed++] = seed;
 	}
-	fflush(stdout);
-	return false;
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static uint64_t env_u64(const char *name, uint64_t dflt)
@@ -1273,21 +1428,104 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 	return v && *v ? strtoull(v, NULL, 0) : dflt;
 }
 
+static void print_summary(const struct host *h, const struct stats *st, double secs,
+			  unsigned nworkers)
+{
+	unsigned nexcl = 0;
+
+	for (unsigned k = 0; k < G_NKINDS; k++)
+		nexcl += h->excluded[k];
+	printf("differential: ops:");
+	for (unsigned k = 0; k < PC_OP_NKINDS; k++)
+		if (st->by_kind[k])
+			printf(" %s %" PRIu64 " (host %.1f s)", pc_op_names[k], st->by_kind[k],
+			       st->op_s[k]);
+	printf("\ndifferential: sequences per configuration:");
+	for (unsigned c = 0; c < NCONFIG; c++)
+		printf(" %s/%u %" PRIu64, pc_profile_names[configs[c].profile], configs[c].bs,
+		       st->cfg_seqs[c]);
+	printf("\ndifferential: model oracle flags in these sequential runs (informational): "
+	       "%" PRIu64 " sequences;", st->oracle_seqs);
+	for (unsigned k = 0; k < PC_INV_N; k++)
+		if (st->oracle[k])
+			printf(" %s %" PRIu64, pc_invariant_names[k], st->oracle[k]);
+	printf("\ndifferential: %" PRIu64 " sequences, %" PRIu64 " ops, %" PRIu64 " mismatches; "
+	       "excluded: %" PRIu64 " sequences with exposed mmap junk, %u op kinds not "
+	       "generated; host fs %s (f_type 0x%lx, bs %ld); %.1f s with %u workers "
+	       "(host %.1f s, model %.1f s)\n", st->seqs, st->ops, st->mismatches,
+	       st->junk_excluded, nexcl, fs_name(h->fs_type), h->fs_type, h->fs_bsize, secs,
+	       nworkers, st->host_s, st->model_s);
+	fflush(stdout);
+}
+
+/* PCSIM_DIFF_OPS: one list under one schedule (verbose), or under n
+ * schedules (PCSIM_DIFF_SEQS), reporting the first that differs. */
+static unsigned run_ops(const struct host *h, const char *ops, struct stats *st)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	const char *prof = getenv("PCSIM_DIFF_PROFILE");
+	uint64_t nsched = env_u64("PCSIM_DIFF_SEQS", 1);
+	struct seq q;
+	struct hrun hr;
+	struct verdict v;
+	unsigned failed = 0;
+	char err[400];
+	int c;
+
+	ck_assert_ptr_nonnull(w);
+	memset(&q, 0, sizeof(q));
+	q.seed = env_u64("PCSIM_DIFF_SEED", 1);
+	q.profile = pc_profile_lookup(prof && *prof ? prof : "ext4");
+	q.bs = (uint32_t)env_u64("PCSIM_DIFF_BS", 4096);
+	c = q.profile < 0 ? -1 : config_of(q.profile, q.bs);
+	ck_assert_msg(c >= 0, "PCSIM_DIFF_PROFILE must be ext4, ext4-iomap or xfs and "
+		      "PCSIM_DIFF_BS 1024 or 4096");
+	ck_assert_msg(parse_ops(ops, &q, err, sizeof(err)) == 0, "PCSIM_DIFF_OPS: %s", err);
+	hfile_init(&w->f, h, 0);
+	model_create(&w->models[c], q.profile, q.bs);
+	if (nsched <= 1) {
+		report_full(h, &w->f, w->models, &q, getenv("PCSIM_DIFF_NOMIN") ? 0 : 30);
+		check_seq(h, &w->f, w->models, &q, false, &v, &hr);
+		account(st, &q, &v, &hr);
+		failed = v.fail != F_NONE;
+		hrun_free(&hr);
+	} else {
+		memset(&hr, 0, sizeof(hr));
+		ck_assert_msg(host_run(&w->f, &q, &hr, false, err, sizeof(err)) == 0, "%s", err);
+		for (uint64_t k = 0; k < nsched; k++) {
+			model_run(h, w->models, &q, &hr, q.seed + k, false, &v);
+			account(st, &q, &v, &hr);
+			if (v.fail && !failed++)
+				printf("differential: schedule %" PRIu64 " differs: %s (rerun with "
+				       "PCSIM_DIFF_SEED=%" PRIu64 ")\n", q.seed + k, v.why, q.seed + k);
+		}
+		printf("differential: %u of %" PRIu64 " schedules differ\n", failed, nsched);
+		hrun_free(&hr);
+	}
+	sim_destroy(w->models[c].s);
+	hfile_fini(&w->f);
+	free(w);
+	return failed;
+}
+
 START_TEST(differential_vs_host_kernel)
 {
 	struct host h;
-	struct model models[NCONFIG];
 	struct stats st;
 	struct timespec t0;
 	uint64_t first, nseq, one = env_u64("PCSIM_DIFF_SEED", 0);
+	uint64_t nreports = env_u64("PCSIM_DIFF_REPORTS", MAX_REPORTS);
 	const char *ops = getenv("PCSIM_DIFF_OPS");
-	bool long_run = env_u64("PCSIM_LONG", 0) != 0;
-	unsigned failed = 0;
+	const char *prof = getenv("PCSIM_DIFF_PROFILE");
+	bool long_run = env_u64("PCSIM_LONG", 0) != 0, nomin = getenv("PCSIM_DIFF_NOMIN");
+	unsigned nworkers = (unsigned)env_u64("PCSIM_DIFF_JOBS", 2), failed = 0;
+	struct worker *w;
+	uint64_t *fails;
+	unsigned nfails = 0;
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&st, 0, sizeof(st));
-	st.max_reports = env_u64("PCSIM_DIFF_REPORTS", MAX_REPORTS);
 	host_init(&h);
 	printf("differential: host %s (statfs f_type 0x%lx), block size %ld, page size %ld, "
 	       "directory %s\n", fs_name(h.fs_type), h.fs_type, h.fs_bsize, h.page, h.dir);
@@ -1296,66 +1534,77 @@ START_TEST(differential_vs_host_kernel)
 			printf("differential: excluded op %s: %s\n", gen_names[k], h.why[k]);
 	printf("differential: mmap junk past EOF exposed by an extension: the host %s\n",
 	       h.zeroes_junk ? "zeroes it (compared)" : "exposes it (excluded, counted)");
-	for (unsigned c = 0; c < NCONFIG; c++)
-		model_create(&models[c], configs[c].profile, configs[c].bs);
-	first = env_u64("PCSIM_DIFF_FIRST", 1);
-	nseq = env_u64("PCSIM_DIFF_SEQS", long_run ? SEQS_LONG : SEQS_DEFAULT);
+	fflush(stdout);
 	if (ops && *ops) {
-		struct seq q;
-		const char *prof = getenv("PCSIM_DIFF_PROFILE");
-		char err[300];
-
-		memset(&q, 0, sizeof(q));
-		q.seed = one ? one : 1;
-		q.profile = pc_profile_lookup(prof && *prof ? prof : "ext4");
-		q.bs = (uint32_t)env_u64("PCSIM_DIFF_BS", 4096);
-		ck_assert_msg(q.profile >= 0 && config_of(q.profile, q.bs) >= 0,
-			      "PCSIM_DIFF_PROFILE must be ext4, ext4-iomap or xfs and "
-			      "PCSIM_DIFF_BS 1024 or 4096");
-		ck_assert_msg(parse_ops(ops, &q, err, sizeof(err)) == 0, "PCSIM_DIFF_OPS: %s", err);
-		nseq = 1;
-		failed += !run_one(&h, models, &q, &st, true);
-	} else {
-		if (one) {
-			first = one;
-			nseq = 1;
-		}
-		for (uint64_t seed = first; seed < first + nseq; seed++) {
-			struct seq q;
-
-			gen_seq(&h, seed, &q);
-			failed += !run_one(&h, models, &q, &st, one != 0);
-		}
+		failed = run_ops(&h, ops, &st);
+		rmdir(h.dir);
+		print_summary(&h, &st, since(&t0), 1);
+		ck_assert_msg(failed == 0, "the list differs between the host kernel and the model");
+		return;
+	}
+	first = one ? one : env_u64("PCSIM_DIFF_FIRST", 1);
+	nseq = one ? 1 : env_u64("PCSIM_DIFF_SEQS", long_run ? SEQS_LONG : SEQS_DEFAULT);
+	if (nworkers < 1 || nworkers > NCONFIG || one)
+		nworkers = 1;
+	w = calloc(nworkers, sizeof(*w));
+	fails = calloc((size_t)nworkers * MAX_FAILED, sizeof(*fails));
+	ck_assert(w && fails);
+	for (unsigned i = 0; i < nworkers; i++) {
+		w[i].id = i;
+		w[i].nworkers = nworkers;
+		w[i].h = &h;
+		w[i].first = first;
+		w[i].n = nseq;
+		w[i].only_prof = prof && *prof ? pc_profile_lookup(prof) : -1;
+		w[i].only_bs = (uint32_t)env_u64("PCSIM_DIFF_BS", 0);
+		hfile_init(&w[i].f, &h, i);
+		ck_assert_int_eq(pthread_create(&w[i].tid, NULL, worker_main, &w[i]), 0);
+	}
+	for (unsigned i = 0; i < nworkers; i++) {
+		ck_assert_int_eq(pthread_join(w[i].tid, NULL), 0);
+		stats_add(&st, &w[i].st);
+		memcpy(fails + nfails, w[i].failed, w[i].nfailed * sizeof(*fails));
+		nfails += w[i].nfailed;
 	}
 	secs = since(&t0);
-	for (unsigned c = 0; c < NCONFIG; c++)
-		sim_destroy(models[c].s);
-	host_fini(&h);
-	printf("differential: ops:");
-	for (unsigned k = 0; k < PC_OP_NKINDS; k++)
-		if (st.by_kind[k])
-			printf(" %s %" PRIu64 " (%.1f s)", pc_op_names[k], st.by_kind[k], st.op_s[k]);
-	printf("\ndifferential: sequences per configuration:");
-	for (unsigned c = 0; c < NCONFIG; c++)
-		printf(" %s/%u %" PRIu64, pc_profile_names[configs[c].profile], configs[c].bs,
-		       st.cfg_seqs[c]);
-	printf("\ndifferential: model oracle flags in these sequential runs (informational): "
-	       "%" PRIu64 " sequences;", st.oracle_seqs);
-	for (unsigned k = 0; k < PC_INV_N; k++)
-		if (st.oracle[k])
-			printf(" %s %" PRIu64, pc_invariant_names[k], st.oracle[k]);
-	printf("\ndifferential: %" PRIu64 " sequences, %" PRIu64 " ops, %" PRIu64 " mismatches; "
-	       "excluded: %" PRIu64 " sequences with exposed mmap junk, %u op kinds not "
-	       "generated; host fs %s (0x%lx); %.1f s (host %.1f s, model %.1f s)\n", st.seqs,
-	       st.ops, st.mismatches, st.junk_excluded,
-	       (unsigned)(h.excluded[G_FALLOC] + h.excluded[G_FALLOC_KEEP] + h.excluded[G_PUNCH] +
-			  h.excluded[G_ZERO] + h.excluded[G_ZERO_KEEP] + h.excluded[G_STORE] +
-			  h.excluded[G_MSYNC] + h.excluded[G_MUNMAP]),
-	       fs_name(h.fs_type), h.fs_type, secs, st.host_s, st.model_s);
-	fflush(stdout);
+	/* The first mismatches in seed order, in full, and shrunk. */
+	qsort(fails, nfails, sizeof(*fails), cmp_u64);
+	for (unsigned i = 0; i < nfails && (one || i < nreports); i++) {
+		struct seq q;
+		struct worker *o = &w[(fails[i] % NCONFIG) % nworkers];
+
+		gen_seq(&h, fails[i], &q);
+		report_full(&h, &o->f, o->models, &q, nomin ? 0 : 20);
+	}
+	if (one && !nfails) {
+		struct seq q;
+		struct verdict v;
+		struct hrun hr;
+
+		gen_seq(&h, one, &q);
+		check_seq(&h, &w[0].f, w[0].models, &q, true, &v, &hr);
+		report(&q, &v, &hr, "differential");
+		hrun_free(&hr);
+	}
+	if (nfails) {
+		printf("differential: differing seeds:");
+		for (unsigned i = 0; i < nfails; i++)
+			printf(" %" PRIu64, fails[i]);
+		printf("\n");
+	}
+	for (unsigned i = 0; i < nworkers; i++) {
+		for (int c = 0; c < NCONFIG; c++)
+			sim_destroy(w[i].models[c].s);
+		hfile_fini(&w[i].f);
+	}
+	rmdir(h.dir);
+	print_summary(&h, &st, secs, nworkers);
+	failed = (unsigned)st.mismatches;
+	free(w);
+	free(fails);
 	ck_assert_msg(failed == 0, "%u of %" PRIu64 " sequences differ between the host kernel "
-		      "and the model (the first %" PRIu64 " printed above)", failed, nseq,
-		      st.max_reports);
+		      "and the model (seeds above; the first %" PRIu64 " printed in full)", failed,
+		      st.seqs, nreports);
 }
 END_TEST
 

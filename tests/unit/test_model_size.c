@@ -275,9 +275,10 @@ static void test_ei_deferred(void **state)
 }
 
 /* zero_eof=wait: truncate up submits the zero block and then waits in
- * ext4_set_inode_size, i_size already 6000 and i_disksize still 1500,
+ * ext4_set_inode_size, before its handle, with both sizes still 1500
+ * (ext4_setattr changes i_size and i_disksize together under i_data_sem),
  * until the zero I/O completed (zero_wait=bio) or its end_io work is done
- * (zero_wait=endio); only then does the same step raise i_disksize. */
+ * (zero_wait=endio); only then does the same step raise both sizes. */
 static void ei_wait(uint8_t zero_wait, uint8_t need)
 {
 	struct fx x;
@@ -290,10 +291,11 @@ static void ei_wait(uint8_t zero_wait, uint8_t need)
 	}
 	assert_int_equal(x.a->t_state, SIM_TASK_BLOCKED);
 	assert_string_equal(sim_task_next_step(x.a)->name, "ext4_set_inode_size");
-	assert_int_equal(x.ip->i_size, 6000);
+	assert_int_equal(x.ip->i_size, 1500);
 	assert_int_equal(x.ip->i_disksize, 1500);
 	assert_int_equal(x.ip->i_zero.z_state, Z_SUBMITTED);
 	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_size, 6000);
 	assert_int_equal(x.ip->i_disksize, 6000);
 	assert_int_equal(x.nch, 1);
 	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");

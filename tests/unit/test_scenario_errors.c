@@ -507,6 +507,9 @@ static void test_misc_errors(void **state)
 	check_error("fs xfs |\nexpect pass\n", 1, 8, "expected KNOB=VALUE, found '|'", NULL);
 	check_error("fs xfs writethrough\nexpect pass\n", 1, 8,
 		    "expected KNOB=VALUE, found 'writethrough' without '='", NULL);
+	check_error("fs xfs\ntape T1 s2/7 q1/2\nexpect pass\n", 2, 14, "malformed tape at byte 8",
+		    "expected: tape T1");
+	check_error("fs xfs\ntape\nexpect pass\n", 2, 5, "malformed tape at byte 0", NULL);
 }
 
 /* Without a vocabulary only the language is checked. */
