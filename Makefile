@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE   ?= cmake
 RUN_ARGS ?=
 
-.PHONY: all build run test test-long coverage bench fuzz fuzz-run sanitize deps clean perf
+.PHONY: all build run test test-long coverage bench fuzz fuzz-run sanitize deps clean perf determinism
 
 all: build
 
@@ -33,6 +33,15 @@ test: build
 
 test-long: build
 	cd $(BUILD) && PCSIM_LONG=1 ctest --output-on-failure -j $(JOBS)
+
+# Same inputs, same output across compilers: every scenario's trace and
+# JSON results from a clang build must equal the gcc build's, byte for byte.
+determinism: build
+	@.ci/deps build test fuzz
+	CC=clang $(CMAKE) -S . -B $(BUILD)-clang -DPCSIM_TESTS=OFF >/dev/null
+	$(CMAKE) --build $(BUILD)-clang -j $(JOBS) --target pcsim
+	$(CMAKE) -DA=$(CURDIR)/$(BUILD)/pcsim -DB=$(CURDIR)/$(BUILD)-clang/pcsim -DSRC=$(CURDIR) \
+		-DOUT=$(CURDIR)/$(BUILD)-clang -P tests/same_run.cmake
 
 sanitize:
 	@.ci/deps build test
@@ -70,4 +79,4 @@ fuzz-run: fuzz
 		-max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 $(BUILD)-fuzz/corpus
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-cov $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-cov $(BUILD)-fuzz $(BUILD)-clang

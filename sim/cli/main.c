@@ -48,6 +48,30 @@ static void usage(FILE *f)
 		   "2 usage or parse error\ndocs: README.md and docs/\n");
 }
 
+/* `pcsim CMD --help` and `pcsim help CMD`: that command's line of the table. */
+static void cmd_usage(const struct pcsim_cmd *c)
+{
+	printf("usage: pcsim %s %s\n\n%s\n\ndocs: README.md and docs/; exit status as in pcsim "
+	       "--help\n",
+	       c->name, c->args, c->help);
+}
+
+static const struct pcsim_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 bool cli_parse_u64(const char *opt, const char *val, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -79,12 +103,27 @@ int main(int argc, char **argv)
 		return PCSIM_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		const struct pcsim_cmd *c = argc > 2 ? find_cmd(argv[2]) : NULL;
+
+		if (argc > 2 && !c) {
+			fprintf(stderr, "pcsim: no command '%s' (try pcsim --help)\n", argv[2]);
+			return PCSIM_EXIT_USAGE;
+		}
+		if (c)
+			cmd_usage(c);
+		else
+			usage(stdout);
 		return PCSIM_EXIT_OK;
 	}
-	for (size_t i = 0; i < NCMDS; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "pcsim: unknown command '%s' (try pcsim --help)\n", argv[1]);
-	return PCSIM_EXIT_USAGE;
+	const struct pcsim_cmd *c = find_cmd(argv[1]);
+
+	if (!c) {
+		fprintf(stderr, "pcsim: unknown command '%s' (try pcsim --help)\n", argv[1]);
+		return PCSIM_EXIT_USAGE;
+	}
+	if (wants_help(argc, argv)) {
+		cmd_usage(c);
+		return PCSIM_EXIT_OK;
+	}
+	return c->run(argc - 1, argv + 1);
 }
