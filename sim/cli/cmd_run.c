@@ -224,11 +224,10 @@ static int run_variant(const char *path, const struct scn_file *f, int vi,
 			}
 		}
 	}
-	if (!as_expected) {
-		if (r.r_expect_fail && r.r_verdict == PCR_UNEXPECTED_FAIL)
-			printf("      expected: fail with a different invariant\n");
+	if (!as_expected && r.r_expect_fail && r.r_verdict == PCR_UNEXPECTED_FAIL)
+		printf("      expected: fail with a different invariant\n");
+	if (!as_expected || (r.r_failed && ro->verbose))
 		print_replay(path, f, vi, ro);
-	}
 	*(as_expected ? ok : bad) += 1;
 	if (report_variant(path, f, vi, ro, &r, NULL)) {
 		pcr_result_free(&r);

@@ -539,6 +539,30 @@ static int col_index(const char *const *cols, unsigned n, const char *name)
 	return -1;
 }
 
+/* A column is as wide as its widest cell (an operation line or an indented
+ * step name) plus one blank, and never narrower than min. */
+static unsigned diagram_width(const struct run *ru, unsigned min)
+{
+	unsigned w = min;
+
+	for (unsigned i = 0; i < ru->nlog; i++) {
+		const struct pcr_logent *l = &ru->log[i];
+		char cell[128];
+		size_t n;
+
+		if (l->l_kind == 2)
+			continue;
+		if (l->l_kind == 1)
+			n = scn_op_format(&ru->f->f_items[l->l_op].si_op, cell,
+						   sizeof(cell));
+		else
+			n = strlen(l->l_step) + 2;
+		if (n + 1 > w && n < sizeof(cell))
+			w = (unsigned)n + 1;
+	}
+	return w;
+}
+
 static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 {
 	const char *cols[SIM_MAX_TASKS];
@@ -555,6 +579,7 @@ static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 		if (ru->log[i].l_kind != 2 && col_index(cols, ncols, ru->log[i].l_name) < 0 &&
 		    ncols < 6)
 			cols[ncols++] = ru->log[i].l_name;
+	width = diagram_width(ru, width);
 #define PUT(...) (at += (size_t)snprintf(out + at, at < cap ? cap - at : 0, __VA_ARGS__))
 	PUT("race\n    ");
 	for (unsigned c = 0; c < ncols; c++)
