@@ -257,6 +257,59 @@ START_TEST(scenarios_roundtrip)
 }
 END_TEST
 
+/* Question 9: a flusher pass between i_size_write and
+ * pagecache_isize_extended. ext4 (buffer_head) and ext4-iomap with
+ * zero_eof=deferred show the mmap junk; submit and wait write the old EOF
+ * folio back under the old size first; xfs zeroes [old EOF, pos) itself.
+ * Without the flusher in that window (the race section removed) every
+ * profile passes: the window is what breaks it. */
+static void no_race_passes(const char *name)
+{
+	char path[512];
+	const char *src = getenv("PCSIM_SRC");
+	struct scn_file *f = NULL;
+	struct scn_diag d;
+	struct pcr_opts o = { .oracle = -1 };
+	size_t len;
+	char *text, *race, *end;
+
+	snprintf(path, sizeof(path), "%s/scenarios/seed/%s", src ? src : ".", name);
+	text = slurp(path, &len);
+	text[len] = '\0';
+	race = strstr(text, "\nrace\n");
+	ck_assert_msg(race != NULL, "%s has no race section", name);
+	end = strstr(race + 1, "\n\n");
+	ck_assert_msg(end != NULL, "%s: race section does not end", name);
+	memmove(race + 1, end + 2, strlen(end + 2) + 1);
+	ck_assert_msg(scn_parse(path, text, strlen(text), &pcr_vocab, &f, &d) == 0, "%s",
+		      d.d_message);
+	for (uint32_t i = 0; i < (f->f_nvariants ? f->f_nvariants : 1); i++) {
+		struct pcr_result r;
+
+		run(f, f->f_nvariants ? (int)i : -1, &o, &r);
+		ck_assert_msg(r.r_inv_mask == 0, "%s without its race, variant %u: invariants 0x%x",
+			      name, i, r.r_inv_mask);
+		pcr_result_free(&r);
+	}
+	free(text);
+	scn_free(f);
+}
+
+START_TEST(seed_flusher_isize_window)
+{
+	static const char *const files[] = { "09-flusher-isize-window-ext4.scn",
+					     "09-flusher-isize-window-ext4-iomap.scn",
+					     "09-flusher-isize-window-xfs.scn" };
+
+	for (unsigned i = 0; i < 3; i++) {
+		check_file(files[i]);
+		no_race_passes(files[i]);
+	}
+	mutation(files[1], "submit", "deferred", PC_INV_EOF_JUNK);
+	mutation_knob(files[1], "wait", "zero_eof", "deferred", PC_INV_UNRESERVED_DIRTY);
+}
+END_TEST
+
 /* Same inputs, same trace hash. */
 START_TEST(seed_deterministic)
 {
@@ -289,6 +342,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_deferred_sfr);
 	tcase_add_test(tc, seed_endio_deadlock);
 	tcase_add_test(tc, seed_durability);
+	tcase_add_test(tc, seed_flusher_isize_window);
 	tcase_add_test(tc, seed_deterministic);
 	tcase_add_test(tc, scenarios_roundtrip);
 	suite_add_tcase(s, tc);
