@@ -29,4 +29,9 @@ int cmd_fuzz(int argc, char **argv);
  * false on garbage or overflow past max. */
 bool cli_parse_u64(const char *opt, const char *val, uint64_t max, uint64_t *out);
 
+/* A --knob K=V given on the command line: true if some profile knows the
+ * knob and accepts the value; otherwise prints why (cmd: the subcommand's
+ * name) and returns false, before anything runs. */
+bool cli_check_knob(const char *cmd, const char *name, const char *value);
+
 #endif

@@ -281,6 +281,8 @@ static int run_file(const char *path, const struct run_opts *ro, unsigned *ok, u
 			r = run_variant(path, f, (int)i, ro, ok, bad);
 			if (r > rc)
 				rc = r;
+			if (r == PCSIM_EXIT_USAGE)
+				break;	/* the same error for every variant */
 		}
 		if (ro->variant && !any) {
 			fprintf(stderr, "pcsim run: %s has no variant '%s'\n", path, ro->variant);
@@ -304,6 +306,8 @@ static bool parse_knob(struct run_opts *ro, const char *kv)
 	snprintf(ro->o.override_name[n], sizeof(ro->o.override_name[n]), "%.*s",
 		 (int)(eq - kv), kv);
 	snprintf(ro->o.override_value[n], sizeof(ro->o.override_value[n]), "%s", eq + 1);
+	if (!cli_check_knob("run", ro->o.override_name[n], ro->o.override_value[n]))
+		return false;
 	ro->o.noverrides++;
 	return true;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/cli/cli.h"
+#include "model/model.h"
 #include "sim/core/sim.h"
 
 static const struct pcsim_cmd cmds[] = {
@@ -69,6 +70,26 @@ static bool wants_help(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return true;
+	return false;
+}
+
+bool cli_check_knob(const char *cmd, const char *name, const char *value)
+{
+	char err[512], first[512] = "";
+
+	/* ext4-iomap knows the most knobs: its message is the most useful. */
+	static const enum pc_profile order[] = { PC_PROF_EXT4_IOMAP, PC_PROF_XFS, PC_PROF_EXT4 };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct pc_knobs k;
+
+		pc_knobs_default(&k, order[i]);
+		if (!pc_knob_set(&k, name, value, err, sizeof(err)))
+			return true;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", err);
+	}
+	fprintf(stderr, "pcsim %s: --knob %s=%s: %s\n", cmd, name, value, first);
 	return false;
 }
 
