@@ -75,13 +75,22 @@ PC_STEP(__pc_st_truncate_pagecache);
 PC_STEP(__pc_st_size_write_and_wait);
 PC_STEP(__pc_st_truncate_blocks);
 PC_STEP(__pc_st_alloc_file_space);
-PC_STEP(__pc_st_punch_hole);
-PC_STEP(__pc_st_zero_range_op);
 PC_STEP(__pc_st_isize_extended_op);
 PC_STEP(__pc_st_zero_eof_op);
 PC_STEP(__pc_st_page_mkwrite);
 PC_STEP(__pc_st_ext4_da_write_begin);
 PC_STEP(__pc_st_ext4_mark_inode_dirty);
+
+/* falloc.c: punch hole and zero range */
+PC_STEP(__pc_st_ext4_update_disksize_before_punch);
+PC_STEP(__pc_st_ext4_truncate_page_cache_block_range);
+PC_STEP(__pc_st_ext4_zero_partial_blocks);
+PC_STEP(__pc_st_ext4_ext_remove_space);
+PC_STEP(__pc_st_ext4_zero_range_convert);
+PC_STEP(__pc_st_xfs_flush_unmap_range);
+PC_STEP(__pc_st_xfs_unmap_extent);
+PC_STEP(__pc_st_xfs_free_zero_range);
+PC_STEP(__pc_st_xfs_free_flush_eof);
 
 /* dio.c: direct I/O and RWF_WRITETHROUGH */
 PC_STEP(__pc_st_iomap_dio_rw);
