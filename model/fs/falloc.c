@@ -40,9 +40,6 @@
  *
  * x_fphase carries a step's progress across sleeps; it is 0 between steps.
  */
-#include <assert.h>
-#include <string.h>
-
 #include "model/fs/fs.h"
 
 static uint64_t round_up_to(uint64_t v, uint64_t a)
@@ -258,19 +255,20 @@ PC_STEP(__pc_st_ext4_zero_range_convert)
 
 	if (!op_range(x, &start, &end))
 		return SIM_DONE;
-	if (!__pc_journal_start(s, t, x))
-		return SIM_BLOCKED;
 	b0 = (uint32_t)(round_up_to(start, w->w_bs) / w->w_bs);
 	b1 = (uint32_t)(end / w->w_bs);
-	for (uint32_t b = b0; b < b1 && b < ip->i_nblocks; b++)
-		if (ip->i_map[b].e_state == EXT_WRITTEN) {
-			ip->i_map[b].e_state = EXT_UNWRITTEN;
-			__pc_mark_inode_dirty(s, ip, x->x_h, true);
-		}
-	x->x_err = __pc_alloc_range(s, ip, b0, b1, EXT_UNWRITTEN, x->x_h);
+	if (b0 < b1) {
+		if (!__pc_journal_start(s, t, x))
+			return SIM_BLOCKED;
+		for (uint32_t b = b0; b < b1 && b < ip->i_nblocks; b++)
+			if (ip->i_map[b].e_state == EXT_WRITTEN) {
+				ip->i_map[b].e_state = EXT_UNWRITTEN;
+				__pc_mark_inode_dirty(s, ip, x->x_h, true);
+			}
+		x->x_err = __pc_alloc_range(s, ip, b0, b1, EXT_UNWRITTEN, x->x_h);
+		__pc_journal_stop(s, x);
+	}
 	record_erase(s, x, start, end);
-	__pc_mark_inode_dirty(s, ip, x->x_h, true);
-	__pc_journal_stop(s, x);
 	return SIM_DONE;
 }
 
@@ -302,22 +300,26 @@ PC_STEP(__pc_st_xfs_flush_unmap_range)
 }
 
 /* xfs_unmap_extent over the whole blocks of the range (past EOF too), in a
- * transaction. */
+ * transaction; none if the range holds no whole block. */
 PC_STEP(__pc_st_xfs_unmap_extent)
 {
 	struct pc_opctx *x = arg;
 	struct pc_world *w = x->x_w;
 	uint64_t start, end;
+	uint32_t b0, b1;
 
 	if (!op_range(x, &start, &end))
 		return SIM_DONE;
-	if (!__pc_journal_start(s, t, x))
-		return SIM_BLOCKED;
-	__pc_free_range(s, x->x_ip, (uint32_t)(round_up_to(start, w->w_bs) / w->w_bs),
-			(uint32_t)(end / w->w_bs), x->x_h);
+	b0 = (uint32_t)(round_up_to(start, w->w_bs) / w->w_bs);
+	b1 = (uint32_t)(end / w->w_bs);
+	if (b0 < b1) {
+		if (!__pc_journal_start(s, t, x))
+			return SIM_BLOCKED;
+		__pc_free_range(s, x->x_ip, b0, b1, x->x_h);
+		__pc_mark_inode_dirty(s, x->x_ip, x->x_h, true);
+		__pc_journal_stop(s, x);
+	}
 	record_erase(s, x, start, end);
-	__pc_mark_inode_dirty(s, x->x_ip, x->x_h, true);
-	__pc_journal_stop(s, x);
 	return SIM_DONE;
 }
 
