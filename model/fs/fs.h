@@ -2,8 +2,9 @@
 /*
  * model/fs/fs.h - step functions the profiles are built from. Generic
  * steps live in model/ops.c and model/dio.c; the ones whose behaviour
- * differs per file system (size changes, EOF zeroing, page_mkwrite, punch)
- * in model/fs/vfs.c; the per-profile tables in model/fs/profile.c.
+ * differs per file system in model/fs/vfs.c (size changes, EOF zeroing,
+ * page_mkwrite) and model/fs/falloc.c (punch hole, zero range); the
+ * per-profile tables in model/fs/profile.c.
  */
 #ifndef PCSIM_MODEL_FS_H
 #define PCSIM_MODEL_FS_H
