@@ -128,7 +128,7 @@ static void dio_submit(struct sim *s, struct pc_opctx *x, uint32_t b0, uint32_t 
 }
 
 /* __iomap_dio_rw: flush and drop the cache over the range, allocate,
- * submit. phase 0 flush, 1 wait, 2 allocate + submit. */
+ * submit. x_zphase 0 flush and wait, 1 invalidate, 2 allocate + submit. */
 PC_STEP(__pc_st_iomap_dio_rw)
 {
 	struct pc_opctx *x = arg;
@@ -141,12 +141,16 @@ PC_STEP(__pc_st_iomap_dio_rw)
 		if (r != SIM_DONE)
 			return r;
 		x->x_zphase = 1;
-		/* kiocb_invalidate_pages */
-		__pc_truncate_pagecache_range(s, x->x_ip,
-					      x->x_pos / PC_PAGE_SIZE * PC_PAGE_SIZE,
-					      (x->x_end + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE *
-						      PC_PAGE_SIZE);
 	}
+	/* kiocb_invalidate_pages: drop the whole pages (waiting for any
+	 * writeback started since the flush). */
+	if (x->x_zphase == 1 &&
+	    !__pc_truncate_pagecache_range(s, t, x->x_ip, x->x_pos / PC_PAGE_SIZE * PC_PAGE_SIZE,
+					   (x->x_end + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE *
+						   PC_PAGE_SIZE,
+					   &x->x_tcursor))
+		return SIM_BLOCKED;
+	x->x_zphase = 2;
 	if (!dio_alloc(s, t, x, b0, b1))
 		return SIM_BLOCKED;
 	x->x_zphase = 0;

@@ -217,45 +217,78 @@ static void folio_evict(struct pc_inode *ip, uint32_t index)
 }
 
 /*
- * truncate_pagecache (mm/truncate.c): unmap whole pages past the new EOF
- * page, drop their folios, and zero [newsize, folio end) of the partial
- * folio in the cache. The partial folio's PTE stays (writable or not).
+ * truncate_inode_pages_range (mm/truncate.c) over the bytes [start, end):
+ * a folio wholly inside is dropped (with its PTE: unmap_mapping_range
+ * unmaps whole pages only), a folio the range covers partly has the
+ * covered bytes zeroed in the cache (truncate_inode_partial_folio; its
+ * dirty state and its PTE stay). Each folio is locked first and its
+ * writeback waited for (folio_wait_writeback, with the folio locked, as the
+ * kernel does): the I/O and, for unwritten or appending ioends, the end_io
+ * work that converts the extent, since writeback ends only after it. So no
+ * ioend of the old contents is still in flight once the range's blocks are
+ * freed, reused or converted.
+ *
+ * The kernel drops clean, unlocked folios in a first pass and waits for the
+ * others in a second; the model walks once in index order (the same end
+ * state, and the caller holds i_rwsem and the invalidate lock, so nobody
+ * adds folios meanwhile). Returns false when t sleeps (on a folio lock or a
+ * folio's writeback); *cursor (0 before the first call) keeps the next page
+ * + 1 across the sleeps so a folio is never zeroed twice, and is 0 again
+ * when it returns true.
  */
-void __pc_truncate_pagecache(struct sim *s, struct pc_inode *ip, uint64_t newsize)
+bool __pc_truncate_pagecache_range(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+				   uint64_t start, uint64_t end, uint32_t *cursor)
 {
-	uint32_t first_whole = (uint32_t)((newsize + PC_PAGE_SIZE - 1) / PC_PAGE_SIZE);
+	uint64_t stop = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
 
-	for (uint32_t i = first_whole; i < ip->i_npages; i++)
-		folio_evict(ip, i);
-	if (newsize % PC_PAGE_SIZE) {
-		uint32_t idx = (uint32_t)(newsize / PC_PAGE_SIZE);
-
-		if (idx < ip->i_npages && (__pc_folio(ip, idx)->f_flags & PC_F_CACHED))
-			__pc_folio_zero(ip, idx, (uint32_t)(newsize % PC_PAGE_SIZE), PC_PAGE_SIZE);
+	if (end > stop)
+		end = stop;
+	if (start >= end) {
+		*cursor = 0;
+		return true;
 	}
+	if (*cursor == 0)
+		*cursor = (uint32_t)(start / PC_PAGE_SIZE) + 1;
+	while ((uint64_t)(*cursor - 1) * PC_PAGE_SIZE < end) {
+		uint32_t i = *cursor - 1;
+		uint64_t ps = (uint64_t)i * PC_PAGE_SIZE, pe = ps + PC_PAGE_SIZE;
+		struct pc_folio *f = __pc_folio(ip, i);
+
+		assert(i < ip->i_npages);
+		if (f->f_flags & PC_F_CACHED) {
+			if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+				return false;
+			if (!__pc_folio_wait_writeback(s, t, ip, i))
+				return false;	/* the folio stays locked */
+			if (start <= ps && end >= pe) {
+				folio_evict(ip, i);
+			} else {
+				uint64_t a = start > ps ? start : ps, b = end < pe ? end : pe;
+
+				__pc_folio_zero(ip, i, (uint32_t)(a - ps), (uint32_t)(b - ps));
+			}
+			__pc_folio_unlock(s, t, f);
+		} else if (start <= ps && end >= pe) {
+			folio_evict(ip, i);	/* no folio: only the PTE */
+		}
+		(*cursor)++;
+	}
+	*cursor = 0;
+	return true;
 }
 
-/* truncate_pagecache_range: zero the partial pages of [start, end) and drop
- * the whole ones (punch hole, zero range). */
-void __pc_truncate_pagecache_range(struct sim *s, struct pc_inode *ip, uint64_t start,
-				   uint64_t end)
+/*
+ * truncate_pagecache (mm/truncate.c): the range [newsize, end of the
+ * modelled file): whole pages past the new EOF page are unmapped and
+ * dropped, [newsize, folio end) of the partial folio is zeroed in the
+ * cache and its PTE stays (writable or not). Waits as
+ * __pc_truncate_pagecache_range does.
+ */
+bool __pc_truncate_pagecache(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			     uint64_t newsize, uint32_t *cursor)
 {
-	for (uint64_t p = start / PC_PAGE_SIZE; p * PC_PAGE_SIZE < end && p < ip->i_npages; p++) {
-		uint64_t ps = p * PC_PAGE_SIZE, pe = ps + PC_PAGE_SIZE;
-		uint32_t i = (uint32_t)p;
-
-		if (start <= ps && end >= pe) {
-			folio_evict(ip, i);
-		} else if (__pc_folio(ip, i)->f_flags & PC_F_CACHED) {
-			uint64_t a = start > ps ? start : ps, b = end < pe ? end : pe;
-
-			/* ext4_truncate_folio: write-protect the partial folio so
-			 * the next store faults (and reserves) again. */
-			if (__pc_folio_mkclean(s, ip, i))
-				__pc_folio_mark_dirty(s, ip, i, (uint8_t)((1u << ip->i_w->w_bpp) - 1));
-			__pc_folio_zero(ip, i, (uint32_t)(a - ps), (uint32_t)(b - ps));
-		}
-	}
+	return __pc_truncate_pagecache_range(s, t, ip, newsize,
+					     (uint64_t)ip->i_npages * PC_PAGE_SIZE, cursor);
 }
 
 /* Copy a write's data into the cache for [off, off+len) (the folio is

@@ -795,16 +795,20 @@ static void wait_transaction_locked(struct sim *s, struct sim_task *t, struct jb
 	sim_wait(s, t, &j->j_wait_transaction_locked);
 }
 
-struct jbd2_handle *jbd2_journal_start(struct sim *s, struct sim_task *t, struct jbd2_journal *j)
+/* start_this_handle: a reserved handle (its credits were reserved when the
+ * I/O was submitted) joins the running transaction even when it is
+ * T_LOCKED; any other waits for the commit to move on. */
+static struct jbd2_handle *start_this_handle(struct sim *s, struct sim_task *t,
+					     struct jbd2_journal *j, bool reserved)
 {
 	struct jbd2_transaction *tr = j->j_running;
 	struct jbd2_handle *h = NULL;
 
-	if (tr && tr->t_state == T_LOCKED) {
+	if (tr && tr->t_state == T_LOCKED && !reserved) {
 		wait_transaction_locked(s, t, j);
 		return NULL;
 	}
-	if (tr && !j->j_errno && tr->t_nmeta + JBD2_HANDLE_CREDITS > j->j_max_meta) {
+	if (tr && !reserved && !j->j_errno && tr->t_nmeta + JBD2_HANDLE_CREDITS > j->j_max_meta) {
 		/* add_transaction_credits: too big, commit it first. */
 		jbd2_log_start_commit(s, j, tr->t_tid);
 		wait_transaction_locked(s, t, j);
@@ -823,7 +827,20 @@ struct jbd2_handle *jbd2_journal_start(struct sim *s, struct sim_task *t, struct
 	h->h_transaction = tr;
 	tr->t_updates++;
 	tr->t_update_tasks |= 1ULL << t->t_id;
+	if (tr->t_state == T_LOCKED)
+		j->j_wait_updates.wq_owners |= 1ULL << t->t_id;
 	return h;
+}
+
+struct jbd2_handle *jbd2_journal_start(struct sim *s, struct sim_task *t, struct jbd2_journal *j)
+{
+	return start_this_handle(s, t, j, false);
+}
+
+struct jbd2_handle *jbd2_journal_start_reserved(struct sim *s, struct sim_task *t,
+						struct jbd2_journal *j)
+{
+	return start_this_handle(s, t, j, true);
 }
 
 void jbd2_journal_dirty_metadata(struct jbd2_journal *j, struct jbd2_handle *h, pc_blk_t blk)

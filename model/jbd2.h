@@ -97,6 +97,14 @@ unsigned jbd2_commit_steps(const char **names, unsigned max);
  * caller's step returns SIM_BLOCKED and retries. The first handle of a
  * transaction arms the commit timer (j_commit_interval). */
 struct jbd2_handle *jbd2_journal_start(struct sim *s, struct sim_task *t, struct jbd2_journal *j);
+/* jbd2_journal_start_reserved: start the handle whose credits were reserved
+ * at I/O submission (ext4_journal_start_with_reserve in ext4_do_writepages,
+ * used by the end_io conversion). It never sleeps: it joins the running
+ * transaction even when that is T_LOCKED (the commit then waits for it), so
+ * a task that waits for writeback while holding a handle cannot block the
+ * conversion that ends that writeback. */
+struct jbd2_handle *jbd2_journal_start_reserved(struct sim *s, struct sim_task *t,
+						struct jbd2_journal *j);
 /* Record that the handle dirtied metadata block blk. */
 void jbd2_journal_dirty_metadata(struct jbd2_journal *j, struct jbd2_handle *h, pc_blk_t blk);
 /* Add [start, start+len) of ji to the handle's transaction's ordered data

@@ -254,6 +254,8 @@ struct pc_opctx {
 	bool x_did_zero;
 	uint64_t x_new_size;		/* size changes: the target */
 	bool x_size_done;
+	uint32_t x_tcursor;		/* truncate_pagecache(_range): next page + 1, 0: idle */
+	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
 };
 
 /* ---- shared helpers (defined in the module named) ---- */
@@ -295,9 +297,10 @@ bool __pc_folio_wait_writeback(struct sim *s, struct sim_task *t, struct pc_inod
 			       uint32_t index);
 void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_inode *ip,
 				   uint64_t from, uint64_t to, bool *blocked);
-void __pc_truncate_pagecache(struct sim *s, struct pc_inode *ip, uint64_t newsize);
-void __pc_truncate_pagecache_range(struct sim *s, struct pc_inode *ip, uint64_t start,
-				   uint64_t end);
+bool __pc_truncate_pagecache(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			     uint64_t newsize, uint32_t *cursor);
+bool __pc_truncate_pagecache_range(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+				   uint64_t start, uint64_t end, uint32_t *cursor);
 void __pc_copy_in(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len, pc_tag_t src);
 bool __pc_range_needs_writeback(const struct pc_inode *ip, uint64_t start, uint64_t end);
 

@@ -253,13 +253,22 @@ enum sim_ret __pc_st_pagecache_isize_extended(struct sim *s, struct sim_task *t,
 	return SIM_DONE;
 }
 
+/* A block iomap_zero_range zeroes through the cache (IOMAP_DELALLOC or
+ * IOMAP_MAPPED); holes and unwritten blocks read as zeros already. */
+static bool zero_mapped(const struct pc_inode *ip, uint32_t b)
+{
+	return ip->i_map[b].e_state == EXT_DELALLOC || ip->i_map[b].e_state == EXT_WRITTEN;
+}
+
 /* ---- iomap_zero_range (fs/iomap/buffered-io.c) ----
  * phase 0: sample filemap_range_needs_writeback once; if a hole or
  *          unwritten block in the range has dirty cache: flush (phase 1,
  *          the writeback walk; phase 2, the wait), once;
  * phase 3: zero delalloc and written blocks in the page cache, folio by
  *          folio (iomap_zero_iter: write_begin, folio_zero_range,
- *          write_end). Holes and unwritten blocks read as zeros already. */
+ *          write_end). Holes and unwritten blocks read as zeros already.
+ * x_phase is 0 again when it returns SIM_DONE, so a later write-and-wait
+ * of the same operation starts with its own phase 0. */
 enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_opctx *x,
 				  uint64_t pos, uint64_t len, bool *did_zero)
 {
@@ -303,38 +312,39 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 	default:
 		break;
 	}
-	/* phase 3: one folio per call */
+	/* phase 3: one run of delalloc/written blocks inside one folio per
+	 * call (iomap_iter hands out one mapping at a time; holes and
+	 * unwritten mappings are skipped without touching their folios). */
 	while (x->x_zpos < end) {
 		uint32_t index = (uint32_t)(x->x_zpos / PC_PAGE_SIZE);
 		uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE, zend = end < fend ? end : fend;
+		uint64_t rend = x->x_zpos;
 		struct pc_folio *f = __pc_folio(ip, index);
-		bool mapped = false;
 
-		for (uint32_t b = __pc_blk_of(w, x->x_zpos); b <= __pc_blk_of(w, zend - 1); b++)
-			mapped |= ip->i_map[b].e_state == EXT_DELALLOC ||
-				  ip->i_map[b].e_state == EXT_WRITTEN;
-		if (!mapped) {
-			x->x_zpos = zend;
+		while (rend < zend && zero_mapped(ip, __pc_blk_of(w, rend))) {
+			rend = (uint64_t)(__pc_blk_of(w, rend) + 1) * w->w_bs;
+			rend = rend < zend ? rend : zend;
+		}
+		if (rend == x->x_zpos) {	/* a hole or unwritten block */
+			rend = (uint64_t)(__pc_blk_of(w, x->x_zpos) + 1) * w->w_bs;
+			x->x_zpos = rend < end ? rend : end;
 			continue;
 		}
 		if (!__pc_folio_lock(s, t, f))
 			return SIM_BLOCKED;
 		__pc_folio_get(s, ip, index);
-		__pc_prepare_partial_blocks(s, ip, index, x->x_zpos, zend);
-		for (uint64_t o = x->x_zpos; o < zend; o++) {
-			uint32_t b = __pc_blk_of(w, o);
-
-			if (ip->i_map[b].e_state == EXT_DELALLOC ||
-			    ip->i_map[b].e_state == EXT_WRITTEN)
-				f->f_data[o % PC_PAGE_SIZE] = PC_TAG_ZERO;
-		}
-		__pc_oracle_record(s, ip, x->x_zpos, zend - x->x_zpos, 0);
-		__pc_commit_range(s, ip, index, x->x_zpos, zend);
+		__pc_prepare_partial_blocks(s, ip, index, x->x_zpos, rend);
+		__pc_folio_zero(ip, index, (uint32_t)(x->x_zpos - (uint64_t)index * PC_PAGE_SIZE),
+				(uint32_t)(rend - (uint64_t)index * PC_PAGE_SIZE));
+		__pc_oracle_record(s, ip, x->x_zpos, rend - x->x_zpos, 0);
+		__pc_commit_range(s, ip, index, x->x_zpos, rend);
 		__pc_folio_unlock(s, t, f);
 		*did_zero = true;
-		x->x_zpos = zend;
-		return x->x_zpos < end ? SIM_AGAIN : SIM_DONE;
+		x->x_zpos = rend;
+		if (x->x_zpos < end)
+			return SIM_AGAIN;
 	}
+	x->x_phase = 0;
 	return SIM_DONE;
 }
 

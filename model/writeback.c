@@ -400,7 +400,13 @@ static enum sim_ret st_ext4_iomap_wait_zero(struct sim *s, struct sim_task *t, v
 }
 
 /* xfs_end_ioend_write / ext4_end_io_end / the ext4-iomap end_io: convert
- * unwritten extents and raise the on-disk size, in one transaction. */
+ * unwritten extents and raise the on-disk size, in one transaction. ext4
+ * runs it in the handle reserved at submission (io_end->handle,
+ * jbd2_journal_start_reserved), which joins even a T_LOCKED transaction:
+ * ext4_do_writepages waits for folio writeback (WB_SYNC_ALL) while holding
+ * its own handle, and that writeback ends only after this conversion. The
+ * model does the same for every profile; for XFS it stands for a log whose
+ * transactions never wait for other open transactions to close. */
 static enum sim_ret st_end_io_convert(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct pc_ioend *io = arg;
@@ -408,11 +414,8 @@ static enum sim_ret st_end_io_convert(struct sim *s, struct sim_task *t, void *a
 	struct pc_world *w = ip->i_w;
 	bool dirty = false;
 
-	if (!io->io_h) {
-		io->io_h = jbd2_journal_start(s, t, w->w_j);
-		if (!io->io_h)
-			return SIM_BLOCKED;
-	}
+	if (!io->io_h)
+		io->io_h = jbd2_journal_start_reserved(s, t, w->w_j);
 	if (io->io_status == 0) {
 		uint32_t b0 = __pc_blk_of(w, io->io_off);
 		uint32_t b1 = __pc_blk_of(w, io->io_off + io->io_len - 1) + 1;

@@ -2,8 +2,9 @@
 /*
  * model/fs/fs.h - step functions the profiles are built from. Generic
  * steps live in model/ops.c and model/dio.c; the ones whose behaviour
- * differs per file system (size changes, EOF zeroing, page_mkwrite, punch)
- * in model/fs/vfs.c; the per-profile tables in model/fs/profile.c.
+ * differs per file system in model/fs/vfs.c (size changes, EOF zeroing,
+ * page_mkwrite) and model/fs/falloc.c (punch hole, zero range); the
+ * per-profile tables in model/fs/profile.c.
  */
 #ifndef PCSIM_MODEL_FS_H
 #define PCSIM_MODEL_FS_H
@@ -75,13 +76,22 @@ PC_STEP(__pc_st_truncate_pagecache);
 PC_STEP(__pc_st_size_write_and_wait);
 PC_STEP(__pc_st_truncate_blocks);
 PC_STEP(__pc_st_alloc_file_space);
-PC_STEP(__pc_st_punch_hole);
-PC_STEP(__pc_st_zero_range_op);
 PC_STEP(__pc_st_isize_extended_op);
 PC_STEP(__pc_st_zero_eof_op);
 PC_STEP(__pc_st_page_mkwrite);
 PC_STEP(__pc_st_ext4_da_write_begin);
 PC_STEP(__pc_st_ext4_mark_inode_dirty);
+
+/* falloc.c: punch hole and zero range */
+PC_STEP(__pc_st_ext4_update_disksize_before_punch);
+PC_STEP(__pc_st_ext4_truncate_page_cache_block_range);
+PC_STEP(__pc_st_ext4_zero_partial_blocks);
+PC_STEP(__pc_st_ext4_ext_remove_space);
+PC_STEP(__pc_st_ext4_zero_range_convert);
+PC_STEP(__pc_st_xfs_flush_unmap_range);
+PC_STEP(__pc_st_xfs_unmap_extent);
+PC_STEP(__pc_st_xfs_free_zero_range);
+PC_STEP(__pc_st_xfs_free_flush_eof);
 
 /* dio.c: direct I/O and RWF_WRITETHROUGH */
 PC_STEP(__pc_st_iomap_dio_rw);

@@ -85,6 +85,17 @@ static bool ms_async(const struct pc_knobs *k, const struct pc_opspec *o)
 	return !(o->o_flags & PC_OF_MS_SYNC);
 }
 
+/* ext4_zero_range: the range starts or ends inside a block. */
+static bool zr_partial(const struct pc_knobs *k, const struct pc_opspec *o)
+{
+	return (o->o_off | (o->o_off + o->o_len)) % k->k_bs != 0;
+}
+
+static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
+{
+	return !zr_partial(k, o);
+}
+
 /* ---- step rows used by several tables ---- */
 #define S(name, fn) { name, fn, NULL }
 #define SC(name, fn, cond) { name, fn, cond }
@@ -115,6 +126,16 @@ static bool ms_async(const struct pc_knobs *k, const struct pc_opspec *o)
 	S("xfs_file_write_zero_eof", __pc_st_write_zero_eof_check),             \
 	S("iomap_zero_range", __pc_st_eof_zero_range)
 #define EXT4_ZERO_EOF S("ext4_block_zero_eof", __pc_st_zero_eof_op)
+#define EXT4_PUNCH_CACHE                                                        \
+	S("ext4_update_disksize_before_punch",                                  \
+	  __pc_st_ext4_update_disksize_before_punch),                           \
+	S("ext4_truncate_page_cache_block_range",                               \
+	  __pc_st_ext4_truncate_page_cache_block_range)
+#define XFS_FREE_FILE_SPACE                                                     \
+	S("xfs_flush_unmap_range", __pc_st_xfs_flush_unmap_range),              \
+	S("xfs_unmap_extent", __pc_st_xfs_unmap_extent),                        \
+	S("xfs_zero_range", __pc_st_xfs_free_zero_range),                       \
+	S("filemap_write_and_wait_range", __pc_st_xfs_free_flush_eof)
 #define DIO_TAIL                                                                \
 	S("iomap_dio_wait", __pc_st_iomap_dio_wait),                            \
 	S("iomap_dio_complete", __pc_st_iomap_dio_complete),                    \
@@ -198,18 +219,33 @@ static const struct pc_opdef opdefs[] = {
 	    S("truncate_setsize", __pc_st_truncate_setsize),
 	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),
 	    S("xfs_trans_commit", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
-	/* ---- punch hole and zero range ---- */
+	/* ---- punch hole and zero range (falloc.c) ---- */
 	{ PC_OP_PUNCH, P_EXT4 | P_EI, NULL,
-	  { LOCK, ILOCK, DIOWAIT, S("ext4_punch_hole", __pc_st_punch_hole), IUNLOCK, UNLOCK } },
+	  { LOCK, ILOCK, DIOWAIT, EXT4_PUNCH_CACHE,
+	    S("ext4_zero_partial_blocks", __pc_st_ext4_zero_partial_blocks),
+	    S("ext4_ext_remove_space", __pc_st_ext4_ext_remove_space), IUNLOCK, UNLOCK } },
 	{ PC_OP_PUNCH, P_XFS, NULL,
-	  { LOCK, ILOCK, DIOWAIT, S("xfs_free_file_space", __pc_st_punch_hole), IUNLOCK,
-	    UNLOCK } },
+	  { LOCK, ILOCK, DIOWAIT, XFS_FREE_FILE_SPACE, IUNLOCK, UNLOCK } },
+	/* ext4_zero_range: an unaligned range is first preallocated (edges
+	 * included, with the new size) and its partial blocks zeroed; an
+	 * aligned one gets its new size after the conversion. The old EOF
+	 * block is zeroed first in both cases (docs/model.md 7.1: the tree
+	 * read does it after dropping the cache when aligned). */
 	{ PC_OP_ZERO_RANGE, P_EXT4 | P_EI, NULL,
-	  { LOCK, ILOCK, DIOWAIT, EXT4_ZERO_EOF, S("ext4_zero_range", __pc_st_zero_range_op),
-	    S("ext4_update_inode_size", __pc_st_set_size),
-	    S("pagecache_isize_extended", __pc_st_isize_extended_op), IUNLOCK, UNLOCK } },
+	  { LOCK, ILOCK, DIOWAIT, EXT4_ZERO_EOF,
+	    SC("ext4_alloc_file_blocks", __pc_st_alloc_file_space, zr_partial),
+	    SC("ext4_update_inode_size", __pc_st_set_size, zr_partial),
+	    SC("pagecache_isize_extended", __pc_st_isize_extended_op, zr_partial),
+	    SC("ext4_zero_partial_blocks", __pc_st_ext4_zero_partial_blocks, zr_partial),
+	    EXT4_PUNCH_CACHE, S("ext4_alloc_file_blocks", __pc_st_ext4_zero_range_convert),
+	    SC("ext4_update_inode_size", __pc_st_set_size, zr_aligned),
+	    SC("pagecache_isize_extended", __pc_st_isize_extended_op, zr_aligned), IUNLOCK,
+	    UNLOCK } },
+	/* xfs_falloc_zero_range: xfs_free_file_space, xfs_alloc_file_space
+	 * over the range rounded out to blocks, xfs_falloc_setsize. */
 	{ PC_OP_ZERO_RANGE, P_XFS, NULL,
-	  { LOCK, ILOCK, DIOWAIT, S("xfs_falloc_zero_range", __pc_st_zero_range_op),
+	  { LOCK, ILOCK, DIOWAIT, XFS_FREE_FILE_SPACE,
+	    S("xfs_alloc_file_space", __pc_st_alloc_file_space),
 	    S("xfs_zero_range", __pc_st_zero_eof_op),
 	    S("truncate_setsize", __pc_st_truncate_setsize),
 	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),

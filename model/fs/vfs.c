@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * model/fs/vfs.c - size changes, EOF zeroing, allocation, hole punching and
- * page faults, with the per-profile differences each step names.
+ * model/fs/vfs.c - size changes, EOF zeroing, allocation and page faults,
+ * with the per-profile differences each step names (punch hole and zero
+ * range: falloc.c).
  *
  * Kernel: fs/ext4/inode.c (ext4_block_zero_eof, ext4_setattr,
  * ext4_truncate_up, ext4_da_write_begin, ext4_page_mkwrite), fs/ext4/
- * extents.c (ext4_alloc_file_blocks, ext4_punch_hole, ext4_zero_range),
+ * extents.c (ext4_alloc_file_blocks),
  * fs/xfs/xfs_iops.c (xfs_vn_setattr_size), fs/xfs/xfs_file.c
  * (xfs_file_write_zero_eof, xfs_filemap_page_mkwrite), fs/xfs/
- * xfs_bmap_util.c (xfs_alloc_file_space, xfs_free_file_space),
+ * xfs_bmap_util.c (xfs_alloc_file_space),
  * fs/iomap/buffered-io.c (iomap_page_mkwrite), mm/truncate.c
  * (truncate_setsize), and for ext4-iomap the v4 series of seed 002
  * (ext4_iomap_submit_zero_block, patch 17/23).
@@ -340,11 +341,14 @@ PC_STEP(__pc_st_truncate_setsize)
 		size_change(s, t, x, x->x_new_size);
 		x->x_size_done = true;
 	}
-	if (x->x_new_size > x->x_old_size)
+	/* x_tcursor != 0: truncate_pagecache slept; pagecache_isize_extended
+	 * is done. */
+	if (x->x_new_size > x->x_old_size && !x->x_tcursor)
 		__pc_pagecache_isize_extended(s, t, ip, x->x_old_size, x->x_new_size, &blocked);
 	if (blocked)
 		return SIM_BLOCKED;
-	__pc_truncate_pagecache(s, ip, x->x_new_size);
+	if (!__pc_truncate_pagecache(s, t, ip, x->x_new_size, &x->x_tcursor))
+		return SIM_BLOCKED;
 	x->x_size_done = false;
 	return SIM_DONE;
 }
@@ -362,13 +366,15 @@ PC_STEP(__pc_st_isize_extended_op)
 	return blocked ? SIM_BLOCKED : SIM_DONE;
 }
 
-/* truncate_pagecache after an ext4 truncate down. */
+/* truncate_pagecache after an ext4 truncate down (waits for writeback of
+ * the folios it drops). */
 PC_STEP(__pc_st_truncate_pagecache)
 {
 	struct pc_opctx *x = arg;
 
-	if (x->x_new_size < x->x_old_size)
-		__pc_truncate_pagecache(s, x->x_ip, x->x_new_size);
+	if (x->x_new_size < x->x_old_size &&
+	    !__pc_truncate_pagecache(s, t, x->x_ip, x->x_new_size, &x->x_tcursor))
+		return SIM_BLOCKED;
 	return SIM_DONE;
 }
 
@@ -437,102 +443,6 @@ PC_STEP(__pc_st_alloc_file_space)
 	x->x_err = __pc_alloc_range(s, x->x_ip, __pc_blk_of(w, x->o.o_off),
 				    __pc_blk_of(w, end - 1) + 1, EXT_UNWRITTEN, x->x_h);
 	__pc_journal_stop(s, x);
-	return SIM_DONE;
-}
-
-/* Zero [a, b) inside one folio in the cache (partial blocks of a punch). */
-static enum sim_ret zero_partial(struct sim *s, struct sim_task *t, struct pc_inode *ip,
-				 uint64_t a, uint64_t b)
-{
-	struct pc_world *w = ip->i_w;
-	uint32_t index = (uint32_t)(a / PC_PAGE_SIZE);
-	struct pc_folio *f = __pc_folio(ip, index);
-	uint32_t b0 = __pc_blk_of(w, a) % w->w_bpp, b1 = __pc_blk_of(w, b - 1) % w->w_bpp;
-	uint8_t mask = 0;
-
-	if (a >= b)
-		return SIM_DONE;
-	if (!__pc_folio_lock(s, t, f))
-		return SIM_BLOCKED;
-	__pc_folio_get(s, ip, index);
-	for (uint32_t k = b0; k <= b1; k++)
-		mask |= (uint8_t)(1u << k);
-	__pc_folio_read_blocks(s, ip, index, mask);
-	__pc_folio_zero(ip, index, (uint32_t)(a % PC_PAGE_SIZE),
-			(uint32_t)(b - (uint64_t)index * PC_PAGE_SIZE));
-	__pc_folio_mark_dirty(s, ip, index, mask);
-	__pc_folio_unlock(s, t, f);
-	return SIM_DONE;
-}
-
-/* ext4_punch_hole / xfs_free_file_space (and the first half of zero
- * range): zero the partial blocks at the edges in the cache, drop the
- * cache over the whole blocks, free them in a handle. x_zphase: 0 head
- * edge, 1 tail edge, 2 free. */
-static enum sim_ret punch(struct sim *s, struct sim_task *t, struct pc_opctx *x)
-{
-	struct pc_world *w = x->x_w;
-	struct pc_inode *ip = x->x_ip;
-	uint64_t a = x->o.o_off, e = x->o.o_off + x->o.o_len;
-	uint64_t ra = (a + w->w_bs - 1) / w->w_bs * w->w_bs, re = e / w->w_bs * w->w_bs;
-
-	if (e > ip->i_size)
-		e = ip->i_size;
-	if (a >= e)
-		return SIM_DONE;
-	if (x->x_zphase == 0) {
-		uint64_t hb = ra < e ? ra : e;
-
-		if (a % w->w_bs && zero_partial(s, t, ip, a, hb) != SIM_DONE)
-			return SIM_BLOCKED;
-		x->x_zphase = 1;
-	}
-	if (x->x_zphase == 1) {
-		if (e % w->w_bs && re >= ra && zero_partial(s, t, ip, re > a ? re : a, e) != SIM_DONE)
-			return SIM_BLOCKED;
-		x->x_zphase = 2;
-	}
-	if (!__pc_journal_start(s, t, x))
-		return SIM_BLOCKED;
-	if (re > ra) {
-		__pc_truncate_pagecache_range(s, ip, ra, re);
-		__pc_free_range(s, ip, (uint32_t)(ra / w->w_bs), (uint32_t)(re / w->w_bs), x->x_h);
-	}
-	__pc_oracle_record(s, ip, a, e - a, x->x_src);
-	__pc_mark_inode_dirty(s, ip, x->x_h, true);
-	__pc_journal_stop(s, x);
-	x->x_zphase = 0;
-	return SIM_DONE;
-}
-
-PC_STEP(__pc_st_punch_hole)
-{
-	return punch(s, t, arg);
-}
-
-/* ext4_zero_range / xfs_falloc_zero_range: punch, then unwritten extents
- * over the range, then the size if it grows. */
-PC_STEP(__pc_st_zero_range_op)
-{
-	struct pc_opctx *x = arg;
-	struct pc_world *w = x->x_w;
-	struct pc_inode *ip = x->x_ip;
-	uint64_t e = x->o.o_off + x->o.o_len;
-
-	if (x->x_phase == 0) {
-		if (punch(s, t, x) != SIM_DONE)
-			return SIM_BLOCKED;
-		x->x_phase = 1;
-	}
-	if (x->x_phase == 1) {
-		if (!__pc_journal_start(s, t, x))
-			return SIM_BLOCKED;
-		__pc_alloc_range(s, ip, (uint32_t)((x->o.o_off + w->w_bs - 1) / w->w_bs),
-				 (uint32_t)(e / w->w_bs), EXT_UNWRITTEN, x->x_h);
-		__pc_journal_stop(s, x);
-		x->x_phase = 2;
-	}
-	x->x_phase = 0;
 	return SIM_DONE;
 }
 

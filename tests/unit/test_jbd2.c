@@ -1,7 +1,7 @@
 /* Unit tests: the jbd2 journal (model/jbd2.c, model/jbd2_recovery.c) with a
- * stub file system: handles, T_LOCKED, ordered data, refiling, the commit
- * timer, the log format, recovery over every crash state, checkpoint,
- * abort. */
+ * stub file system: handles, T_LOCKED (and reserved handles that join it),
+ * ordered data, refiling, the commit timer, the log format, recovery over
+ * every crash state, checkpoint, abort. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,6 +223,20 @@ static enum sim_ret u_wait(struct sim *s, struct sim_task *t, void *arg)
 	return jbd2_log_wait_commit(s, t, u->fs->j, u->tid) ? SIM_DONE : SIM_BLOCKED;
 }
 
+/* A handle reserved at I/O submission, started by the end_io work. */
+static enum sim_ret u_start_reserved(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct uop *u = arg;
+
+	u->h = jbd2_journal_start_reserved(s, t, u->fs->j);
+	assert_non_null(u->h);
+	return SIM_DONE;
+}
+
+static const struct sim_op_desc op_txn_reserved = {
+	"txn_reserved", 3, { { "start_reserved", u_start_reserved, NULL },
+			     { "dirty", u_dirty, NULL }, { "stop", u_stop, NULL } }
+};
 static const struct sim_op_desc op_txn = {
 	"txn", 3, { { "start", u_start, NULL }, { "dirty", u_dirty, NULL },
 		    { "stop", u_stop, NULL } }
@@ -606,6 +620,48 @@ static void test_jbd2_start_blocks_while_locked(void **state)
 	quiet(fs);
 }
 
+/* A reserved handle (ext4's end_io conversion, io_end->handle) joins a
+ * T_LOCKED transaction instead of sleeping: A holds a handle while it waits
+ * for writeback, the commit waits for A, and the conversion that ends A's
+ * wait must not wait for the commit. The commit then waits for both
+ * handles; both land in T1. (Found by the differential test: the end_io
+ * work sleeping on j_wait_transaction_locked deadlocked an fsync.) */
+static void test_jbd2_reserved_joins_locked(void **state)
+{
+	struct setup su = { 0 };
+	struct tfs *fs = mk(&su);
+	struct sim_task *a = sim_task_create(fs->s, "A", false);
+	struct sim_task *e = sim_task_create(fs->s, "endio", false);
+	struct sim_task *jt = jbd2_task(fs->j);
+	pc_blk_t b1 = 40, b2 = 41;
+	pc_tag_t v1 = 1, v2 = 2;
+	struct uop *ua = uop(fs, a, &op_txn, 1, &b1, &v1);
+	struct uop *ue = uop(fs, e, &op_txn_reserved, 1, &b2, &v2);
+
+	assert_true(sim_step_task(fs->s, a));		/* A: handle on T1 */
+	jbd2_log_start_commit(fs->s, fs->j, 1);
+	assert_true(sim_step_task(fs->s, jt));		/* T_LOCKED */
+	assert_true(sim_step_task(fs->s, jt));		/* waits for A's handle */
+	assert_int_equal(jt->t_state, SIM_TASK_BLOCKED);
+	assert_true(sim_step_task(fs->s, e));		/* reserved: joins T1 at once */
+	assert_int_equal(e->t_state, SIM_TASK_RUNNABLE);
+	assert_non_null(ue->h);
+	assert_int_equal(jbd2_handle_tid(ue->h), 1);
+	assert_int_equal(jt->t_wait->wq_owners, (1ULL << a->t_id) | (1ULL << e->t_id));
+	assert_true(sim_step_task(fs->s, a));		/* A dirties */
+	assert_true(sim_step_task(fs->s, a));		/* A stops */
+	assert_int_equal(jt->t_state, SIM_TASK_BLOCKED);	/* endio's handle is open */
+	assert_int_equal(jt->t_wait->wq_owners, 1ULL << e->t_id);
+	assert_true(sim_step_task(fs->s, e));		/* endio dirties */
+	assert_true(sim_step_task(fs->s, e));		/* endio stops: wakes the commit */
+	assert_int_equal(jt->t_state, SIM_TASK_RUNNABLE);
+	assert_int_equal(sim_run(fs->s), SIM_OK);
+	assert_int_equal(ua->tid, 1);
+	assert_int_equal(ue->tid, 1);
+	assert_int_equal(jbd2_committed_tid(fs->j), 1);
+	quiet(fs);
+}
+
 static void test_jbd2_refile_jinode(void **state)
 {
 	struct setup su = { 0 };
@@ -944,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_jbd2_missing_copy_stops_recovery),
 		cmocka_unit_test(test_jbd2_ordered_data_order),
 		cmocka_unit_test(test_jbd2_start_blocks_while_locked),
+		cmocka_unit_test(test_jbd2_reserved_joins_locked),
 		cmocka_unit_test(test_jbd2_refile_jinode),
 		cmocka_unit_test(test_jbd2_commit_timer),
 		cmocka_unit_test(test_jbd2_checkpoint_small_log),

@@ -4,7 +4,8 @@
  * folio_mkclean moving PTE dirtiness to the folio, the mkclean+zero range
  * and its "dirty folios only" rule, the isize_extended knob, and
  * truncate_pagecache's zeroing of the partial folio, dropping of whole
- * folios past EOF and keeping of the partial folio's PTE.
+ * folios past EOF (after waiting for their writeback) and keeping of the
+ * partial folio's PTE.
  *
  * White-box: a model is driven through a real setup (a 1500-byte file,
  * block size 1024, so the EOF folio 0 straddles EOF inside block 1), then
@@ -387,12 +388,14 @@ static void touch_pages(struct fx *x, uint32_t n)
 static void test_truncate_pagecache_partial(void **state)
 {
 	struct fx x = boot(PC_PROF_XFS, 1024, PC_ISX_MKCLEAN_ZERO, 12288);
+	uint32_t cursor = 0;
 	pc_tag_t t1;
 
 	touch_pages(&x, 3);
 	t1 = x.ip->i_folios[1].f_data[0];
 	assert_int_not_equal(t1, PC_TAG_ZERO);
-	__pc_truncate_pagecache(x.s, x.ip, 5000);
+	assert_true(__pc_truncate_pagecache(x.s, x.t, x.ip, 5000, &cursor));
+	assert_int_equal(cursor, 0);
 	/* [0, 100) and [110, 904) of folio 1: the setup's data (the store
 	 * wrote [100, 110)) */
 	assert_int_equal(count_tag(&x, 1, 0, 100, t1) + count_tag(&x, 1, 110, 904, t1), 894);
@@ -415,13 +418,49 @@ static void test_truncate_pagecache_partial(void **state)
 static void test_truncate_pagecache_aligned(void **state)
 {
 	struct fx x = boot(PC_PROF_XFS, 1024, PC_ISX_MKCLEAN_ZERO, 12288);
+	uint32_t cursor = 0;
 
 	touch_pages(&x, 3);
-	__pc_truncate_pagecache(x.s, x.ip, 8192);
+	assert_true(__pc_truncate_pagecache(x.s, x.t, x.ip, 8192, &cursor));
 	assert_int_equal(count_tag(&x, 1, 0, PC_PAGE_SIZE, PC_TAG_ZERO), 0);
 	assert_true(x.ip->i_pte[1].p_writable);
 	assert_int_equal(x.ip->i_folios[2].f_flags, 0);
 	assert_false(x.ip->i_pte[2].p_present);
+	teardown_fx(&x);
+}
+
+/* truncate_pagecache waits for writeback of every folio it drops or
+ * zeroes (truncate_inode_pages_range: folio_lock + folio_wait_writeback):
+ * with folio 2 under writeback, truncate_pagecache(5000) zeroes the partial
+ * folio 1, then sleeps on folio 2 holding its lock, and keeps its place in
+ * *cursor; folio 2 is still cached. When the writeback ends, the next call
+ * drops folio 2 and does not zero folio 1 again (a store made meanwhile
+ * through the still-writable PTE of folio 1 survives). */
+static void test_truncate_pagecache_waits_writeback(void **state)
+{
+	struct fx x = boot(PC_PROF_XFS, 1024, PC_ISX_MKCLEAN_ZERO, 12288);
+	struct pc_folio *f2 = &x.ip->i_folios[2];
+	uint32_t cursor = 0;
+
+	touch_pages(&x, 3);
+	queue(x.s, x.t, PC_OP_SLEEP, 0, 0);	/* makes T runnable, as inside a step */
+	f2->f_flags |= PC_F_WRITEBACK;
+	f2->f_wb_bios = 1;
+	assert_false(__pc_truncate_pagecache(x.s, x.t, x.ip, 5000, &cursor));
+	assert_int_equal(cursor, 3);
+	assert_int_equal(x.t->t_state, SIM_TASK_BLOCKED);
+	assert_true(__pc_folio_locked_by(f2, x.t));
+	assert_true(f2->f_flags & PC_F_CACHED);
+	assert_int_equal(count_tag(&x, 1, 904, PC_PAGE_SIZE, PC_TAG_ZERO), PC_PAGE_SIZE - 904);
+	x.ip->i_folios[1].f_data[1000] = x.junk;	/* a store meanwhile */
+	__pc_folio_end_writeback(x.s, x.ip, 2);
+	assert_int_equal(x.t->t_state, SIM_TASK_RUNNABLE);
+	assert_true(__pc_truncate_pagecache(x.s, x.t, x.ip, 5000, &cursor));
+	assert_int_equal(cursor, 0);
+	assert_int_equal(f2->f_flags, 0);
+	assert_false(x.ip->i_pte[2].p_present);
+	assert_false(__pc_folio_locked_by(f2, x.t));
+	assert_int_equal(x.ip->i_folios[1].f_data[1000], x.junk);
 	teardown_fx(&x);
 }
 
@@ -470,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_isx_off),
 		cmocka_unit_test(test_truncate_pagecache_partial),
 		cmocka_unit_test(test_truncate_pagecache_aligned),
+		cmocka_unit_test(test_truncate_pagecache_waits_writeback),
 		cmocka_unit_test(test_truncate_op_ext4),
 		cmocka_unit_test(test_truncate_op_xfs),
 	};

@@ -232,6 +232,33 @@ static void test_xfs_truncate_up_apart(void **state)
 	sim_destroy(x.s);
 }
 
+/* xfs_vn_setattr_size: after xfs_zero_range zeroed the old EOF block's
+ * tail, filemap_write_and_wait_range writes and waits it before the size is
+ * logged. (The zeroing's phase was left set and the write was skipped, only
+ * the wait ran: the zeroed block stayed dirty when xfs_trans_commit logged
+ * the new size.) The setup leaves old bytes on disk past the new EOF:
+ * a 2048-byte file truncated to 1500 (no xfs_truncate_page in the model). */
+static void test_xfs_truncate_up_writes_zeroed_block(void **state)
+{
+	struct fx x;
+	const pc_tag_t *blk;
+
+	boot_p(&x, PC_PROF_XFS, 2048);
+	queue(&x, x.a, PC_OP_TRUNCATE, 1500, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_not_equal(pc_disk_read(x.w->w_disk, x.ip->i_map[1].e_pblk)[1000],
+			     PC_TAG_ZERO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 8192, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_disksize, 8192);
+	assert_false(x.ip->i_folios[0].f_flags & (PC_F_DIRTY | PC_F_WRITEBACK));
+	blk = pc_disk_read(x.w->w_disk, x.ip->i_map[1].e_pblk);
+	for (uint32_t k = 1500 - 1024; k < 1024; k++)
+		assert_int_equal(blk[k], PC_TAG_ZERO);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	sim_destroy(x.s);
+}
+
 /* ---- ext4-iomap: the zeroed EOF block ---- */
 
 static void boot_ei(struct fx *x, uint8_t zero_eof, uint8_t zero_wait)
@@ -398,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_isize_locked_wt_v3),
 		cmocka_unit_test(test_ext4_truncate_up_together),
 		cmocka_unit_test(test_xfs_truncate_up_apart),
+		cmocka_unit_test(test_xfs_truncate_up_writes_zeroed_block),
 		cmocka_unit_test(test_ei_deferred),
 		cmocka_unit_test(test_ei_wait_bio),
 		cmocka_unit_test(test_ei_wait_endio),
