@@ -62,6 +62,9 @@ const char rpt_html_style[] =
 	"table.viol td{font-size:12.5px}\n"
 	".tlwrap{display:flex;gap:10px;align-items:flex-start;overflow-x:auto;padding-bottom:4px}\n"
 	".tlwrap svg,svg.bm{flex:none;max-width:none}\n"
+	/* the size chart stays in view when the timeline is wider than the
+	 * window: it sticks to the right edge and the lanes scroll under it */
+	".tlwrap svg.sz{position:sticky;right:0;box-shadow:-8px 0 10px -8px rgba(31,35,40,.35)}\n"
 	".legend{font-size:12px;color:var(--mute);margin:2px 0 8px}\n"
 	".legend span{margin-right:14px;white-space:nowrap}\n"
 	".sw{display:inline-block;width:12px;height:10px;border-radius:2px;margin-right:4px;"
