@@ -1,0 +1,509 @@
+/* Check (fork mode): the report files of `pcsim run` and `pcsim diff`, as a
+ * CI job uses them.
+ *
+ *   all_outputs_valid      run scenarios/ --json --junit --html --markdown:
+ *                          the JSON validates against the schema, the JUnit
+ *                          and the HTML are well-formed XML (xmllint too,
+ *                          when installed), the HTML is self-contained and
+ *                          has a timeline and a size chart per failure;
+ *   deterministic          the same run twice gives the same bytes, and no
+ *                          wall-clock time unless --wall-time;
+ *   failed_writes          a report that cannot be written is an error (exit
+ *                          2) that leaves the previous file whole and no
+ *                          temporary file behind: a missing directory, a
+ *                          file where a directory should be, and a write cut
+ *                          short (RLIMIT_FSIZE) for every form and diff -o;
+ *   diff_planted           two runs differing by one knob: pcsim diff names
+ *                          exactly the verdicts that changed, the new
+ *                          violations and the metric deltas, and exits 1;
+ *                          identical runs: no changes, exit 0;
+ *   perf_command           the command behind `make perf` runs and writes
+ *                          the table of the four designs;
+ *   xml_checker            the XML checker used here rejects what it should.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "json_schema.h"
+#include "xml_check.h"
+
+#define XMLLINT "/usr/bin/xmllint"
+
+static const char *src_dir(void)
+{
+	const char *s = getenv("PCSIM_SRC");
+
+	return s ? s : ".";
+}
+
+static const char *bin(void)
+{
+	const char *b = getenv("PCSIM_BIN");
+
+	ck_assert_msg(b != NULL, "PCSIM_BIN is not set");
+	return b;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert(buf != NULL);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "cannot create %s", path);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A fresh directory for one test's files. */
+static void tmpdir(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/pcsim-reports-XXXXXX");
+	ck_assert(mkdtemp(dir) != NULL);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Run a shell command in the source directory; its exit status. When
+ * fsize is not 0 the command runs with RLIMIT_FSIZE at fsize bytes (and
+ * SIGXFSZ ignored): every write past it fails with EFBIG, as a full disk
+ * would make it fail. */
+static int sh_limited(unsigned long fsize, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	pid_t pid;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fflush(NULL);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (fsize) {
+			struct rlimit rl = { fsize, fsize };
+
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl))
+				_exit(125);
+		}
+		if (chdir(src_dir()))
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	ck_assert_msg(WIFEXITED(st), "'%s' did not exit", cmd);
+	return WEXITSTATUS(st);
+}
+
+#define sh(...) sh_limited(0, __VA_ARGS__)
+
+static bool have_xmllint(void)
+{
+	return access(XMLLINT, X_OK) == 0;
+}
+
+/* Well-formed XML: always by the checker here, and by xmllint when it is
+ * installed (as .ci/deps html installs it). */
+static void assert_well_formed(const char *path)
+{
+	char *text = slurp(path), err[300];
+
+	ck_assert_msg(xml_well_formed(text, err, sizeof(err)) == 0, "%s:%s", path, err);
+	free(text);
+	if (have_xmllint())
+		ck_assert_msg(sh(XMLLINT " --noout --nonet '%s'", path) == 0,
+			      "xmllint --noout %s reports errors", path);
+}
+
+static unsigned count(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+static json_t *load_json(const char *path)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+
+	ck_assert_msg(j != NULL, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	return j;
+}
+
+static json_int_t summary(json_t *doc, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(doc, "summary"), key));
+}
+
+/* Self-contained: nothing fetched. The only URLs are the XML namespaces
+ * of the page and of its SVG; links point inside the page. */
+static void assert_self_contained(const char *html)
+{
+	static const char *const banned[] = { "<script", "<link", "<img", "<iframe", "<object",
+					      "<embed", "src=", "url(", "@import" };
+	unsigned urls = count(html, "http://") + count(html, "https://");
+	unsigned ns = count(html, "xmlns=\"http://www.w3.org/1999/xhtml\"") +
+		      count(html, "xmlns=\"http://www.w3.org/2000/svg\"");
+
+	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
+		ck_assert_msg(!strstr(html, banned[i]), "the page uses %s", banned[i]);
+	ck_assert_msg(urls == ns, "%u URLs besides the %u XML namespaces", urls - ns, ns);
+	for (const char *p = strstr(html, "href=\""); p; p = strstr(p + 1, "href=\""))
+		ck_assert_msg(p[6] == '#', "a link out of the page: %.40s", p);
+}
+
+START_TEST(all_outputs_valid)
+{
+	char d[64], path[128];
+	json_t *schema, *doc;
+	char *junit, *html, *md;
+	json_int_t nv, details;
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("'%s' run -q scenarios --json %s/a.json --junit %s/a.xml --html %s/out/ "
+			    "--markdown %s/a.md >/dev/null", bin(), d, d, d, d), 0);
+	snprintf(path, sizeof(path), "%s/docs/results.schema.json", src_dir());
+	schema = load_json(path);
+	snprintf(path, sizeof(path), "%s/a.json", d);
+	doc = load_json(path);
+	assert_valid(schema, doc);
+	nv = summary(doc, "variants");
+	details = summary(doc, "fail_expected") + summary(doc, "not_as_expected");
+	ck_assert_int_gt(nv, 40);
+	ck_assert_int_gt(summary(doc, "fail_expected"), 5);
+
+	/* JUnit: a testcase per scenario variant, a testsuite per file */
+	snprintf(path, sizeof(path), "%s/a.xml", d);
+	assert_well_formed(path);
+	junit = slurp(path);
+	ck_assert_int_eq(count(junit, "<testcase "), nv);
+	ck_assert_int_eq(count(junit, "<testsuite "), summary(doc, "scenarios"));
+	ck_assert_int_eq(count(junit, "<failure "), 0);
+	ck_assert_msg(strstr(junit, "interleaving (as run):") != NULL,
+		      "expected failures carry their race diagram");
+
+	/* HTML: one page, a details section per failure, each with a
+	 * timeline and the size chart beside it */
+	snprintf(path, sizeof(path), "%s/out/index.html", d);
+	assert_well_formed(path);
+	html = slurp(path);
+	assert_self_contained(html);
+	ck_assert_int_eq(count(html, "<article "), details);
+	ck_assert_int_eq(count(html, "class=\"tl\""), details);
+	ck_assert_int_eq(count(html, "class=\"tl\""), count(html, "class=\"sz\""));
+	ck_assert_msg(strstr(html, "crash point") && strstr(html, "class=\"dur\"") &&
+		      strstr(html, "class=\"k1\"") && strstr(html, "class=\"vrange\""),
+		      "crash points, durable marks, i_disksize lines and offending bytes");
+
+	snprintf(path, sizeof(path), "%s/a.md", d);
+	md = slurp(path);
+	ck_assert_msg(!strncmp(md, "### ✅ pcsim run: all ", strlen("### ✅ pcsim run: all ")),
+		      "markdown starts: %.60s", md);
+	free(md);
+	free(html);
+	free(junit);
+	json_decref(doc);
+	json_decref(schema);
+	rm_rf(d);
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+	static const char *const files[] = { "a.json", "a.xml", "out/index.html", "a.md" };
+	char d[64], a[128], b[128];
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("mkdir -p %s/0 %s/1", d, d), 0);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(sh("'%s' run -q scenarios/seed --json %s/%d/a.json --junit "
+				    "%s/%d/a.xml --html %s/%d/out --markdown %s/%d/a.md >/dev/null",
+				    bin(), d, k, d, k, d, k, d, k), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *x, *y;
+
+		snprintf(a, sizeof(a), "%s/0/%s", d, files[i]);
+		snprintf(b, sizeof(b), "%s/1/%s", d, files[i]);
+		x = slurp(a);
+		y = slurp(b);
+		ck_assert_msg(!strcmp(x, y), "%s differs between two runs", files[i]);
+		if (i == 0)
+			ck_assert_msg(!strstr(x, "wall_ms"), "wall-clock time without --wall-time");
+		free(x);
+		free(y);
+	}
+	ck_assert_int_eq(sh("'%s' run -q --wall-time scenarios/seed/01-writethrough-mkwrite.scn "
+			    "--json %s/w.json >/dev/null && grep -q '\"wall_ms\"' %s/w.json", bin(),
+			    d, d), 0);
+	rm_rf(d);
+}
+END_TEST
+
+/* No PATH.tmp.* left in dir. */
+static void assert_no_temporaries(const char *dir)
+{
+	DIR *dd = opendir(dir);
+	struct dirent *e;
+
+	ck_assert(dd != NULL);
+	while ((e = readdir(dd)))
+		ck_assert_msg(!strstr(e->d_name, ".tmp."), "%s/%s left behind", dir, e->d_name);
+	closedir(dd);
+}
+
+static void assert_content(const char *path, const char *want)
+{
+	char *got = slurp(path);
+
+	ck_assert_msg(!strcmp(got, want), "%s was changed", path);
+	free(got);
+}
+
+START_TEST(failed_writes)
+{
+	static const char *const old = "the previous report\n";
+	char d[64], p[160];
+
+	tmpdir(d, sizeof(d));
+	/* a directory that does not exist, a file in the way of one */
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --json "
+			    "%s/no/such/dir/a.json >/dev/null 2>%s/err", bin(), d, d), 2);
+	snprintf(p, sizeof(p), "%s/err", d);
+	ck_assert_int_eq(sh("grep -q 'cannot write the report: %s/no/such/dir/a.json' %s/err", d,
+			    d), 0);
+	snprintf(p, sizeof(p), "%s/plain", d);
+	spit(p, old);
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --html "
+			    "%s/plain/out --junit %s/plain/a.xml >/dev/null 2>&1", bin(), d, d), 2);
+	assert_content(p, old);
+
+	/* every form cut short by a full disk: the old files stay whole */
+	ck_assert_int_eq(sh("mkdir %s/out", d), 0);
+	snprintf(p, sizeof(p), "%s/a.json", d);
+	spit(p, old);
+	snprintf(p, sizeof(p), "%s/a.xml", d);
+	spit(p, old);
+	snprintf(p, sizeof(p), "%s/out/index.html", d);
+	spit(p, old);
+	snprintf(p, sizeof(p), "%s/a.md", d);
+	spit(p, old);
+	ck_assert_int_eq(sh_limited(64, "'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn "
+				    "--json %s/a.json --junit %s/a.xml --html %s/out --markdown "
+				    "%s/a.md >/dev/null 2>&1", bin(), d, d, d, d), 2);
+	snprintf(p, sizeof(p), "%s/a.json", d);
+	assert_content(p, old);
+	snprintf(p, sizeof(p), "%s/a.xml", d);
+	assert_content(p, old);
+	snprintf(p, sizeof(p), "%s/out/index.html", d);
+	assert_content(p, old);
+	snprintf(p, sizeof(p), "%s/a.md", d);
+	assert_content(p, old);
+	assert_no_temporaries(d);
+	snprintf(p, sizeof(p), "%s/out", d);
+	assert_no_temporaries(p);
+
+	/* pcsim diff -o, the same */
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --json "
+			    "%s/base.json >/dev/null", bin(), d), 0);
+	snprintf(p, sizeof(p), "%s/diff.md", d);
+	spit(p, old);
+	ck_assert_int_eq(sh_limited(64, "'%s' diff --markdown %s/base.json %s/base.json -o "
+				    "%s/diff.md 2>/dev/null", bin(), d, d, d), 2);
+	assert_content(p, old);
+	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/base.json -o %s/nodir/diff.md 2>/dev/null",
+			    bin(), d, d, d), 2);
+	assert_no_temporaries(d);
+	/* and when it can be written, it is */
+	ck_assert_int_eq(sh("'%s' diff --markdown %s/base.json %s/base.json -o %s/diff.md", bin(),
+			    d, d, d), 0);
+	ck_assert_int_eq(sh("grep -q 'no regression' %s/diff.md", d), 0);
+	rm_rf(d);
+}
+END_TEST
+
+/* Lines of a section of `pcsim diff`'s text output: from its title to
+ * the next blank line. */
+static char *section(const char *text, const char *title)
+{
+	const char *s = strstr(text, title), *e;
+
+	if (!s)
+		return strdup("");
+	e = strstr(s, "\n\n");
+	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+START_TEST(diff_planted)
+{
+	char d[64], p[128], *out, *sec;
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --json "
+			    "%s/base.json >/dev/null", bin(), d), 0);
+	/* the planted regression: the fixed variants lose their fix */
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --knob "
+			    "wt_isize_extended=off --json %s/new.json >/dev/null", bin(), d), 1);
+	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/new.json >%s/diff.txt", bin(), d, d, d), 1);
+	snprintf(p, sizeof(p), "%s/diff.txt", d);
+	out = slurp(p);
+	ck_assert_msg(strstr(out, "knobs: BASE (none), NEW wt_isize_extended=off"), "%s", out);
+	sec = section(out, "verdicts changed");
+	ck_assert_msg(strstr(sec, "verdicts changed (2)"), "%s", out);
+	ck_assert_msg(strstr(sec, "writethrough-mkwrite-stale-isize / v3 ") &&
+		      strstr(sec, "writethrough-mkwrite-stale-isize / v3-2k "), "%s", sec);
+	ck_assert_int_eq(count(sec, "PASS → UNEXPECTED FAIL"), 2);
+	ck_assert_int_eq(count(sec, "regression"), 2);
+	ck_assert_msg(!strstr(sec, "/ v2"), "v2 (already without the fix) did not change");
+	free(sec);
+	sec = section(out, "new violations");
+	ck_assert_msg(strstr(sec, "new violations (3)") &&
+		      strstr(sec, "unreserved-dirty bytes 2048-3071 of file 0"), "%s", sec);
+	free(sec);
+	sec = section(out, "metric deltas");
+	ck_assert_msg(strstr(sec, "v3        ios.data: 3 → 2") &&
+		      strstr(sec, "v3-2k     commits: 3 → 2") && !strstr(sec, "/ v2 "), "%s", sec);
+	free(sec);
+	ck_assert_msg(strstr(out, "2 of 4 variants regressed"), "%s", out);
+	free(out);
+
+	/* the Markdown and HTML forms say the same and exit the same */
+	ck_assert_int_eq(sh("'%s' diff --markdown %s/base.json %s/new.json | grep -q '^### ❌'",
+			    bin(), d, d), 0);
+	ck_assert_int_eq(sh("'%s' diff --html %s/base.json %s/new.json -o %s/diff.html", bin(), d,
+			    d, d), 1);
+	snprintf(p, sizeof(p), "%s/diff.html", d);
+	assert_well_formed(p);
+
+	/* a run against itself: nothing changed */
+	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/base.json >%s/same.txt", bin(), d, d, d), 0);
+	snprintf(p, sizeof(p), "%s/same.txt", d);
+	out = slurp(p);
+	ck_assert_msg(strstr(out, "no changes") && strstr(out, "no regression in 4 variants"),
+		      "%s", out);
+	free(out);
+	/* the other way round the regression is a fix: exit 0 */
+	ck_assert_int_eq(sh("'%s' diff %s/new.json %s/base.json >/dev/null", bin(), d, d), 0);
+	rm_rf(d);
+}
+END_TEST
+
+/* The command `make perf` runs (Makefile, target perf), writing into a
+ * scratch directory instead of docs/perf.md. */
+START_TEST(perf_command)
+{
+	static const char *const designs[] = { "| ext4 |", "zero_eof=submit |", "zero_eof=wait |",
+					       "zero_eof=deferred |" };
+	char d[64], p[128], *md, *mk;
+
+	tmpdir(d, sizeof(d));
+	snprintf(p, sizeof(p), "%s/Makefile", src_dir());
+	mk = slurp(p);
+	ck_assert_msg(strstr(mk, "pcsim run -q scenarios/perf --metrics-md $(PERF_MD) --html "
+				 "$(PERF_HTML)"), "the Makefile's perf command changed: update "
+		      "this test");
+	free(mk);
+	ck_assert_int_eq(sh("'%s' run -q scenarios/perf --metrics-md %s/perf.md --html "
+			    "%s/perf.html >/dev/null", bin(), d, d), 0);
+	snprintf(p, sizeof(p), "%s/perf.md", d);
+	md = slurp(p);
+	ck_assert_msg(strstr(md, "## `scenarios/perf`"), "%s", md);
+	for (size_t i = 0; i < sizeof(designs) / sizeof(designs[0]); i++)
+		ck_assert_int_ge(count(md, designs[i]), 5);
+	free(md);
+	snprintf(p, sizeof(p), "%s/perf.html", d);
+	assert_well_formed(p);
+	rm_rf(d);
+}
+END_TEST
+
+START_TEST(xml_checker)
+{
+	static const char *const good[] = {
+		"<a/>",
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<a x='1' y=\"&amp;&#38;&#x26;\">t<b/>"
+		"<!-- c --><![CDATA[<&]]></a>\n",
+	};
+	static const char *const broken[] = {
+		"", "text", "<a>", "<a></b>", "<a><b></a></b>", "<a/><b/>", "<a x=1/>",
+		"<a x=\"1\" x=\"2\"/>", "<a>&nbsp;</a>", "<a>&</a>", "<a x=\"<\"/>", "<a>\xff</a>",
+		"<a><!-- </a>", "<a/>junk", "</a>",
+	};
+	char err[200];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(xml_well_formed(good[i], err, sizeof(err)) == 0, "%s: %s", good[i],
+			      err);
+	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++)
+		ck_assert_msg(xml_well_formed(broken[i], err, sizeof(err)) != 0,
+			      "accepted '%s'", broken[i]);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("reports");
+	TCase *tc = tcase_create("reports");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, xml_checker);
+	tcase_add_test(tc, all_outputs_valid);
+	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, failed_writes);
+	tcase_add_test(tc, diff_planted);
+	tcase_add_test(tc, perf_command);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
