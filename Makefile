@@ -32,6 +32,7 @@ perf: build
 	./$(BUILD)/pcsim run -q scenarios/perf --metrics-md $(PERF_MD) --html $(PERF_HTML)
 
 test: build
+	@[ -x /usr/bin/chromium ] || echo "note: /usr/bin/chromium is not installed: the test html/screenshot is skipped (.ci/deps screenshot installs it)"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-long: build
