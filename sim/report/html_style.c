@@ -48,6 +48,7 @@ const char rpt_html_style[] =
 	"font-weight:600;white-space:nowrap;color:#fff}\n"
 	".v.pass{background:var(--ok)}.v.fail-expected{background:var(--exp)}\n"
 	".v.unexpected-fail,.v.unexpected-pass{background:var(--bad)}.v.error{background:var(--err)}\n"
+	".v.not-found{background:#6e7781}\n"
 	".inv{font-family:'DejaVu Sans Mono',Menlo,monospace;font-size:12px;color:#953800}\n"
 	"a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}\n"
 	"article{margin:22px 0 8px;padding:16px 20px 14px;border:1px solid var(--line);"

@@ -19,6 +19,7 @@
 
 #define MD_MAX_LISTED	20	/* variants detailed in the summary */
 #define MD_CELL		160	/* bytes of a message in a cell */
+#define MD_MAX_SEARCH_ROWS	40	/* variants in the table of an explore / fuzz run */
 
 static void expected_md(struct sbuf *b, const struct pcr_result *r)
 {
@@ -68,6 +69,36 @@ static void finding(struct sbuf *b, const struct rpt_scenario *s, const struct r
 	}
 }
 
+/* explore / fuzz: a row per variant, what the search did and found. */
+static void searches(struct sbuf *b, const struct rpt *rp)
+{
+	unsigned rows = 0;
+
+	sb_printf(b, "\n| variant | verdict | search | found |\n|---|---|---|---|\n");
+	for (unsigned i = 0; i < rp->rp_ns; i++)
+		for (unsigned k = 0; k < rp->rp_s[i].rs_nv; k++) {
+			const struct rpt_variant *v = &rp->rp_s[i].rs_v[k];
+			char line[300], found[400];
+
+			if (!v->rv_search || rows++ >= MD_MAX_SEARCH_ROWS)
+				continue;
+			rpt_search_line(v->rv_search, line, sizeof(line));
+			rpt_search_found(v->rv_search, found, sizeof(found));
+			sb_puts(b, "| ");
+			sb_md(b, rp->rp_s[i].rs_name, SCN_MAX_NAME);
+			sb_puts(b, " / ");
+			sb_md(b, rpt_vname(v), SCN_MAX_NAME);
+			sb_printf(b, " | %s | ", rpt_verdict_text(v));
+			sb_md(b, line, sizeof(line));
+			sb_puts(b, " | ");
+			sb_md(b, found, sizeof(found));
+			sb_puts(b, " |\n");
+		}
+	if (rows > MD_MAX_SEARCH_ROWS)
+		sb_printf(b, "\n… and %u more variants (see the JSON or HTML report)\n",
+			  rows - MD_MAX_SEARCH_ROWS);
+}
+
 static void expected_failures(struct sbuf *b, const struct rpt *rp, unsigned n)
 {
 	unsigned k = 0;
@@ -110,9 +141,13 @@ char *rpt_markdown_str(const struct rpt *rp)
 		      "%u UNEXPECTED FAIL, %u UNEXPECTED PASS, %u ERROR", PCSIM_VERSION, c.c_scenarios,
 		  c.c_variants, c.c_pass, c.c_fail_expected, c.c_unexpected_fail,
 		  c.c_unexpected_pass, c.c_error);
+	if (c.c_not_found)
+		sb_printf(&b, ", %u NOT FOUND", c.c_not_found);
 	for (unsigned i = 0; i < rp->rp_nknobs; i++)
 		sb_printf(&b, " · `--knob %s=%s`", rp->rp_knobs[i][0], rp->rp_knobs[i][1]);
 	sb_puts(&b, "\n");
+	if (rpt_is_search(rp))
+		searches(&b, rp);
 	if (c.c_bad)
 		sb_puts(&b, "\n**Not as expected:**\n\n");
 	for (unsigned i = 0; i < rp->rp_ns; i++)

@@ -115,6 +115,8 @@ void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *bu
 
 bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
 {
+	if (v->rv_no_metrics)
+		return false;
 	if (id == RM_DISKSIZE_LAT && v->rv_r.r_metrics.m_disksize_lat_max)
 		return true;
 	/* the model leaves m_data_lat_max at 0 until it measures it: a 0
@@ -129,7 +131,7 @@ bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
 bool rpt_as_expected(const struct rpt_variant *v)
 {
 	return v->rv_ran && (v->rv_r.r_verdict == PCR_PASS ||
-			     v->rv_r.r_verdict == PCR_FAIL_EXPECTED);
+			     v->rv_r.r_verdict == PCR_FAIL_EXPECTED || v->rv_not_found);
 }
 
 const char *rpt_verdict_key(const struct rpt_variant *v)
@@ -137,12 +139,16 @@ const char *rpt_verdict_key(const struct rpt_variant *v)
 	static const char *const k[] = { "pass", "fail-expected", "unexpected-pass",
 					 "unexpected-fail" };
 
-	return v->rv_ran ? k[v->rv_r.r_verdict] : "error";
+	if (!v->rv_ran)
+		return "error";
+	return v->rv_not_found ? "not-found" : k[v->rv_r.r_verdict];
 }
 
 const char *rpt_verdict_text(const struct rpt_variant *v)
 {
-	return v->rv_ran ? pcr_verdict_name(v->rv_r.r_verdict) : "ERROR";
+	if (!v->rv_ran)
+		return "ERROR";
+	return v->rv_not_found ? "NOT FOUND" : pcr_verdict_name(v->rv_r.r_verdict);
 }
 
 const char *rpt_vname(const struct rpt_variant *v)
@@ -183,7 +189,12 @@ void rpt_count(const struct rpt *rp, struct rpt_counts *c)
 
 			c->c_variants++;
 			*(rpt_as_expected(v) ? &c->c_ok : &c->c_bad) += 1;
-			*(v->rv_ran ? by[v->rv_r.r_verdict] : &c->c_error) += 1;
+			if (!v->rv_ran)
+				c->c_error++;
+			else if (v->rv_not_found)
+				c->c_not_found++;
+			else
+				*by[v->rv_r.r_verdict] += 1;
 		}
 	}
 }

@@ -120,7 +120,7 @@ START_TEST(validator_rejects)
 	json_object_set_new(v, "verdict", json_string("fail-expected"));
 	json_object_del(json_object_get(v, "metrics"), "commits");
 	assert_invalid(s, doc, "missing 'commits'");
-	json_object_set_new(doc, "schema_version", json_integer(2));
+	json_object_set_new(doc, "schema_version", json_integer(3));
 	assert_invalid(s, doc, ".schema_version");
 	json_decref(doc);
 	json_decref(s);

@@ -1,5 +1,5 @@
-/* Check (fork mode): the report files of `pcsim run` and `pcsim diff`, as a
- * CI job uses them.
+/* Check (fork mode): the report files of `pcsim run`, `explore`, `fuzz` and
+ * `pcsim diff`, as a CI job uses them.
  *
  *   all_outputs_valid      run scenarios/ --json --junit --html --markdown:
  *                          the JSON validates against the schema, the JUnit
@@ -19,6 +19,11 @@
  *                          identical runs: no changes, exit 0;
  *   perf_command           the command behind `make perf` runs and writes
  *                          the table of the four designs;
+ *   explore_reports,       pcsim explore and pcsim fuzz write the same forms
+ *   fuzz_reports           (schema-valid, with the search's counts, the
+ *                          counterexample run again, reproducers, not-found),
+ *                          and diff compares two explore runs;
+ *   diff_reads_version_1   a baseline of schema version 1 still compares;
  *   xml_checker            the XML checker used here rejects what it should.
  */
 #include <check.h>
@@ -428,6 +433,189 @@ START_TEST(diff_planted)
 }
 END_TEST
 
+static json_t *variant_of(json_t *doc, size_t si, size_t vi)
+{
+	json_t *v = json_array_get(json_object_get(json_array_get(json_object_get(doc, "scenarios"),
+								   si), "variants"), vi);
+
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+static const char *jstr_at(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static json_t *schema_doc(void)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/docs/results.schema.json", src_dir());
+	return load_json(path);
+}
+
+/* pcsim explore: every form, the search's counts, the counterexample run
+ * again (violations, timeline, metrics) and its replay command. */
+START_TEST(explore_reports)
+{
+	char d[64], p[128], *text;
+	json_t *schema = schema_doc(), *doc, *v, *sr;
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --json %s/x.json "
+			    "--junit %s/x.xml --html %s/x.html --markdown %s/x.md >/dev/null", bin(),
+			    d, d, d, d), 0);
+	snprintf(p, sizeof(p), "%s/x.json", d);
+	doc = load_json(p);
+	assert_valid(schema, doc);
+	ck_assert_str_eq(jstr_at(doc, "command"), "explore");
+	v = variant_of(doc, 0, 0);	/* off: eof-junk in every execution */
+	sr = json_object_get(v, "search");
+	ck_assert_str_eq(jstr_at(v, "verdict"), "fail-expected");
+	ck_assert_str_eq(jstr_at(sr, "kind"), "explore");
+	ck_assert(json_is_true(json_object_get(sr, "complete")));
+	ck_assert(json_is_true(json_object_get(sr, "counterexample_replayed")));
+	ck_assert_str_eq(jstr_at(json_object_get(json_object_get(sr, "invariants"), "eof-junk"),
+				 "frequency"), "Always");
+	ck_assert_msg(strstr(jstr_at(v, "replay"), "pcsim explore scenarios/seed/02-eof-junk-"
+			     "truncate-up.scn --variant off --replay 'T1 "), "%s", jstr_at(v, "replay"));
+	ck_assert_int_gt(json_array_size(json_object_get(v, "violations")), 0);
+	ck_assert(json_is_object(json_object_get(v, "metrics")));
+	v = variant_of(doc, 0, 2);	/* today: nothing */
+	ck_assert_str_eq(jstr_at(v, "verdict"), "pass");
+	ck_assert(json_is_null(json_object_get(json_object_get(v, "search"), "first_violation")));
+	json_decref(doc);
+
+	snprintf(p, sizeof(p), "%s/x.xml", d);
+	assert_well_formed(p);
+	text = slurp(p);
+	ck_assert_int_eq(count(text, "<testcase "), 3);
+	ck_assert_msg(strstr(text, "explore: exhaustive search"), "the search in system-out");
+	free(text);
+	snprintf(p, sizeof(p), "%s/x.html", d);
+	assert_well_formed(p);
+	text = slurp(p);
+	assert_self_contained(text);
+	ck_assert_int_eq(count(text, "<article "), 2);
+	ck_assert_int_eq(count(text, "class=\"tl\""), 2);
+	ck_assert_msg(strstr(text, "<h4>Search</h4>") && strstr(text, "Always"), "search details");
+	free(text);
+	snprintf(p, sizeof(p), "%s/x.md", d);
+	text = slurp(p);
+	ck_assert_msg(strstr(text, "| variant | verdict | search | found |") &&
+		      strstr(text, "eof-junk Always (6 of 6)"), "%s", text);
+	free(text);
+
+	/* a knob that removes the fix: explore disagrees (exit 1), the
+	 * report says so, and diff names the verdict and the counts */
+	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --variant today "
+			    "--json %s/base.json >/dev/null", bin(), d), 0);
+	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --variant today "
+			    "--knob isize_extended=off --json %s/new.json >/dev/null", bin(), d), 1);
+	snprintf(p, sizeof(p), "%s/new.json", d);
+	doc = load_json(p);
+	assert_valid(schema, doc);
+	ck_assert_str_eq(jstr_at(variant_of(doc, 0, 0), "verdict"), "unexpected-fail");
+	json_decref(doc);
+	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/new.json >%s/diff.txt", bin(), d, d, d), 1);
+	snprintf(p, sizeof(p), "%s/diff.txt", d);
+	text = slurp(p);
+	ck_assert_msg(strstr(text, "verdicts changed (1)") &&
+		      strstr(text, "PASS → UNEXPECTED FAIL") &&
+		      strstr(text, "search.invariants.eof-junk.executions: 0 → 6"), "%s", text);
+	free(text);
+	json_decref(schema);
+	rm_rf(d);
+}
+END_TEST
+
+/* pcsim fuzz: the reproducer saved is found by its name and run again; an
+ * expected failure not found is "not-found" (as expected, JUnit skipped). */
+START_TEST(fuzz_reports)
+{
+	char d[64], p[160], *text;
+	json_t *schema = schema_doc(), *doc, *v, *rr;
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("'%s' fuzz scenarios/seed/02-eof-junk-truncate-up.scn --variant off "
+			    "--runs 3 --out %s/repro --json %s/f.json --html %s/f.html --junit "
+			    "%s/f.xml --no-progress >/dev/null", bin(), d, d, d, d), 0);
+	snprintf(p, sizeof(p), "%s/f.json", d);
+	doc = load_json(p);
+	assert_valid(schema, doc);
+	ck_assert_str_eq(jstr_at(doc, "command"), "fuzz");
+	v = variant_of(doc, 0, 0);
+	ck_assert_str_eq(jstr_at(v, "verdict"), "fail-expected");
+	rr = json_array_get(json_object_get(json_object_get(v, "search"), "reproducers"), 0);
+	ck_assert_ptr_nonnull(rr);
+	ck_assert_msg(access(jstr_at(rr, "path"), R_OK) == 0, "no reproducer at %s",
+		      jstr_at(rr, "path"));
+	ck_assert_msg(!strncmp(jstr_at(rr, "tape"), "T1", 2), "tape %s", jstr_at(rr, "tape"));
+	ck_assert(json_is_true(json_object_get(json_object_get(v, "search"),
+					       "counterexample_replayed")));
+	ck_assert_msg(strstr(jstr_at(v, "replay"), "pcsim run ") != NULL, "%s", jstr_at(v, "replay"));
+	json_decref(doc);
+	snprintf(p, sizeof(p), "%s/f.html", d);
+	assert_well_formed(p);
+	text = slurp(p);
+	ck_assert_int_eq(count(text, "class=\"tl\""), 1);
+	free(text);
+
+	/* without crash states fuzzing cannot find not-durable */
+	ck_assert_int_eq(sh("'%s' fuzz scenarios/seed/08-durability-ext4.scn --variant no-flush "
+			    "--no-crash --runs 2 --json %s/nf.json --junit %s/nf.xml --no-progress "
+			    ">/dev/null", bin(), d, d), 0);
+	snprintf(p, sizeof(p), "%s/nf.json", d);
+	doc = load_json(p);
+	assert_valid(schema, doc);
+	v = variant_of(doc, 0, 0);
+	ck_assert_str_eq(jstr_at(v, "verdict"), "not-found");
+	ck_assert(json_is_true(json_object_get(v, "as_expected")));
+	ck_assert(json_is_null(json_object_get(v, "metrics")));
+	json_decref(doc);
+	snprintf(p, sizeof(p), "%s/nf.xml", d);
+	assert_well_formed(p);
+	ck_assert_int_eq(sh("grep -q '<skipped message=' %s/nf.xml", d), 0);
+	json_decref(schema);
+	rm_rf(d);
+}
+END_TEST
+
+/* pcsim diff reads a version 1 document (a baseline kept from before
+ * explore and fuzz wrote reports) and refuses a newer one. */
+START_TEST(diff_reads_version_1)
+{
+	char d[64], p[128];
+	json_t *doc, *v;
+	size_t i;
+
+	tmpdir(d, sizeof(d));
+	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --json "
+			    "%s/v2.json >/dev/null", bin(), d), 0);
+	/* version 1: no "search", no "not_found" */
+	snprintf(p, sizeof(p), "%s/v2.json", d);
+	doc = load_json(p);
+	json_object_set_new(doc, "schema_version", json_integer(1));
+	json_object_del(json_object_get(doc, "summary"), "not_found");
+	json_array_foreach(json_object_get(json_array_get(json_object_get(doc, "scenarios"), 0),
+					   "variants"), i, v)
+		json_object_del(v, "search");
+	snprintf(p, sizeof(p), "%s/v1.json", d);
+	ck_assert_int_eq(json_dump_file(doc, p, JSON_INDENT(2) | JSON_PRESERVE_ORDER), 0);
+	json_decref(doc);
+	ck_assert_int_eq(sh("'%s' diff %s/v1.json %s/v2.json | grep -q 'no changes'", bin(), d, d),
+			 0);
+	ck_assert_int_eq(sh("sed 's/\"schema_version\": 2/\"schema_version\": 3/' %s/v2.json "
+			    ">%s/v3.json", d, d), 0);
+	ck_assert_int_eq(sh("'%s' diff %s/v1.json %s/v3.json 2>&1 | grep -q 'schema_version: is 3; "
+			    "this pcsim reads versions 1 to 2'", bin(), d, d), 0);
+	rm_rf(d);
+}
+END_TEST
+
 /* The command `make perf` runs (Makefile, target perf), writing into a
  * scratch directory instead of docs/perf.md. */
 START_TEST(perf_command)
@@ -492,6 +680,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, failed_writes);
 	tcase_add_test(tc, diff_planted);
 	tcase_add_test(tc, perf_command);
+	tcase_add_test(tc, explore_reports);
+	tcase_add_test(tc, fuzz_reports);
+	tcase_add_test(tc, diff_reads_version_1);
 	suite_add_tcase(s, tc);
 	return s;
 }
