@@ -636,6 +636,12 @@ START_TEST(perf_command)
 	snprintf(p, sizeof(p), "%s/perf.md", d);
 	md = slurp(p);
 	ck_assert_msg(strstr(md, "## `scenarios/perf`"), "%s", md);
+	/* the four designs side by side: a column each, a row per workload */
+	ck_assert_msg(strstr(md, "### The designs side by side") &&
+		      strstr(md, "| workload | ext4 | ext4-iomap zero_eof=submit | ext4-iomap "
+				 "zero_eof=wait | ext4-iomap zero_eof=deferred |"), "%s", md);
+	ck_assert_int_eq(count(md, "\n| truncate-up | "), 6);
+	ck_assert_int_eq(count(md, "\n| fallocate | "), 6);
 	for (size_t i = 0; i < sizeof(designs) / sizeof(designs[0]); i++)
 		ck_assert_int_ge(count(md, designs[i]), 5);
 	free(md);
