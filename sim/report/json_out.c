@@ -177,10 +177,11 @@ static json_t *fuzz_json(const struct rpt_search *sr, json_t *o)
 
 static json_t *search(const struct rpt *rp, const struct rpt_search *sr)
 {
-	json_t *o = json_object();
+	json_t *o;
 
 	if (!sr)
 		return json_null();
+	o = json_object();
 	set(o, "kind", json_string(sr->sr_kind == RS_EXPLORE ? "explore" : "fuzz"));
 	set(o, "strategy", json_string(sr->sr_strategy));
 	set(o, "seed", ju64(sr->sr_seed));

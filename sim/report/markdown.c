@@ -73,23 +73,24 @@ static void searches(struct sbuf *b, const struct rpt *rp)
 {
 	unsigned rows = 0;
 
-	sb_printf(b, "\n| variant | verdict | search | found |\n|---|---|---|---|\n");
+	sb_printf(b, "\n| variant | verdict | search | broke | found |\n|---|---|---|---|---|\n");
 	for (unsigned i = 0; i < rp->rp_ns; i++)
 		for (unsigned k = 0; k < rp->rp_s[i].rs_nv; k++) {
 			const struct rpt_variant *v = &rp->rp_s[i].rs_v[k];
-			char line[300], found[400];
+			char line[300], found[400], inv[160];
 
 			if (!v->rv_search || rows++ >= MD_MAX_SEARCH_ROWS)
 				continue;
 			rpt_search_line(v->rv_search, line, sizeof(line));
 			rpt_search_found(v->rv_search, found, sizeof(found));
+			rpt_inv_list(v->rv_r.r_inv_mask, inv, sizeof(inv));
 			sb_puts(b, "| ");
 			sb_md(b, rp->rp_s[i].rs_name, SCN_MAX_NAME);
 			sb_puts(b, " / ");
 			sb_md(b, rpt_vname(v), SCN_MAX_NAME);
 			sb_printf(b, " | %s | ", rpt_verdict_text(v));
 			sb_md(b, line, sizeof(line));
-			sb_puts(b, " | ");
+			sb_printf(b, " | `%s` | ", inv);
 			sb_md(b, found, sizeof(found));
 			sb_puts(b, " |\n");
 		}

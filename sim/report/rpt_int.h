@@ -200,8 +200,8 @@ int rpt__variant_take(struct rpt_variant *v, const struct scn_file *g, struct pc
 
 /* ---- searches (explore, fuzz) ---- */
 void rpt_search_free(struct rpt_search *sr);
-/* "stale-data Sometimes (3 of 784)" / "stale-data" per invariant broken,
- * comma-separated; "-" when none. */
+/* explore: "stale-data Sometimes (3 of 784)" per invariant broken,
+ * comma-separated; fuzz: "in 5 of 200 runs"; "-" when none. */
 void rpt_search_found(const struct rpt_search *sr, char *buf, size_t len);
 /* "exhaustive search, bound 2: 784 executions (complete)" */
 void rpt_search_line(const struct rpt_search *sr, char *buf, size_t len);

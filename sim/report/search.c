@@ -58,20 +58,22 @@ void rpt_search_found(const struct rpt_search *sr, char *buf, size_t len)
 	size_t at = 0;
 
 	buf[0] = '\0';
+	if (sr->sr_kind == RS_FUZZ) {
+		if (sr->sr_violating)
+			snprintf(buf, len, "in %llu of %llu runs", (unsigned long long)sr->sr_violating,
+				 (unsigned long long)sr->sr_execs);
+		else
+			snprintf(buf, len, "-");
+		return;
+	}
 	for (int k = 0; k < PC_INV_N && at < len; k++) {
 		if (!(sr->sr_inv_mask & (1u << k)))
 			continue;
-		if (sr->sr_kind == RS_EXPLORE) {
-			const char *fq = sr->sr_inv[k] == sr->sr_execs ? "Always" : "Sometimes";
-
-			at += (size_t)snprintf(buf + at, len - at, "%s%s %s (%llu of %llu)",
-					       at ? ", " : "", pc_invariant_names[k], fq,
-					       (unsigned long long)sr->sr_inv[k],
-					       (unsigned long long)sr->sr_execs);
-		} else {
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "",
-					       pc_invariant_names[k]);
-		}
+		at += (size_t)snprintf(buf + at, len - at, "%s%s %s (%llu of %llu)", at ? ", " : "",
+				       pc_invariant_names[k],
+				       sr->sr_inv[k] == sr->sr_execs ? "Always" : "Sometimes",
+				       (unsigned long long)sr->sr_inv[k],
+				       (unsigned long long)sr->sr_execs);
 	}
 	if (!at)
 		snprintf(buf, len, "-");

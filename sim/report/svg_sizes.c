@@ -185,9 +185,21 @@ static void blocks(struct sbuf *b, uint64_t max, uint32_t bs, int y)
 			  bx(off, max), y, bx(off, max), y + 18);
 }
 
+/* Is a label at x clear of those drawn (at least a label's width away)? */
+static bool label_clear(const int *drawn, unsigned n, int x)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (x > drawn[i] - 40 && x < drawn[i] + 40)
+			return false;
+	return true;
+}
+
 static void ranges(struct sbuf *b, const struct rpt_variant *v, unsigned file, uint64_t max,
 		   int y)
 {
+	int drawn[8];
+	unsigned nd = 0;
+
 	for (unsigned i = 0; i < v->rv_r.r_nviol; i++) {
 		const struct pc_violation *x = &v->rv_r.r_viol[i];
 		int x0 = bx(x->v_off, max), x1 = bx(x->v_off + x->v_len, max);
@@ -200,6 +212,9 @@ static void ranges(struct sbuf *b, const struct rpt_variant *v, unsigned file, u
 			  (unsigned long long)x->v_off,
 			  (unsigned long long)(x->v_off + x->v_len - 1),
 			  x->v_crash ? " after the crash" : "");
+		if (!label_clear(drawn, nd, x0) || nd == sizeof(drawn) / sizeof(drawn[0]))
+			continue;	/* the offset is in the tooltip */
+		drawn[nd++] = x0;
 		sb_printf(b, "<text class=\"bl\" x=\"%d\" y=\"%d\">%llu</text>\n", x0, y + 30,
 			  (unsigned long long)x->v_off);
 	}

@@ -505,7 +505,7 @@ START_TEST(explore_reports)
 	free(text);
 	snprintf(p, sizeof(p), "%s/x.md", d);
 	text = slurp(p);
-	ck_assert_msg(strstr(text, "| variant | verdict | search | found |") &&
+	ck_assert_msg(strstr(text, "| variant | verdict | search | broke | found |") &&
 		      strstr(text, "eof-junk Always (6 of 6)"), "%s", text);
 	free(text);
 
