@@ -124,6 +124,10 @@ static int sh_limited(unsigned long fsize, const char *fmt, ...)
 		if (fsize) {
 			struct rlimit rl = { fsize, fsize };
 
+			/* a coverage build writes its .gcda files at exit: cut
+			 * short they would corrupt the build's profile, so they
+			 * go to a scratch directory (GCOV_PREFIX) */
+			setenv("GCOV_PREFIX", "/tmp/pcsim-reports-gcov", 1);
 			signal(SIGXFSZ, SIG_IGN);
 			if (setrlimit(RLIMIT_FSIZE, &rl))
 				_exit(125);
@@ -364,6 +368,7 @@ START_TEST(failed_writes)
 			    d, d, d), 0);
 	ck_assert_int_eq(sh("grep -q 'no regression' %s/diff.md", d), 0);
 	rm_rf(d);
+	rm_rf("/tmp/pcsim-reports-gcov");
 }
 END_TEST
 
@@ -388,7 +393,22 @@ START_TEST(diff_planted)
 			    "%s/base.json >/dev/null", bin(), d), 0);
 	/* the planted regression: the fixed variants lose their fix */
 	ck_assert_int_eq(sh("'%s' run -q scenarios/seed/01-writethrough-mkwrite.scn --knob "
-			    "wt_isize_extended=off --json %s/new.json >/dev/null", bin(), d), 1);
+			    "wt_isize_extended=off --json %s/new.json --markdown %s/new.md "
+			    "--junit %s/new.xml >/dev/null", bin(), d, d, d), 1);
+	/* the run's own summary and JUnit say what broke and how to replay it */
+	snprintf(p, sizeof(p), "%s/new.md", d);
+	out = slurp(p);
+	ck_assert_msg(strstr(out, "### ❌ pcsim run: 2 of 4 verdicts not as expected") &&
+		      strstr(out, "- **writethrough-mkwrite-stale-isize / v3**: UNEXPECTED FAIL") &&
+		      strstr(out, "replay: `pcsim run scenarios/seed/01-writethrough-mkwrite.scn "
+				  "--variant v3 --knob wt_isize_extended=off --trace`"), "%s", out);
+	free(out);
+	snprintf(p, sizeof(p), "%s/new.xml", d);
+	assert_well_formed(p);
+	out = slurp(p);
+	ck_assert_int_eq(count(out, "<failure "), 2);
+	ck_assert_msg(strstr(out, "interleaving (as run):"), "the race diagram in the failure");
+	free(out);
 	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/new.json >%s/diff.txt", bin(), d, d, d), 1);
 	snprintf(p, sizeof(p), "%s/diff.txt", d);
 	out = slurp(p);
