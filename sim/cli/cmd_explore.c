@@ -2,13 +2,15 @@
 /*
  * sim/cli/cmd_explore.c - `pcsim explore FILE`: search the choices of a
  * scenario's threads and of the kernel's tasks (the race section is
- * ignored) and report per invariant Never / Sometimes / Always.
+ * ignored) and report per invariant Never / Sometimes / Always; with
+ * --json/--junit/--html/--markdown also as report files (cli_report.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/cli_report.h"
 #include "sim/explore/explore.h"
 
 static char *slurp(const char *path, size_t *len)
@@ -115,12 +117,15 @@ int cmd_explore(int argc, char **argv)
 	struct pcx_opts xo = { .x_strategy = PCX_EXHAUSTIVE, .x_preempt_bound = 2,
 			       .x_pct_depth = 3, .x_crash = true, .x_sleep_sets = true };
 	const char *path = NULL, *variant = NULL;
+	struct cli_reports cr = { .cr_no_metrics_md = true };
+	struct rpt *rp;
 	struct scn_file *f = NULL;
 	struct scn_diag d;
 	size_t len;
 	char *text;
-	int rc = PCSIM_EXIT_OK, any = 0;
+	int rc = PCSIM_EXIT_OK, any = 0, k;
 	uint64_t v;
+	bool oom;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -170,6 +175,8 @@ int cmd_explore(int argc, char **argv)
 			xo.x_early_events = true;
 		} else if (!strcmp(a, "--stop")) {
 			xo.x_stop_at_first = true;
+		} else if ((k = cli_report_opt(&cr, a, val))) {
+			i += k - 1;
 		} else if (a[0] != '-' && !path) {
 			path = a;
 		} else {
@@ -183,15 +190,22 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (xo.x_strategy != PCX_EXHAUSTIVE && !xo.x_max_execs && !xo.x_max_seconds)
 		xo.x_max_execs = 1000;
-	text = slurp(path, &len);
-	if (!text)
+	rp = cli_reports_new(&cr, "explore", &o, variant, &oom);
+	if (oom)
 		return PCSIM_EXIT_USAGE;
+	text = slurp(path, &len);
+	if (!text) {
+		cli_report_bad_file(rp, path, NULL, 0, NULL);
+		return cli_reports_finish(rp, &cr, "explore", PCSIM_EXIT_USAGE);
+	}
 	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
 		scn_diag_print(&d, stderr);
+		cli_report_bad_file(rp, path, text, len, &d);
 		free(text);
-		return PCSIM_EXIT_USAGE;
+		return cli_reports_finish(rp, &cr, "explore", PCSIM_EXIT_USAGE);
 	}
-	free(text);
+	if (rp && rpt_scenario(rp, path, text, len, f, NULL))
+		rc = PCSIM_EXIT_USAGE;
 	for (int vi = f->f_nvariants ? 0 : -1; vi < (int)f->f_nvariants; vi++) {
 		struct pcx_report rep;
 		char err[600];
@@ -201,10 +215,16 @@ int cmd_explore(int argc, char **argv)
 		any++;
 		if (pcx_explore(f, path, vi, &o, &xo, &rep, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
+			if (rp)
+				rpt_variant(rp, f, vi, NULL, NULL, err);
 			rc = PCSIM_EXIT_USAGE;
 			break;
 		}
 		print_report(path, f, vi, &xo, &rep);
+		if (rp && rpt_explore(rp, f, path, text, len, vi, &o, &xo, &rep)) {
+			fprintf(stderr, "pcsim explore: out of memory for the report\n");
+			rc = PCSIM_EXIT_USAGE;
+		}
 		if (!agrees(f, vi, &rep)) {
 			printf("  disagrees with the variant's expectation\n");
 			if (rc == PCSIM_EXIT_OK)
@@ -218,6 +238,7 @@ int cmd_explore(int argc, char **argv)
 		fprintf(stderr, "pcsim explore: %s has no variant '%s'\n", path, variant);
 		rc = PCSIM_EXIT_USAGE;
 	}
+	free(text);
 	scn_free(f);
-	return rc;
+	return cli_reports_finish(rp, &cr, "explore", rc);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sim/cli/cmd_fuzz.c - `pcsim fuzz [FILE|DIR...]`: crash-point fuzzing of
- * scenario threads (race sections ignored) or of generated workloads.
+ * scenario threads (race sections ignored) or of generated workloads; with
+ * --json/--junit/--html/--markdown also as report files (cli_report.h).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/cli_report.h"
 #include "sim/explore/fuzz.h"
 
 #define MAX_FILES 1024
@@ -92,7 +94,8 @@ static void report(const char *path, const struct scn_file *f, int vi, const str
 }
 
 static int fuzz_text(const char *path, const char *text, size_t len, const struct pcr_opts *o,
-		     const struct pcf_opts *fo, const char *variant, bool *unexpected)
+		     const struct pcf_opts *fo, const char *variant, bool *unexpected,
+		     struct rpt *rp)
 {
 	struct scn_file *f = NULL;
 	struct scn_diag d;
@@ -100,8 +103,11 @@ static int fuzz_text(const char *path, const char *text, size_t len, const struc
 
 	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
 		scn_diag_print(&d, stderr);
+		cli_report_bad_file(rp, path, text, len, &d);
 		return PCSIM_EXIT_USAGE;
 	}
+	if (rp && rpt_scenario(rp, path, text, len, f, NULL))
+		rc = PCSIM_EXIT_USAGE;
 	printf("%s (%s)\n", path, scn_name(f));
 	for (int vi = f->f_nvariants ? 0 : -1; vi < (int)f->f_nvariants; vi++) {
 		struct pcf_stats st;
@@ -111,10 +117,16 @@ static int fuzz_text(const char *path, const char *text, size_t len, const struc
 			continue;
 		if (pcf_fuzz(f, path, text, len, vi, o, fo, &st, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
+			if (rp)
+				rpt_variant(rp, f, vi, NULL, NULL, err);
 			rc = PCSIM_EXIT_USAGE;
 			break;
 		}
 		report(path, f, vi, &st);
+		if (rp && rpt_fuzz(rp, f, path, vi, o, fo, &st)) {
+			fprintf(stderr, "pcsim fuzz: out of memory for the report\n");
+			rc = PCSIM_EXIT_USAGE;
+		}
 		*unexpected |= st.fs_unexpected;
 		if (vi < 0)
 			break;
@@ -132,8 +144,10 @@ int cmd_fuzz(int argc, char **argv)
 	unsigned nfiles = 0;
 	uint64_t v, generate = 0;
 	const char *variant = NULL;
-	bool unexpected = false;
-	int rc = PCSIM_EXIT_OK;
+	struct cli_reports cr = { .cr_no_metrics_md = true };
+	struct rpt *rp;
+	bool unexpected = false, oom;
+	int rc = PCSIM_EXIT_OK, nargs;
 
 	fo.f_progress = isatty(STDERR_FILENO) && isatty(STDOUT_FILENO);
 	for (int i = 1; i < argc; i++) {
@@ -189,6 +203,8 @@ int cmd_fuzz(int argc, char **argv)
 			fo.f_early_events = false;
 		} else if (!strcmp(a, "--no-progress")) {
 			fo.f_progress = false;
+		} else if ((nargs = cli_report_opt(&cr, a, val))) {
+			i += nargs - 1;
 		} else if (a[0] != '-') {
 			collect(a, files, &nfiles);
 		} else {
@@ -202,12 +218,17 @@ int cmd_fuzz(int argc, char **argv)
 		fprintf(stderr, "pcsim fuzz: give scenario files or --generate N\n");
 		return PCSIM_EXIT_USAGE;
 	}
+	rp = cli_reports_new(&cr, "fuzz", &o, variant, &oom);
+	if (oom)
+		return PCSIM_EXIT_USAGE;
 	for (unsigned i = 0; i < nfiles; i++) {
 		size_t len;
 		char *text = slurp(files[i], &len);
-		int r = text ? fuzz_text(files[i], text, len, &o, &fo, variant, &unexpected)
+		int r = text ? fuzz_text(files[i], text, len, &o, &fo, variant, &unexpected, rp)
 			     : PCSIM_EXIT_USAGE;
 
+		if (!text)
+			cli_report_bad_file(rp, files[i], NULL, 0, NULL);
 		if (r > rc)
 			rc = r;
 		free(text);
@@ -221,7 +242,7 @@ int cmd_fuzz(int argc, char **argv)
 		if (!text)
 			continue;
 		snprintf(name, sizeof(name), "generated-%llu.scn", (unsigned long long)seed);
-		r = fuzz_text(name, text, strlen(text), &o, &fo, NULL, &unexpected);
+		r = fuzz_text(name, text, strlen(text), &o, &fo, NULL, &unexpected, rp);
 		if (r > rc)
 			rc = r;
 		free(text);
@@ -230,5 +251,5 @@ int cmd_fuzz(int argc, char **argv)
 		rc = PCSIM_EXIT_MISMATCH;
 	printf("pcsim fuzz: %s\n", unexpected ? "violations the variants do not expect were found"
 					     : "no unexpected violation");
-	return rc;
+	return cli_reports_finish(rp, &cr, "fuzz", rc);
 }

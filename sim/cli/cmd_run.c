@@ -9,15 +9,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/cli_report.h"
 #include "sim/explore/runner.h"
-#include "sim/report/report.h"
 
 #define MAX_FILES 4096
 
@@ -25,9 +24,8 @@ struct run_opts {
 	struct pcr_opts o;
 	const char *variant;
 	bool quiet, verbose;
-	bool wall_time;		/* --wall-time: wall-clock ms in the reports */
+	struct cli_reports cr;	/* --json FILE and friends */
 	struct rpt *rep;	/* the report, when one is asked for */
-	const char *out_json, *out_junit, *out_html, *out_md, *out_metrics_md;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -246,18 +244,12 @@ static int run_file(const char *path, const struct run_opts *ro, unsigned *ok, u
 	int rc = PCSIM_EXIT_OK, any = 0;
 
 	if (!text) {
-		if (ro->rep)
-			rpt_scenario(ro->rep, path, "", 0, NULL, "the file cannot be read");
+		cli_report_bad_file(ro->rep, path, NULL, 0, NULL);
 		return PCSIM_EXIT_USAGE;
 	}
 	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
 		scn_diag_print(&d, stderr);
-		if (ro->rep) {
-			char *msg = scn_diag_str(&d);
-
-			rpt_scenario(ro->rep, path, text, len, NULL, msg ? msg : "parse error");
-			free(msg);
-		}
+		cli_report_bad_file(ro->rep, path, text, len, &d);
 		free(text);
 		return PCSIM_EXIT_USAGE;
 	}
@@ -312,48 +304,6 @@ static bool parse_knob(struct run_opts *ro, const char *kv)
 	return true;
 }
 
-/* --json FILE and friends: where each report goes. */
-static bool parse_output(struct run_opts *ro, const char *a, const char *val)
-{
-	static const struct { const char *opt; size_t off; } outs[] = {
-		{ "--json", offsetof(struct run_opts, out_json) },
-		{ "--junit", offsetof(struct run_opts, out_junit) },
-		{ "--html", offsetof(struct run_opts, out_html) },
-		{ "--markdown", offsetof(struct run_opts, out_md) },
-		{ "--metrics-md", offsetof(struct run_opts, out_metrics_md) },
-	};
-
-	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
-		if (!strcmp(a, outs[i].opt)) {
-			memcpy((char *)ro + outs[i].off, &val, sizeof(val));
-			return true;
-		}
-	return false;
-}
-
-/* Write every report asked for; a failure is reported and leaves the
- * previous file in place. */
-static int write_reports(const struct run_opts *ro)
-{
-	static int (*const fn[])(const struct rpt *, const char *, char *, size_t) = {
-		rpt_write_json, rpt_write_junit, rpt_write_html, rpt_write_markdown,
-		rpt_write_metrics_md,
-	};
-	const char *path[] = { ro->out_json, ro->out_junit, ro->out_html, ro->out_md,
-			       ro->out_metrics_md };
-	int rc = PCSIM_EXIT_OK;
-
-	for (size_t i = 0; i < sizeof(fn) / sizeof(fn[0]); i++) {
-		char err[512];
-
-		if (path[i] && fn[i](ro->rep, path[i], err, sizeof(err))) {
-			fprintf(stderr, "pcsim run: cannot write the report: %s\n", err);
-			rc = PCSIM_EXIT_USAGE;
-		}
-	}
-	return rc;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts ro;
@@ -361,11 +311,13 @@ int cmd_run(int argc, char **argv)
 	unsigned nfiles = 0, ok = 0, bad = 0;
 	int rc = PCSIM_EXIT_OK;
 	uint64_t v;
+	bool oom;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.o.oracle = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int k;
 
 		if (!strcmp(a, "--trace")) {
 			ro.o.trace = stdout;
@@ -387,10 +339,8 @@ int cmd_run(int argc, char **argv)
 			}
 			ro.o.oracle = !strcmp(val, "strict");
 			i++;
-		} else if (!strcmp(a, "--wall-time")) {
-			ro.wall_time = true;
-		} else if (val && parse_output(&ro, a, val)) {
-			i++;
+		} else if ((k = cli_report_opt(&ro.cr, a, val))) {
+			i += k - 1;
 		} else if (!strcmp(a, "--seed") && val) {
 			if (!cli_parse_u64(a, val, UINT64_MAX, &v))
 				return PCSIM_EXIT_USAGE;
@@ -407,13 +357,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pcsim run: no scenario files given\n");
 		return PCSIM_EXIT_USAGE;
 	}
-	if (ro.out_json || ro.out_junit || ro.out_html || ro.out_md || ro.out_metrics_md) {
-		ro.rep = rpt_new("run", &ro.o, ro.variant, ro.wall_time);
-		if (!ro.rep) {
-			fprintf(stderr, "pcsim run: out of memory\n");
-			return PCSIM_EXIT_USAGE;
-		}
-	}
+	ro.rep = cli_reports_new(&ro.cr, "run", &ro.o, ro.variant, &oom);
+	if (oom)
+		return PCSIM_EXIT_USAGE;
 	for (unsigned i = 0; i < nfiles; i++) {
 		int r = run_file(files[i], &ro, &ok, &bad);
 
@@ -422,12 +368,5 @@ int cmd_run(int argc, char **argv)
 		free(files[i]);
 	}
 	printf("pcsim run: %u verdicts as expected, %u not\n", ok, bad);
-	if (ro.rep) {
-		int r = write_reports(&ro);
-
-		if (r > rc)
-			rc = r;
-		rpt_free(ro.rep);
-	}
-	return rc;
+	return cli_reports_finish(ro.rep, &ro.cr, "run", rc);
 }

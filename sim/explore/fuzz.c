@@ -296,6 +296,20 @@ static int write_atomic(const char *path, const char *text)
 	return rename(tmp, path);
 }
 
+int pcf_repro_path(const struct scn_file *f, int vi, int inv, const char *dir, char *buf,
+		   size_t len)
+{
+	const char *vname = vi >= 0 ? f->f_variants[vi].v_name : "x";
+	uint64_t sig = SIM_HASH_INIT;
+
+	/* the same signature and name as save() below */
+	sig = sim_hash_bytes(sig, scn_name(f), strlen(scn_name(f)));
+	sig = sim_hash_bytes(sig, vname, strlen(vname));
+	sig = sim_hash_u64(sig, (uint64_t)inv);
+	return snprintf(buf, len, "%s/%s-%s-%s-%08llx.scn", dir, scn_name(f), vname,
+			pc_invariant_names[inv], (unsigned long long)(sig & 0xffffffffu));
+}
+
 static void save(struct fz *z, const char *text, size_t text_len, int inv, uint64_t run,
 		 struct pcf_stats *st)
 {

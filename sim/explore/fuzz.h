@@ -45,6 +45,12 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 	     int vi, const struct pcr_opts *o, const struct pcf_opts *fo, struct pcf_stats *st,
 	     char *err, size_t len);
 
+/* Where a campaign over variant vi of f saves (or has saved) the
+ * reproducer of invariant inv under dir: the name save() gives it, from
+ * its signature. Read-only; for reports. Returns snprintf's count. */
+int pcf_repro_path(const struct scn_file *f, int vi, int inv, const char *dir, char *buf,
+		   size_t len);
+
 /* A random workload in the scenario language (1-4 threads, 1-2 files):
  * malloc'd text. */
 char *pcf_generate(uint64_t seed);

@@ -46,7 +46,7 @@ int rpt_write_atomic(const char *path, const char *data, size_t n, char *err, si
 	snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		snprintf(err, len, "%s: %s", tmp, strerror(errno));
+		snprintf(err, len, "%s: cannot create a file beside it: %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}

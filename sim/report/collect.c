@@ -33,6 +33,8 @@ struct rpt *rpt_new(const char *command, const struct pcr_opts *o, const char *o
 
 static void variant_free(struct rpt_variant *v)
 {
+	rpt_search_free(v->rv_search);
+	free(v->rv_search);
 	pcr_result_free(&v->rv_r);
 	free(v->rv_error);
 	free(v->rv_replay);
@@ -301,21 +303,19 @@ static void latencies(struct rpt_variant *v, const struct pcr_result *r)
 	v->rv_disksize_lat = ld.lt_max;
 }
 
-int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_result *r,
-		const char *replay, const char *error)
+struct rpt_variant *rpt__variant_new(struct rpt *rp, const struct scn_file *f, int vi)
 {
 	struct rpt_scenario *s = rp->rp_ns ? &rp->rp_s[rp->rp_ns - 1] : NULL;
 	struct rpt_variant *v;
-	int rc = 0;
 
 	if (!s)
-		return -1;
+		return NULL;
 	if (s->rs_nv == s->rs_cap) {
 		unsigned cap = s->rs_cap ? s->rs_cap * 2 : 4;
 		struct rpt_variant *n = realloc(s->rs_v, cap * sizeof(*n));
 
 		if (!n)
-			return -1;
+			return NULL;
 		s->rs_v = n;
 		s->rs_cap = cap;
 	}
@@ -327,22 +327,42 @@ int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_res
 			 f->f_variants[vi].v_name);
 	knob_text(f, vi, v->rv_knobs, sizeof(v->rv_knobs));
 	v->rv_bs = block_size(rp, f, vi);
-	v->rv_replay = replay ? strdup(replay) : NULL;
-	if (!r) {
-		v->rv_error = strdup(error ? error : "the variant did not run");
-		expectation(f, vi, &v->rv_r);
-		return 0;
-	}
+	expectation(f, vi, &v->rv_r);
+	return v;
+}
+
+int rpt__variant_take(struct rpt_variant *v, const struct scn_file *g, struct pcr_result *r)
+{
+	char name[SCN_MAX_NAME + 1];
+	int rc = 0;
+
+	memcpy(name, v->rv_r.r_variant, sizeof(name));
 	v->rv_ran = true;
 	v->rv_r = *r;
-	if (r->r_error[0])
+	memcpy(v->rv_r.r_variant, name, sizeof(name));
+	if (r->r_error[0] && !v->rv_error)
 		v->rv_error = strdup(r->r_error);
 	latencies(v, r);
 	if (rpt_has_details(v))
-		rc = take_steps(v, f, r);
+		rc = take_steps(v, g, r);
 	/* the diagram is ours now; the step log stays with the caller */
 	r->r_diagram = NULL;
 	v->rv_r.r_log = NULL;
 	v->rv_r.r_nlog = 0;
 	return rc;
+}
+
+int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_result *r,
+		const char *replay, const char *error)
+{
+	struct rpt_variant *v = rpt__variant_new(rp, f, vi);
+
+	if (!v)
+		return -1;
+	v->rv_replay = replay ? strdup(replay) : NULL;
+	if (!r) {
+		v->rv_error = strdup(error ? error : "the variant did not run");
+		return 0;
+	}
+	return rpt__variant_take(v, f, r);
 }

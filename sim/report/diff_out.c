@@ -34,7 +34,7 @@ static const char *verdict_text(const char *key)
 	static const char *const k[][2] = {
 		{ "pass", "PASS" }, { "fail-expected", "FAIL as expected" },
 		{ "unexpected-pass", "UNEXPECTED PASS" }, { "unexpected-fail", "UNEXPECTED FAIL" },
-		{ "error", "ERROR" },
+		{ "error", "ERROR" }, { "not-found", "NOT FOUND" },
 	};
 
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)

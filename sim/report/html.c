@@ -69,9 +69,28 @@ static void header(struct sbuf *b, const struct rpt *rp, const struct rpt_counts
 			  c->c_variants);
 	sb_printf(b, "<div><span class=\"chip\">PASS %u</span><span class=\"chip\">FAIL as "
 		  "expected %u</span><span class=\"chip\">UNEXPECTED FAIL %u</span><span "
-		  "class=\"chip\">UNEXPECTED PASS %u</span><span class=\"chip\">ERROR %u</span>"
-		  "</div>\n</header>\n", c->c_pass, c->c_fail_expected, c->c_unexpected_fail,
-		  c->c_unexpected_pass, c->c_error + c->c_parse_errors);
+		  "class=\"chip\">UNEXPECTED PASS %u</span><span class=\"chip\">ERROR %u</span>",
+		  c->c_pass, c->c_fail_expected, c->c_unexpected_fail, c->c_unexpected_pass,
+		  c->c_error + c->c_parse_errors);
+	if (c->c_not_found)
+		sb_printf(b, "<span class=\"chip\">NOT FOUND %u</span>", c->c_not_found);
+	sb_puts(b, "</div>\n</header>\n");
+}
+
+/* The summary's cells of a searched variant: executions, crash states,
+ * what was found (explore: how often). */
+static void search_cells(struct sbuf *b, const struct rpt_search *sr)
+{
+	char found[400];
+
+	rpt_search_found(sr, found, sizeof(found));
+	sb_printf(b, "<td>%s</td><td class=\"n\">%llu%s</td><td class=\"n\">%llu</td>"
+		  "<td class=\"inv\">", sr->sr_strategy, (unsigned long long)sr->sr_execs,
+		  sr->sr_kind == RS_EXPLORE ? (sr->sr_complete ? " (complete)" : " (not complete)")
+					    : "",
+		  (unsigned long long)sr->sr_crash_states);
+	sb_xml(b, found);
+	sb_puts(b, "</td>");
 }
 
 static void sum_cells(struct sbuf *b, const struct rpt_variant *v, unsigned si, unsigned vi)
@@ -91,6 +110,10 @@ static void sum_cells(struct sbuf *b, const struct rpt_variant *v, unsigned si, 
 	verdict_badge(b, v);
 	rpt_inv_list(v->rv_r.r_inv_mask, inv, sizeof(inv));
 	sb_printf(b, "</td><td class=\"inv\">%s</td>", inv);
+	if (v->rv_search) {
+		search_cells(b, v->rv_search);
+		return;
+	}
 	if (v->rv_ran)
 		sb_printf(b, "<td class=\"n\">%llu%s</td>", (unsigned long long)v->rv_r.r_crash_states,
 			  v->rv_r.r_crash_states && !v->rv_r.r_crash_complete ? " (sampled)" : "");
@@ -135,11 +158,18 @@ static void callout(struct sbuf *b, const struct rpt *rp)
 
 static void summary(struct sbuf *b, const struct rpt *rp)
 {
+	bool search = rpt_is_search(rp);
+
 	callout(b, rp);
 	sb_puts(b, "<h2>Summary</h2>\n<div class=\"tw\"><table class=\"sum\"><thead><tr><th>scenario</th>"
-		   "<th>variant</th><th>expected</th><th>verdict</th><th>invariants broken</th>"
-		   "<th>crash states</th><th>data I/Os</th><th>zero-block I/Os</th><th>commits</th>"
-		   "<th>flushes</th><th>sequential %</th><th>sim time</th></tr></thead>\n<tbody>\n");
+		   "<th>variant</th><th>expected</th><th>verdict</th><th>invariants broken</th>");
+	if (search)
+		sb_printf(b, "<th>strategy</th><th>%s</th><th>crash states</th><th>found</th>",
+			  strcmp(rp->rp_command, "fuzz") ? "executions" : "runs");
+	else
+		sb_puts(b, "<th>crash states</th><th>data I/Os</th><th>zero-block I/Os</th>"
+			   "<th>commits</th><th>flushes</th><th>sequential %</th><th>sim time</th>");
+	sb_puts(b, "</tr></thead>\n<tbody>\n");
 	for (unsigned i = 0; i < rp->rp_ns; i++) {
 		const struct rpt_scenario *s = &rp->rp_s[i];
 		unsigned rows = s->rs_nv ? s->rs_nv : 1;
@@ -158,8 +188,8 @@ static void summary(struct sbuf *b, const struct rpt *rp)
 			if (v)
 				sum_cells(b, v, i, k);
 			else
-				sb_puts(b, "<td colspan=\"11\"><span class=\"v error\">PARSE ERROR</span>"
-					   "</td>");
+				sb_printf(b, "<td colspan=\"%u\"><span class=\"v error\">PARSE ERROR"
+					  "</span></td>", search ? 8 : 11);
 			sb_puts(b, "</tr>\n");
 		}
 	}
@@ -234,6 +264,56 @@ static void timeline(struct sbuf *b, const struct rpt_scenario *s, const struct 
 	rpt_layout_free(&l);
 }
 
+/* What a search did and found: its settings and counts, per invariant how
+ * often (explore) or whether (fuzz), the first counterexample's tape or
+ * the reproducers saved. */
+static void search_details(struct sbuf *b, const struct rpt_search *sr)
+{
+	char line[300];
+
+	rpt_search_line(sr, line, sizeof(line));
+	sb_puts(b, "<h4>Search</h4>\n<p class=\"meta\">");
+	sb_xml(b, line);
+	sb_printf(b, " · %llu crash states", (unsigned long long)sr->sr_crash_states);
+	if (sr->sr_kind == RS_EXPLORE)
+		sb_printf(b, " · %llu pruned by sleep sets · %llu alternatives over the bound · "
+			  "%llu distinct final states", (unsigned long long)sr->sr_pruned,
+			  (unsigned long long)sr->sr_bounded, (unsigned long long)sr->sr_finals);
+	if (sr->sr_first)
+		sb_printf(b, " · first violation in %s %llu",
+			  sr->sr_kind == RS_EXPLORE ? "execution" : "run",
+			  (unsigned long long)sr->sr_first);
+	sb_puts(b, "</p>\n");
+	if (sr->sr_kind == RS_EXPLORE) {
+		sb_puts(b, "<table class=\"met\"><thead><tr><th>invariant</th><th></th>"
+			   "<th>executions</th></tr></thead><tbody>\n");
+		for (int k = 0; k < PC_INV_N; k++)
+			sb_printf(b, "<tr><td class=\"inv\">%s</td><td>%s</td><td class=\"n\">%llu"
+				  "</td></tr>\n", pc_invariant_names[k],
+				  !sr->sr_inv[k] ? "Never" : sr->sr_inv[k] == sr->sr_execs
+							     ? "Always" : "Sometimes",
+				  (unsigned long long)sr->sr_inv[k]);
+		sb_puts(b, "</tbody></table>\n");
+	}
+	if (sr->sr_tape) {
+		sb_puts(b, "<p class=\"meta\">tape of the first counterexample:</p><pre "
+			   "class=\"diagram\">");
+		sb_xml(b, sr->sr_tape);
+		sb_puts(b, "</pre>\n");
+	}
+	for (unsigned i = 0; i < sr->sr_nrepro; i++) {
+		sb_printf(b, "<p class=\"meta\">reproducer of <span class=\"inv\">%s</span>: "
+			  "<code>", pc_invariant_names[sr->sr_repro[i].rr_inv]);
+		sb_xml(b, sr->sr_repro[i].rr_path);
+		sb_puts(b, "</code></p>\n");
+	}
+	if (sr->sr_note) {
+		sb_puts(b, "<p class=\"meta\">note: ");
+		sb_xml(b, sr->sr_note);
+		sb_puts(b, "</p>\n");
+	}
+}
+
 /* The start of a paragraph, cut at a word near max bytes. */
 static void lead(struct sbuf *b, const char *text, size_t max)
 {
@@ -287,7 +367,10 @@ static void details(struct sbuf *b, const struct rpt_scenario *s, const struct r
 	}
 	sb_puts(b, " · expected ");
 	expected(b, &v->rv_r);
-	if (v->rv_ran)
+	if (v->rv_search)
+		sb_printf(b, " · %llu crash states checked by the search",
+			  (unsigned long long)v->rv_search->sr_crash_states);
+	else if (v->rv_ran)
 		sb_printf(b, " · %llu crash states%s", (unsigned long long)v->rv_r.r_crash_states,
 			  v->rv_r.r_crash_complete ? " (complete)" : "");
 	sb_puts(b, "</p>\n");
@@ -301,6 +384,8 @@ static void details(struct sbuf *b, const struct rpt_scenario *s, const struct r
 		sb_xml(b, v->rv_replay);
 		sb_puts(b, "</pre>\n");
 	}
+	if (v->rv_search)
+		search_details(b, v->rv_search);
 	violations(b, &v->rv_r);
 	if (v->rv_r.r_nviol) {
 		sb_puts(b, "<h4>Offending bytes</h4>\n");

@@ -48,6 +48,7 @@ const char rpt_html_style[] =
 	"font-weight:600;white-space:nowrap;color:#fff}\n"
 	".v.pass{background:var(--ok)}.v.fail-expected{background:var(--exp)}\n"
 	".v.unexpected-fail,.v.unexpected-pass{background:var(--bad)}.v.error{background:var(--err)}\n"
+	".v.not-found{background:#6e7781}\n"
 	".inv{font-family:'DejaVu Sans Mono',Menlo,monospace;font-size:12px;color:#953800}\n"
 	"a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}\n"
 	"article{margin:22px 0 8px;padding:16px 20px 14px;border:1px solid var(--line);"
@@ -62,6 +63,9 @@ const char rpt_html_style[] =
 	"table.viol td{font-size:12.5px}\n"
 	".tlwrap{display:flex;gap:10px;align-items:flex-start;overflow-x:auto;padding-bottom:4px}\n"
 	".tlwrap svg,svg.bm{flex:none;max-width:none}\n"
+	/* the size chart stays in view when the timeline is wider than the
+	 * window: it sticks to the right edge and the lanes scroll under it */
+	".tlwrap svg.sz{position:sticky;right:0;box-shadow:-8px 0 10px -8px rgba(31,35,40,.35)}\n"
 	".legend{font-size:12px;color:var(--mute);margin:2px 0 8px}\n"
 	".legend span{margin-right:14px;white-space:nowrap}\n"
 	".sw{display:inline-block;width:12px;height:10px;border-radius:2px;margin-right:4px;"

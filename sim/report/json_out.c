@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sim/report/json_out.c - the results JSON (docs/reports.md, the schema is
- * docs/results.schema.json), built with jansson.
+ * docs/results.schema.json), built with jansson. A variant of pcsim
+ * explore or fuzz carries a "search" object with what the search found.
  *
  * Keys come out in the order they are added, integers as integers; 64-bit
  * hashes are 16 hex digits in a string (JSON numbers lose bits past 2^53
@@ -125,6 +126,80 @@ static json_t *crash_states(const struct rpt_scenario *s, const struct rpt_varia
 	return o;
 }
 
+/* ---- what explore and fuzz found ---- */
+
+static json_t *explore_json(const struct rpt_search *sr, json_t *o)
+{
+	json_t *inv = json_object();
+
+	set(o, "preemption_bound", !strcmp(sr->sr_strategy, "exhaustive") &&
+					   sr->sr_bound != UINT32_MAX ? json_integer(sr->sr_bound)
+								      : json_null());
+	set(o, "pruned", ju64(sr->sr_pruned));
+	set(o, "bounded", ju64(sr->sr_bounded));
+	set(o, "distinct_final_states", ju64(sr->sr_finals));
+	set(o, "crash_states_shared", ju64(sr->sr_crash_shared));
+	for (int k = 0; k < PC_INV_N; k++) {
+		json_t *e = json_object();
+
+		set(e, "executions", ju64(sr->sr_inv[k]));
+		set(e, "frequency", json_string(!sr->sr_inv[k] ? "Never"
+						: sr->sr_inv[k] == sr->sr_execs ? "Always"
+										: "Sometimes"));
+		set(inv, pc_invariant_names[k], e);
+	}
+	set(o, "invariants", inv);
+	set(o, "tape", jstr_or_null(sr->sr_tape));
+	set(o, "replay", jstr_or_null(sr->sr_replay));
+	return o;
+}
+
+static json_t *fuzz_json(const struct rpt_search *sr, json_t *o)
+{
+	json_t *ra = json_array();
+
+	set(o, "shard", json_integer(sr->sr_shard));
+	set(o, "shards", json_integer(sr->sr_nshards));
+	set(o, "violating_executions", ju64(sr->sr_violating));
+	set(o, "tape_length", sr->sr_first ? json_integer(sr->sr_tape_len) : json_null());
+	set(o, "shrunk_length", sr->sr_first ? json_integer(sr->sr_shrunk_len) : json_null());
+	for (unsigned i = 0; i < sr->sr_nrepro; i++) {
+		json_t *e = json_object();
+
+		set(e, "invariant", json_string(pc_invariant_names[sr->sr_repro[i].rr_inv]));
+		set(e, "path", jstr(sr->sr_repro[i].rr_path));
+		set(e, "tape", jstr_or_null(sr->sr_repro[i].rr_tape));
+		json_array_append_new(ra, e);
+	}
+	set(o, "reproducers", ra);
+	return o;
+}
+
+static json_t *search(const struct rpt *rp, const struct rpt_search *sr)
+{
+	json_t *o;
+
+	if (!sr)
+		return json_null();
+	o = json_object();
+	set(o, "kind", json_string(sr->sr_kind == RS_EXPLORE ? "explore" : "fuzz"));
+	set(o, "strategy", json_string(sr->sr_strategy));
+	set(o, "seed", ju64(sr->sr_seed));
+	set(o, "pct_depth", sr->sr_depth ? json_integer(sr->sr_depth) : json_null());
+	set(o, "crash", json_boolean(sr->sr_crash));
+	set(o, "early_events", json_boolean(sr->sr_early_events));
+	set(o, "executions", ju64(sr->sr_execs));
+	set(o, "complete", json_boolean(sr->sr_complete));
+	set(o, "crash_states", ju64(sr->sr_crash_states));
+	set(o, "invariants_found", inv_array(sr->sr_inv_mask));
+	set(o, "first_violation", sr->sr_first ? ju64(sr->sr_first) : json_null());
+	set(o, "counterexample_replayed", json_boolean(sr->sr_replayed));
+	set(o, "note", jstr_or_null(sr->sr_note));
+	if (rp->rp_wall_time)
+		set(o, "seconds", json_real((double)(long long)(sr->sr_seconds * 1000) / 1000));
+	return sr->sr_kind == RS_EXPLORE ? explore_json(sr, o) : fuzz_json(sr, o);
+}
+
 static json_t *variant(const struct rpt *rp, const struct rpt_scenario *s,
 		       const struct rpt_variant *v)
 {
@@ -145,10 +220,11 @@ static json_t *variant(const struct rpt *rp, const struct rpt_scenario *s,
 	set(o, "violations", va);
 	set(o, "error", jstr_or_null(v->rv_error));
 	set(o, "crash_states", v->rv_ran ? crash_states(s, v) : json_null());
-	set(o, "metrics", v->rv_ran ? metrics(v) : json_null());
-	set(o, "trace_hash", v->rv_ran ? jhex(r->r_trace_hash) : json_null());
+	set(o, "metrics", v->rv_ran && !v->rv_no_metrics ? metrics(v) : json_null());
+	set(o, "trace_hash", v->rv_ran && !v->rv_no_metrics ? jhex(r->r_trace_hash) : json_null());
 	set(o, "replay", jstr_or_null(v->rv_replay));
 	set(o, "diagram", jstr_or_null(r->r_diagram));
+	set(o, "search", search(rp, v->rv_search));
 	if (rp->rp_wall_time)
 		set(o, "wall_ms", json_real(v->rv_ran ? (double)(long long)(r->r_ms * 1000) / 1000
 						    : 0));
@@ -200,6 +276,7 @@ static json_t *summary(const struct rpt *rp)
 	set(o, "fail_expected", json_integer(c.c_fail_expected));
 	set(o, "unexpected_pass", json_integer(c.c_unexpected_pass));
 	set(o, "unexpected_fail", json_integer(c.c_unexpected_fail));
+	set(o, "not_found", json_integer(c.c_not_found));
 	set(o, "errors", json_integer(c.c_error));
 	set(o, "parse_errors", json_integer(c.c_parse_errors));
 	return o;

@@ -6,8 +6,10 @@
  * the bytes, where they came from, the race diagram of the run and the
  * replay command; a variant that could not run (or a file that did not
  * parse) is an <error>. A failure that was expected passes, with its
- * findings in <system-out>. Everything goes through sb_xml(), so the file
- * is well-formed XML whatever the messages hold.
+ * findings in <system-out>. A variant of pcsim explore or fuzz says what
+ * the search did in <system-out>; an expected failure fuzzing did not find
+ * is <skipped>. Everything goes through sb_xml(), so the file is
+ * well-formed XML whatever the messages hold.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,25 @@ static void attr(struct sbuf *b, const char *name, const char *value)
 	sb_puts(b, "\"");
 }
 
+/* A search's settings, counts and what it found, a few lines. */
+static void search(struct sbuf *b, const struct rpt_search *sr)
+{
+	char line[300], found[400];
+
+	rpt_search_line(sr, line, sizeof(line));
+	rpt_search_found(sr, found, sizeof(found));
+	sb_printf(b, "%s; %llu crash states\nfound: %s\n", line,
+		  (unsigned long long)sr->sr_crash_states, found);
+	if (sr->sr_tape)
+		sb_printf(b, "tape of the first counterexample (execution %llu): %s\n",
+			  (unsigned long long)sr->sr_first, sr->sr_tape);
+	for (unsigned i = 0; i < sr->sr_nrepro; i++)
+		sb_printf(b, "reproducer of %s: %s\n", pc_invariant_names[sr->sr_repro[i].rr_inv],
+			  sr->sr_repro[i].rr_path);
+	if (sr->sr_note)
+		sb_printf(b, "note: %s\n", sr->sr_note);
+}
+
 /* What a person reads in the CI system: findings, diagram, replay. */
 static void findings(struct sbuf *b, const struct rpt_variant *v)
 {
@@ -31,6 +52,8 @@ static void findings(struct sbuf *b, const struct rpt_variant *v)
 	rpt_inv_list(r->r_expect_mask, inv, sizeof(inv));
 	sb_printf(b, "verdict: %s (expected %s%s)\n", rpt_verdict_text(v),
 		  r->r_expect_fail ? "fail " : "pass", r->r_expect_fail ? inv : "");
+	if (v->rv_search)
+		search(b, v->rv_search);
 	if (v->rv_error)
 		sb_printf(b, "error: %s\n", v->rv_error);
 	for (unsigned i = 0; i < r->r_nviol; i++) {
@@ -87,7 +110,13 @@ static void testcase(struct sbuf *b, const struct rpt_scenario *s, const struct 
 		sb_puts(b, ">");
 		sb_xml(b, text ? text : "");
 		sb_puts(b, "</failure>\n");
-	} else if (v->rv_r.r_failed) {
+	} else if (v->rv_not_found) {
+		sb_puts(b, "      <skipped");
+		attr(b, "message", "the search did not find the failure the variant expects");
+		sb_puts(b, "/>\n      <system-out>");
+		sb_xml(b, text ? text : "");
+		sb_puts(b, "</system-out>\n");
+	} else if (v->rv_r.r_failed || v->rv_search) {
 		sb_puts(b, "      <system-out>");
 		sb_xml(b, text ? text : "");
 		sb_puts(b, "</system-out>\n");
@@ -106,18 +135,19 @@ static void property(struct sbuf *b, const char *name, const char *value)
 
 static void suite(struct sbuf *b, const struct rpt_scenario *s)
 {
-	unsigned fail = 0, err = 0;
+	unsigned fail = 0, err = 0, skip = 0;
 	char hash[20];
 
 	for (unsigned k = 0; k < s->rs_nv; k++) {
 		err += !s->rs_v[k].rv_ran;
 		fail += s->rs_v[k].rv_ran && !rpt_as_expected(&s->rs_v[k]);
+		skip += s->rs_v[k].rv_not_found;
 	}
 	err += s->rs_error != NULL;
 	sb_puts(b, "  <testsuite");
 	attr(b, "name", s->rs_name);
-	sb_printf(b, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\"",
-		  s->rs_nv + (s->rs_error != NULL), fail, err);
+	sb_printf(b, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\"",
+		  s->rs_nv + (s->rs_error != NULL), fail, err, skip);
 	attr(b, "file", s->rs_path);
 	sb_puts(b, ">\n    <properties>\n");
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)s->rs_hash);
@@ -151,9 +181,9 @@ char *rpt_junit_str(const struct rpt *rp)
 	snprintf(name, sizeof(name), "pcsim %s", rp->rp_command);
 	sb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	attr(&b, "name", name);
-	sb_printf(&b, " tests=\"%u\" failures=\"%u\" errors=\"%u\">\n",
+	sb_printf(&b, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\">\n",
 		  c.c_variants + c.c_parse_errors, c.c_bad - c.c_error,
-		  c.c_error + c.c_parse_errors);
+		  c.c_error + c.c_parse_errors, c.c_not_found);
 	for (unsigned i = 0; i < rp->rp_ns; i++)
 		suite(&b, &rp->rp_s[i]);
 	sb_puts(&b, "</testsuites>\n");

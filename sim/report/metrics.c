@@ -37,15 +37,17 @@ const struct rpt_metric_def rpt_metric_defs[RM__COUNT] = {
 		       "writes not starting at the block after the previous write" },
 	[RM_SEQ_PCT] = { "sequential_pct", "sequential %", false, false,
 			 "writes that continue where the previous one ended" },
-	[RM_SIZE_LAT] = { "size_durable_max_ns", "i_size durable after (max)", true, true,
-			  "worst time from file 0's i_size growing (append, extending write, "
-			  "truncate up, fallocate) to a durable commit recording that size" },
-	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize durable after (max)", true,
-			      true, "worst time from file 0's i_disksize growing to a durable "
-			      "commit recording it" },
+	[RM_SIZE_LAT] = { "size_durable_max_ns", "new size durable after (max)", true, true,
+			  "worst time from an operation growing file 0 (append, extending "
+			  "write, truncate up, fallocate) until a durable journal commit "
+			  "records that size as i_disksize" },
+	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize update durable after (max)",
+			      true, true, "worst time from file 0's in-memory i_disksize "
+			      "growing until a durable commit records it (the commit delay "
+			      "alone)" },
 	[RM_DATA_LAT] = { "data_durable_max_ns", "data durable after (max)", true, false,
-			  "worst time until written data is durable (0 until the model "
-			  "measures it)" },
+			  "worst time until written data is durable (\"-\": the model does "
+			  "not measure it yet)" },
 	[RM_WLOG] = { "write_log", "write-log entries", false, false,
 		      "disk write log: submissions and completions" },
 	[RM_STEPS] = { "steps", "steps", false, false, "engine steps run" },
@@ -98,7 +100,7 @@ void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *bu
 {
 	uint64_t x = rpt_metric(v, id);
 
-	if (!v->rv_ran || (rpt_metric_defs[id].md_from_log && !rpt_metric_known(v, id)))
+	if (!v->rv_ran || !rpt_metric_known(v, id))
 		snprintf(buf, len, "-");
 	else if (rpt_metric_defs[id].md_time)
 		rpt_fmt_time(x, buf, len);
@@ -113,8 +115,14 @@ void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *bu
 
 bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
 {
+	if (v->rv_no_metrics)
+		return false;
 	if (id == RM_DISKSIZE_LAT && v->rv_r.r_metrics.m_disksize_lat_max)
 		return true;
+	/* the model leaves m_data_lat_max at 0 until it measures it: a 0
+	 * there is "unknown", not "instant" */
+	if (id == RM_DATA_LAT)
+		return v->rv_r.r_metrics.m_data_lat_max != 0;
 	return !rpt_metric_defs[id].md_from_log || v->rv_lat_known;
 }
 
@@ -123,7 +131,7 @@ bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
 bool rpt_as_expected(const struct rpt_variant *v)
 {
 	return v->rv_ran && (v->rv_r.r_verdict == PCR_PASS ||
-			     v->rv_r.r_verdict == PCR_FAIL_EXPECTED);
+			     v->rv_r.r_verdict == PCR_FAIL_EXPECTED || v->rv_not_found);
 }
 
 const char *rpt_verdict_key(const struct rpt_variant *v)
@@ -131,12 +139,16 @@ const char *rpt_verdict_key(const struct rpt_variant *v)
 	static const char *const k[] = { "pass", "fail-expected", "unexpected-pass",
 					 "unexpected-fail" };
 
-	return v->rv_ran ? k[v->rv_r.r_verdict] : "error";
+	if (!v->rv_ran)
+		return "error";
+	return v->rv_not_found ? "not-found" : k[v->rv_r.r_verdict];
 }
 
 const char *rpt_verdict_text(const struct rpt_variant *v)
 {
-	return v->rv_ran ? pcr_verdict_name(v->rv_r.r_verdict) : "ERROR";
+	if (!v->rv_ran)
+		return "ERROR";
+	return v->rv_not_found ? "NOT FOUND" : pcr_verdict_name(v->rv_r.r_verdict);
 }
 
 const char *rpt_vname(const struct rpt_variant *v)
@@ -177,7 +189,12 @@ void rpt_count(const struct rpt *rp, struct rpt_counts *c)
 
 			c->c_variants++;
 			*(rpt_as_expected(v) ? &c->c_ok : &c->c_bad) += 1;
-			*(v->rv_ran ? by[v->rv_r.r_verdict] : &c->c_error) += 1;
+			if (!v->rv_ran)
+				c->c_error++;
+			else if (v->rv_not_found)
+				c->c_not_found++;
+			else
+				*by[v->rv_r.r_verdict] += 1;
 		}
 	}
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sim/report/report.h - regression reports of a `pcsim run`: what a CI run
- * leaves behind for a machine to compare and for a person to look at.
+ * sim/report/report.h - regression reports of `pcsim run`, `pcsim explore`
+ * and `pcsim fuzz`: what a CI run leaves behind for a machine to compare
+ * and for a person to look at.
  *
- *   pcr_run() per variant --rpt_variant()--> struct rpt --rpt_write_*()--> files
+ *   pcr_run() per variant     --rpt_variant()--\
+ *   pcx_explore() per variant --rpt_explore()---> struct rpt --rpt_write_*()--> files
+ *   pcf_fuzz() per variant    --rpt_fuzz()------/
  *
  * A report collects every scenario and variant of one run, then writes any
  * of five forms (docs/reports.md describes each):
@@ -29,11 +32,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sim/explore/explore.h"
+#include "sim/explore/fuzz.h"
 #include "sim/explore/runner.h"
 
 struct rpt;
 
-/* A new, empty report. command is how the run was asked for ("run"); o and
+/* A new, empty report. command is how the run was asked for ("run",
+ * "explore", "fuzz"); o and
  * only_variant are the run's options (knob overrides, oracle, seed,
  * --variant), recorded in the report. NULL when out of memory. */
 struct rpt *rpt_new(const char *command, const struct pcr_opts *o, const char *only_variant,
@@ -49,6 +55,24 @@ int rpt_scenario(struct rpt *rp, const char *path, const char *text, size_t len,
  * is the command that replays it. */
 int rpt_variant(struct rpt *rp, const struct scn_file *f, int vi, struct pcr_result *r,
 		const char *replay, const char *error);
+
+/* One variant searched by `pcsim explore` (see sim/report/search.c). Its
+ * verdict is the search's outcome against the variant's expectation, as
+ * the explore command judges it: a failure expected and every expected
+ * invariant broken in some execution, or nothing broken when a pass is
+ * expected. The first counterexample is run again from its tape (text and
+ * len are the scenario file as read; the race section is left out, as the
+ * search leaves it out) for its violations, timeline and metrics. */
+int rpt_explore(struct rpt *rp, const struct scn_file *f, const char *path, const char *text,
+		size_t len, int vi, const struct pcr_opts *o, const struct pcx_opts *xo,
+		const struct pcx_report *xr);
+/* One variant fuzzed by `pcsim fuzz`. A violation the variant does not
+ * expect is a failure; an expected failure the campaign did not find is
+ * "not-found", not a failure (a random search promises nothing). The
+ * reproducers saved under fo->f_out are listed with their tapes, and the
+ * first is run for its violations, timeline and metrics. */
+int rpt_fuzz(struct rpt *rp, const struct scn_file *f, const char *path, int vi,
+	     const struct pcr_opts *o, const struct pcf_opts *fo, const struct pcf_stats *st);
 
 /* Write one form. Returns 0, or -1 with a message in err; an existing FILE
  * is left as it was on failure. html_path is a directory (index.html is

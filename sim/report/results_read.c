@@ -3,7 +3,9 @@
  * sim/report/results_read.c - a results JSON back into memory, checked
  * field by field (see results.h). Only what `pcsim diff` compares is read;
  * unknown fields are ignored, so a newer pcsim's additions do not break an
- * older diff, but a newer schema_version is refused.
+ * older diff, but a newer schema_version is refused. Version 1 documents
+ * (before explore and fuzz wrote reports) read as they are: a baseline
+ * kept from then still compares.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -80,7 +82,7 @@ static int64_t int_field(struct rd *r, json_t *o, const char *where, const char 
 static bool known_verdict(const char *v)
 {
 	static const char *const k[] = { "pass", "fail-expected", "unexpected-pass",
-					 "unexpected-fail", "error" };
+					 "unexpected-fail", "error", "not-found" };
 
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (!strcmp(v, k[i]))
@@ -112,6 +114,21 @@ static void add_metric(struct res_variant *v, const char *key, json_t *val)
 	m->rm_val = json_number_value(val);
 }
 
+/* Numbers of a search that are its settings, not what it found. */
+static bool search_setting(const char *prefix, const char *k)
+{
+	static const char *const set[] = { "seed", "pct_depth", "preemption_bound", "shard",
+					   "shards", "first_violation", "tape_length",
+					   "shrunk_length", "seconds" };
+
+	if (strcmp(prefix, "search"))
+		return false;
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		if (!strcmp(k, set[i]))
+			return true;
+	return false;
+}
+
 /* Every number under "metrics" (nested objects as "a.b"). */
 static void read_metrics(struct res_variant *v, json_t *o, const char *prefix, unsigned depth)
 {
@@ -122,6 +139,9 @@ static void read_metrics(struct res_variant *v, json_t *o, const char *prefix, u
 		return;
 	json_object_foreach(o, k, val) {
 		char key[96];
+
+		if (search_setting(prefix, k))
+			continue;
 
 		snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "." : "", k);
 		if (json_is_number(val))
@@ -155,7 +175,7 @@ static void read_violations(struct rd *r, json_t *o, const char *at, struct res_
 static void read_variant(struct rd *r, json_t *o, const char *at, const char *scn,
 			 const char *path, struct res_variant *v)
 {
-	json_t *name, *m, *cs;
+	json_t *name, *m, *cs, *sr;
 
 	if (!json_is_object(o)) {
 		fail(r, at, "expected an object");
@@ -170,7 +190,8 @@ static void read_variant(struct rd *r, json_t *o, const char *at, const char *sc
 		char w[320];
 
 		snprintf(w, sizeof(w), "%s.verdict", at);
-		fail(r, w, "expected pass, fail-expected, unexpected-pass, unexpected-fail or error");
+		fail(r, w, "expected pass, fail-expected, unexpected-pass, unexpected-fail, error or "
+		     "not-found");
 	}
 	v->rv_as_expected = json_is_true(field(r, o, at, "as_expected", JSON_TRUE, false));
 	read_violations(r, o, at, v);
@@ -185,6 +206,11 @@ static void read_variant(struct rd *r, json_t *o, const char *at, const char *sc
 		read_metrics(v, m, "", 0);
 	if (cs && json_is_number(json_object_get(cs, "checked")))
 		add_metric(v, "crash_states.checked", json_object_get(cs, "checked"));
+	/* explore / fuzz: the search's counts compare like metrics
+	 * ("search.executions", "search.invariants.stale-data.executions") */
+	sr = json_object_get(o, "search");
+	if (json_is_object(sr))
+		read_metrics(v, sr, "search", 0);
 }
 
 static void read_scenarios(struct rd *r, json_t *sa, struct res_doc *d)
@@ -253,11 +279,12 @@ static int read_doc(struct rd *r, json_t *root, struct res_doc *d)
 		return -1;
 	}
 	ver = field(r, root, "", "schema_version", JSON_INTEGER, false);
-	if (ver && json_integer_value(ver) != RPT_SCHEMA_VERSION) {
+	if (ver && (json_integer_value(ver) < RPT_SCHEMA_OLDEST ||
+		    json_integer_value(ver) > RPT_SCHEMA_VERSION)) {
 		char what[96];
 
-		snprintf(what, sizeof(what), "is %lld; this pcsim reads version %d",
-			 (long long)json_integer_value(ver), RPT_SCHEMA_VERSION);
+		snprintf(what, sizeof(what), "is %lld; this pcsim reads versions %d to %d",
+			 (long long)json_integer_value(ver), RPT_SCHEMA_OLDEST, RPT_SCHEMA_VERSION);
 		fail(r, "schema_version", what);
 	}
 	snprintf(d->rd_version, sizeof(d->rd_version), "%s", str_field(r, root, "",

@@ -11,7 +11,8 @@
 
 #include "sim/report/report.h"
 
-#define RPT_SCHEMA_VERSION	1
+#define RPT_SCHEMA_VERSION	2	/* 2: explore and fuzz ("search", "not-found") */
+#define RPT_SCHEMA_OLDEST	1	/* the oldest a reader accepts */
 #define RPT_MAX_SCENARIOS	4096
 #define RPT_MAX_TEXT		(256u << 20)	/* bytes of any one report */
 #define RPT_MAX_STEPS		PCR_MAX_LOG	/* timeline rows kept per variant */
@@ -31,8 +32,45 @@ struct rpt_step {
 	uint64_t st_isize, st_disksize, st_durable;
 };
 
+/* What `pcsim explore` or `pcsim fuzz` found in a variant. */
+enum rpt_search_kind { RS_EXPLORE = 1, RS_FUZZ = 2 };
+
+struct rpt_repro {
+	uint8_t rr_inv;			/* enum pc_invariant */
+	char *rr_path;			/* the reproducer scenario */
+	char *rr_tape;			/* its tape line, or NULL if it cannot be read */
+};
+
+struct rpt_search {
+	uint8_t sr_kind;		/* enum rpt_search_kind */
+	char sr_strategy[16];		/* exhaustive, random, pct, swarm */
+	uint64_t sr_seed;
+	unsigned sr_bound;		/* explore exhaustive: preemptions; UINT32_MAX none */
+	unsigned sr_depth;		/* pct: bug depth; 0: not pct */
+	bool sr_crash, sr_early_events;
+	uint64_t sr_execs;		/* executions explored / fuzz runs */
+	bool sr_complete;		/* explore: the space (within the bound) was covered */
+	uint64_t sr_pruned, sr_bounded, sr_finals;	/* explore */
+	uint64_t sr_crash_states, sr_crash_shared;
+	uint64_t sr_inv[PC_INV_N];	/* explore: executions breaking each invariant */
+	uint32_t sr_inv_mask;		/* invariants broken in some execution */
+	uint64_t sr_violating;		/* fuzz: runs that broke an invariant */
+	uint64_t sr_first;		/* first violating execution / run (from 1); 0: none */
+	char *sr_tape;			/* explore: the first counterexample's tape */
+	char *sr_replay;		/* explore: the command that replays it */
+	unsigned sr_tape_len, sr_shrunk_len;	/* fuzz: choices as found, shrunk */
+	uint32_t sr_shard, sr_nshards;	/* fuzz */
+	struct rpt_repro sr_repro[PC_INV_N];	/* fuzz: reproducers saved */
+	unsigned sr_nrepro;
+	bool sr_replayed;		/* rv_r, rv_steps are the counterexample's run */
+	char *sr_note;			/* the search's note, or why there is no replay */
+	double sr_seconds;		/* wall time: only shown with wall_time */
+};
+
 /* One variant of a scenario: the runner's result (its diagram owned here,
- * its step log converted into rv_steps) and what the report adds. */
+ * its step log converted into rv_steps) and what the report adds. For a
+ * searched variant rv_r holds the counterexample's run (when there is one)
+ * with the search's verdict, and rv_search what the search found. */
 struct rpt_variant {
 	struct pcr_result rv_r;
 	bool rv_has_name;		/* false: the file's single expect */
@@ -47,6 +85,9 @@ struct rpt_variant {
 	struct rpt_step *rv_steps;	/* malloc'd; NULL for variants without violations */
 	unsigned rv_nsteps;
 	bool rv_steps_cut;		/* the runner's log was full */
+	bool rv_not_found;		/* fuzz: the expected failure was not found */
+	bool rv_no_metrics;		/* a search without a run to measure */
+	struct rpt_search *rv_search;	/* malloc'd; NULL for `pcsim run` */
 };
 
 struct rpt_scenario {
@@ -81,12 +122,13 @@ struct rpt {
 struct rpt_counts {
 	unsigned c_scenarios, c_variants, c_ok, c_bad;
 	unsigned c_pass, c_fail_expected, c_unexpected_pass, c_unexpected_fail, c_error;
+	unsigned c_not_found;
 	unsigned c_parse_errors;
 };
 void rpt_count(const struct rpt *rp, struct rpt_counts *c);
 bool rpt_as_expected(const struct rpt_variant *v);
 /* Machine keyword of a verdict: pass, fail-expected, unexpected-pass,
- * unexpected-fail, error. */
+ * unexpected-fail, error, not-found (fuzz). */
 const char *rpt_verdict_key(const struct rpt_variant *v);
 /* Human text: "PASS", "FAIL as expected", ..., "ERROR". */
 const char *rpt_verdict_text(const struct rpt_variant *v);
@@ -113,7 +155,9 @@ struct rpt_metric_def {
 };
 extern const struct rpt_metric_def rpt_metric_defs[RM__COUNT];
 uint64_t rpt_metric(const struct rpt_variant *v, enum rpt_metric_id id);
-/* False for a metric measured on a step log that was cut short. */
+/* False for a metric that was not measured: on a step log cut short, the
+ * model's data latency (not measured yet), any metric of a search variant
+ * without a counterexample run. */
 bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id);
 /* A metric's value as text (durations with a unit). */
 void rpt_metric_fmt(const struct rpt_variant *v, enum rpt_metric_id id, char *buf, size_t len);
@@ -145,6 +189,24 @@ void rpt_fmt_time(sim_time_t ns, char *buf, size_t len);
 void rpt_fmt_bytes(uint64_t n, char *buf, size_t len);
 /* A stable id for HTML anchors: "s3-v1". */
 void rpt_anchor(unsigned si, unsigned vi, char *buf, size_t len);
+
+/* A new variant of the current scenario: name, knobs, block size and
+ * expectation from f; nothing run yet. NULL when out of memory. */
+struct rpt_variant *rpt__variant_new(struct rpt *rp, const struct scn_file *f, int vi);
+/* The run r into v (v keeps its name): the diagram is taken, the step
+ * log converted into rows when v gets details (operation text from g,
+ * the file that ran). -1 when out of memory. */
+int rpt__variant_take(struct rpt_variant *v, const struct scn_file *g, struct pcr_result *r);
+
+/* ---- searches (explore, fuzz) ---- */
+void rpt_search_free(struct rpt_search *sr);
+/* explore: "stale-data Sometimes (3 of 784)" per invariant broken,
+ * comma-separated; fuzz: "in 5 of 200 runs"; "-" when none. */
+void rpt_search_found(const struct rpt_search *sr, char *buf, size_t len);
+/* "exhaustive search, bound 2: 784 executions (complete)" */
+void rpt_search_line(const struct rpt_search *sr, char *buf, size_t len);
+/* Does the report hold searched variants (explore, fuzz)? */
+bool rpt_is_search(const struct rpt *rp);
 
 /* Write text (owned, freed; NULL: out of memory) with rpt_write_atomic(). */
 int rpt_write_owned(const char *path, char *text, char *err, size_t len);

@@ -257,7 +257,7 @@ static int row_height(const struct rpt_row *w)
 {
 	switch (w->w_kind) {
 	case ROW_OP: return RPT_ROW_H + 5;
-	case ROW_CRASH: return RPT_ROW_H + 3;
+	case ROW_CRASH: return 2 * RPT_ROW_H + 2;	/* the label above the line, clear of the step before */
 	case ROW_POWERCUT: return 2 * RPT_ROW_H;
 	case ROW_GAP: return RPT_ROW_H + 5;
 	case ROW_MORE: return RPT_ROW_H + 5;

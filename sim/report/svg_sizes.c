@@ -18,7 +18,7 @@
 
 #include "sim/report/rpt_int.h"
 
-#define SZ_W	300
+#define SZ_W	272
 #define SZ_X0	14
 #define SZ_X1	(SZ_W - 26)
 
@@ -101,7 +101,7 @@ static void grid(struct sbuf *b, const struct rpt_layout *l, uint64_t max)
 
 		if (w->w_kind == ROW_CRASH)
 			sb_printf(b, "<line class=\"crash\" x1=\"4\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
-				  ym, SZ_W - 4, ym);
+				  ym + 4, SZ_W - 4, ym + 4);
 		else if (w->w_kind == ROW_POWERCUT)
 			sb_printf(b, "<rect class=\"pcut\" x=\"4\" y=\"%d\" width=\"%d\" height=\"%d\" "
 				  "rx=\"3\"/>\n", w->w_y + 3, SZ_W - 8, w->w_h - 6);
@@ -185,9 +185,21 @@ static void blocks(struct sbuf *b, uint64_t max, uint32_t bs, int y)
 			  bx(off, max), y, bx(off, max), y + 18);
 }
 
+/* Is a label at x clear of those drawn (at least a label's width away)? */
+static bool label_clear(const int *drawn, unsigned n, int x)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (x > drawn[i] - 40 && x < drawn[i] + 40)
+			return false;
+	return true;
+}
+
 static void ranges(struct sbuf *b, const struct rpt_variant *v, unsigned file, uint64_t max,
 		   int y)
 {
+	int drawn[8];
+	unsigned nd = 0;
+
 	for (unsigned i = 0; i < v->rv_r.r_nviol; i++) {
 		const struct pc_violation *x = &v->rv_r.r_viol[i];
 		int x0 = bx(x->v_off, max), x1 = bx(x->v_off + x->v_len, max);
@@ -200,6 +212,9 @@ static void ranges(struct sbuf *b, const struct rpt_variant *v, unsigned file, u
 			  (unsigned long long)x->v_off,
 			  (unsigned long long)(x->v_off + x->v_len - 1),
 			  x->v_crash ? " after the crash" : "");
+		if (!label_clear(drawn, nd, x0) || nd == sizeof(drawn) / sizeof(drawn[0]))
+			continue;	/* the offset is in the tooltip */
+		drawn[nd++] = x0;
 		sb_printf(b, "<text class=\"bl\" x=\"%d\" y=\"%d\">%llu</text>\n", x0, y + 30,
 			  (unsigned long long)x->v_off);
 	}
@@ -218,8 +233,8 @@ static void final_sizes(struct sbuf *b, const struct rpt_variant *v, uint64_t ma
 	for (int k = 0; k < 3; k++) {
 		uint64_t s = k == 0 ? st->st_isize : k == 1 ? st->st_disksize : st->st_durable;
 
-		sb_printf(b, "<line class=\"k%d\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-			  "<title>%s %llu</title>\n", k, bx(s, max), y - 6 - 3 * k, bx(s, max),
+		sb_printf(b, "<line class=\"k%d\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\">"
+			  "<title>%s %llu</title></line>\n", k, bx(s, max), y - 6 - 3 * k, bx(s, max),
 			  y + 20, name[k], (unsigned long long)s);
 	}
 }

@@ -165,7 +165,7 @@ static void across(struct sbuf *b, const struct rpt_variant *v, const struct rpt
 	case ROW_CRASH:
 		sb_printf(b, "<line class=\"crash\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			  "<text class=\"crt\" x=\"%d\" y=\"%d\">⚡ crash point",
-			  x0, ym, x1, ym, RPT_GUTTER_W + 6, ym - 3);
+			  x0, ym + 4, x1, ym + 4, RPT_GUTTER_W + 6, ym - 2);
 		if (v->rv_r.r_crash_violation)
 			sb_printf(b, " · write log entry %u · %u surviving writes",
 				  v->rv_r.r_crash_point, v->rv_r.r_nsurvivors);
