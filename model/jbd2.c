@@ -940,6 +940,19 @@ pc_tid_t jbd2_committed_tid(const struct jbd2_journal *j)
 	return j->j_commit_sequence;
 }
 
+bool jbd2_trans_will_send_data_barrier(const struct jbd2_journal *j, pc_tid_t tid)
+{
+	const struct jbd2_transaction *c = j->j_committing;
+
+	if (tid <= j->j_commit_sequence)
+		return false;		/* already committed */
+	if (!c || c->t_tid != tid)
+		return true;		/* still running: its commit is to come */
+	/* One device for log and data: the commit record's PREFLUSH is the
+	 * data barrier, issued from T_COMMIT_JFLUSH on. */
+	return c->t_state < T_COMMIT_JFLUSH;
+}
+
 /* __jbd2_log_start_commit: only the running transaction can be asked for;
  * the committing one is on its way, older ones are done. */
 void jbd2_log_start_commit(struct sim *s, struct jbd2_journal *j, pc_tid_t tid)

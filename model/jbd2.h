@@ -119,6 +119,12 @@ pc_tid_t jbd2_handle_tid(const struct jbd2_handle *h);
 /* The running transaction's tid (0: none yet) and the last committed tid. */
 pc_tid_t jbd2_running_tid(const struct jbd2_journal *j);
 pc_tid_t jbd2_committed_tid(const struct jbd2_journal *j);
+/* jbd2_trans_will_send_data_barrier (fs/jbd2/journal.c): true if the commit
+ * of tid has not yet issued its commit record's REQ_PREFLUSH, so data that
+ * completed before now is covered by it. False when tid is committed or its
+ * commit is at T_COMMIT_JFLUSH or later: the caller (ext4_sync_file,
+ * ext4_sync_fs) must issue its own cache flush after waiting. */
+bool jbd2_trans_will_send_data_barrier(const struct jbd2_journal *j, pc_tid_t tid);
 /* The tid a handle started now would join (the running transaction's if it
  * still takes handles, else the next one). */
 pc_tid_t jbd2_next_handle_tid(const struct jbd2_journal *j);

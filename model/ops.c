@@ -567,8 +567,14 @@ enum sim_ret __pc_blkdev_issue_flush(struct sim *s, struct sim_task *t, struct p
 }
 
 /* ext4_fsync_journal / xfs_fsync_flush_log: commit the transaction that
- * last changed the inode (fdatasync: the last change data needs) and wait;
- * if it is already committed, flush the disk cache instead. */
+ * last changed the inode (fdatasync: the last change data needs) and wait.
+ * ext4_sync_file and ext4_sync_fs (fs/ext4/fsync.c, super.c) ask first
+ * whether that commit will still send the data barrier
+ * (jbd2_trans_will_send_data_barrier); if not -- the tid is committed, or
+ * its commit record's PREFLUSH may already be out, ahead of data this
+ * fsync waited for -- they flush the disk cache themselves afterwards.
+ * x_phase: 0x400 waiting for the commit, 0x800 a flush is due after it,
+ * 0x200 flushing (0x100 is __pc_blkdev_issue_flush's). */
 enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct pc_opctx *x = arg;
@@ -589,20 +595,25 @@ enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 	}
 	if (w->w_k.k_bug == PC_BUG_FSYNC_NO_FLUSH)
 		goto done;
+	if (!(x->x_phase & (0x200 | 0x400))) {
+		if (!jbd2_trans_will_send_data_barrier(w->w_j, tid) &&
+		    (w->w_k.k_bug != PC_BUG_FSYNC_TRUST_COMMIT || tid <= jbd2_committed_tid(w->w_j)))
+			x->x_phase |= 0x800;
+		if (tid > jbd2_committed_tid(w->w_j)) {
+			jbd2_log_start_commit(s, w->w_j, tid);
+			x->x_tid = tid;
+			x->x_phase |= 0x400;
+		} else {
+			x->x_phase |= 0x200;
+		}
+	}
 	if (x->x_phase & 0x400) {
 		if (!jbd2_log_wait_commit(s, t, w->w_j, x->x_tid))
 			return SIM_BLOCKED;
-		goto done;
+		if (!(x->x_phase & 0x800))
+			goto done;
+		x->x_phase = (x->x_phase & ~0x400u) | 0x200;
 	}
-	if (!(x->x_phase & 0x200) && tid > jbd2_committed_tid(w->w_j)) {
-		jbd2_log_start_commit(s, w->w_j, tid);
-		x->x_tid = tid;
-		x->x_phase |= 0x400;
-		if (!jbd2_log_wait_commit(s, t, w->w_j, tid))
-			return SIM_BLOCKED;
-		goto done;
-	}
-	x->x_phase |= 0x200;
 	r = __pc_blkdev_issue_flush(s, t, x);
 	if (r != SIM_DONE)
 		return r;

@@ -662,6 +662,47 @@ static void test_jbd2_reserved_joins_locked(void **state)
 	quiet(fs);
 }
 
+/* jbd2_trans_will_send_data_barrier: true while tid is running or its
+ * commit has not reached T_COMMIT_JFLUSH, set just before the commit record
+ * (REQ_PREFLUSH) is submitted; false from then on and once committed, so an fsync that waited for data completed
+ * after that PREFLUSH flushes the cache itself (ext4_sync_file). Checked
+ * before every scheduling decision of a whole commit. */
+static void test_jbd2_will_send_data_barrier(void **state)
+{
+	struct setup su = { 0 };
+	struct tfs *fs = mk(&su);
+	struct sim_task *a = sim_task_create(fs->s, "A", false);
+	pc_blk_t b1 = 40;
+	pc_tag_t v1 = 1;
+	unsigned before = 0, after = 0;
+	struct sim_task *jt = jbd2_task(fs->j);
+
+	uop(fs, a, &op_txn, 1, &b1, &v1);
+	assert_true(sim_step_task(fs->s, a));		/* A: handle on T1 */
+	assert_true(jbd2_trans_will_send_data_barrier(fs->j, 1));
+	jbd2_log_start_commit(fs->s, fs->j, 1);
+	for (unsigned guard = 0; sim_step(fs->s); guard++) {
+		bool sent = wlog_find(fs, PC_WL_SUBMIT, PC_BIO_COMMIT, 0) >= 0;
+		bool will = jbd2_trans_will_send_data_barrier(fs->j, 1);
+
+		bool done = jbd2_committed_tid(fs->j) >= 1;
+
+		assert_true(guard < 10000);
+		if (sent || done)
+			assert_false(will);
+		else if (!will)	/* T_COMMIT_JFLUSH: the record goes out next */
+			assert_string_equal(sim_task_next_step(jt)->name,
+					    "journal_submit_commit_record");
+		*(will ? &before : &after) += 1;
+		/* a later tid's commit is always to come */
+		assert_true(jbd2_trans_will_send_data_barrier(fs->j, 2));
+	}
+	assert_int_equal(jbd2_committed_tid(fs->j), 1);
+	assert_false(jbd2_trans_will_send_data_barrier(fs->j, 1));
+	assert_true(before > 0 && after > 0);	/* both sides were seen */
+	quiet(fs);
+}
+
 static void test_jbd2_refile_jinode(void **state)
 {
 	struct setup su = { 0 };
@@ -1001,6 +1042,7 @@ int main(void)
 		cmocka_unit_test(test_jbd2_ordered_data_order),
 		cmocka_unit_test(test_jbd2_start_blocks_while_locked),
 		cmocka_unit_test(test_jbd2_reserved_joins_locked),
+		cmocka_unit_test(test_jbd2_will_send_data_barrier),
 		cmocka_unit_test(test_jbd2_refile_jinode),
 		cmocka_unit_test(test_jbd2_commit_timer),
 		cmocka_unit_test(test_jbd2_checkpoint_small_log),
