@@ -312,6 +312,7 @@ void __pc_wbc_init(struct pc_wbc *wbc, struct pc_inode *ip, uint64_t start, uint
 		   bool sync_all, bool can_map);
 void __pc_flusher_init(struct sim *s);
 void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip);
+bool __pc_inodes_requeue(struct sim *s);
 struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip);
 void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
 		       const pc_tag_t *data, uint8_t kind);

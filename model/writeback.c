@@ -116,11 +116,12 @@ static enum sim_ret st_writeback_sb_inodes(struct sim *s, struct sim_task *t, vo
 	return __pc_writeback_step(s, t, arg);
 }
 
-/* requeue_inode: inodes still dirty stay on the list; re-arm the timer. */
-static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *arg)
+/* requeue_inode (fs/fs-writeback.c), after a writeback pass over every
+ * inode: a clean inode leaves the dirty list (its next dirtying stamps a
+ * new dirtied_when); true if some inode is still dirty. */
+bool __pc_inodes_requeue(struct sim *s)
 {
-	struct pc_opctx *x = arg;
-	struct pc_world *w = x->x_w;
+	struct pc_world *w = pc_w(s);
 	bool any = false;
 
 	for (unsigned i = 0; i < w->w_ninodes; i++) {
@@ -130,8 +131,14 @@ static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *ar
 			ip->i_dirty = false;
 		any |= ip->i_dirty;
 	}
-	if (any)
-		flusher_arm(s, w);
+	return any;
+}
+
+/* requeue_inode: inodes still dirty stay on the list; re-arm the timer. */
+static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *arg)
+{
+	if (__pc_inodes_requeue(s))
+		flusher_arm(s, pc_w(s));
 	return SIM_DONE;
 }
 

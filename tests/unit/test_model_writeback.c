@@ -380,6 +380,28 @@ static void test_flusher_knobs(void **state)
 	flusher_timing(12 * SIM_SEC, 5 * SIM_SEC, 15 * SIM_SEC, 25 * SIM_SEC);
 }
 
+/* sync (the settle's) writes every inode back and takes the clean ones off
+ * the dirty list (writeback_sb_inodes -> requeue_inode), so a write 3 s
+ * later stamps a new dirtied_when and expires 30 s after itself, not at the
+ * first wake after it (it did: the setup's dirtied_when stayed). */
+static void test_sync_cleans_inode(void **state)
+{
+	struct fx x;
+	sim_time_t t1;
+
+	boot_p(&x, PC_PROF_XFS, PC_ISX_MKCLEAN_ZERO, 1500);
+	assert_false(x.ip->i_dirty);
+	queue(&x, x.a, PC_OP_SLEEP, 0, 3, 0, 0, -1);
+	run_task(x.s, x.a);
+	t1 = sim_now(x.s);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 100, 100, 0, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_dirtied_when, t1);
+	assert_true(x.nwakes >= 6);
+	assert_int_equal(x.wb_start[0] - t1, 30 * SIM_SEC);
+	sim_destroy(x.s);
+}
+
 /* ---- waiting for writeback ---- */
 
 /* B starts writeback of both folios without waiting (sync_file_range
@@ -442,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_delalloc_convert_xfs),
 		cmocka_unit_test(test_flusher_default),
 		cmocka_unit_test(test_flusher_knobs),
+		cmocka_unit_test(test_sync_cleans_inode),
 		cmocka_unit_test(test_write_and_wait),
 		cmocka_unit_test(test_write_and_wait_bug_no_wait),
 	};
