@@ -61,6 +61,7 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
 	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
 	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
+	       __pc_lat_arena_size(nb * cfg->c_nfiles) +
 	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
 	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
 	       (4u << 20);
@@ -89,6 +90,7 @@ static void jops_commit_callback(struct sim *s, void *fs, pc_tid_t tid)
 	pc_alloc_commit(w->w_alloc, tid);
 	for (unsigned i = 0; i < w->w_ninodes; i++)
 		w->w_durable_size[i] = w->w_commit_size[i];
+	__pc_lat_commit(s);
 }
 
 static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
@@ -98,10 +100,13 @@ static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
 
 	if (t->t_kernel || !x || x->x_w != w || !x->x_src)
 		return;
-	if (begin)
+	if (begin) {
 		w->w_srcx[x->x_src].x_inv = ++w->w_hb;
-	else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io)
+		__pc_lat_op_begin(s, x);
+	} else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io) {
 		w->w_srcx[x->x_src].x_resp = ++w->w_hb;
+		__pc_lat_op_end(s, x);
+	}
 	/* An AIO write that returned -EIOCBQUEUED completes at its end_io. */
 }
 
@@ -124,7 +129,10 @@ static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned
 	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
 	ip->i_erase_hb = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_hb));
 	ip->i_erase_tid = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_tid));
-	if (!ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
+	ip->i_lat_head = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_head));
+	ip->i_lat_tail = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_tail));
+	ip->i_lat_sver = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_sver));
+	if (!ip->i_lat_head || !ip->i_lat_tail || !ip->i_lat_sver || !ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
 	    !ip->i_erase_step || !ip->i_erase_hb)
 		return NULL;
 	for (uint32_t i = 0; i < ip->i_npages; i++) {
@@ -238,8 +246,9 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	jo.wait_inode_data = __pc_jbd2_wait_inode_data;
 	jo.commit_callback = jops_commit_callback;
 	w->w_j = jbd2_journal_create(s, w->w_disk, &jc, &jo);
-	if (!w->w_alloc || !w->w_j)
+	if (!w->w_alloc || !w->w_j || !__pc_lat_create(s, w, nb * cfg->c_nfiles))
 		goto nomem;
+	__pc_lat_init(s);
 	__pc_flusher_init(s);
 	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
 			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
@@ -363,9 +372,9 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		memset(ip->i_erase_tid, 0, cap * sizeof(*ip->i_erase_tid));
-		w->w_disksize_change[i] = 0;
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
+	__pc_lat_reset(s);
 	w->w_base_tid = jbd2_committed_tid(w->w_j);
 	w->w_settled = true;
 	return 0;
@@ -455,6 +464,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 	}
 	w->w_hb++;
 	pc_disk_settle(w->w_disk);
+	__pc_lat_reset(s);
 	w->w_settled = true;
 	return 0;
 }
@@ -781,4 +791,5 @@ void pc_model_metrics(const struct sim *s, struct pc_metrics *m)
 	m->m_commits = js->js_commits;
 	m->m_steps = sim_steps(s);
 	m->m_sim_time = sim_now(s);
+	__pc_lat_metrics(s, m);
 }

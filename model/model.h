@@ -222,10 +222,22 @@ struct pc_metrics {
 	uint64_t m_io_blocks[PC_BIO_NKINDS];
 	uint64_t m_zero_ios;			/* small zero-block I/Os */
 	uint64_t m_flushes, m_fua, m_commits, m_seeks;
+	/* Durability latencies (model/latency.c says exactly what they
+	 * measure). Size: from the response of an operation that grew a file
+	 * to a durable commit logging an on-disk size at least that large.
+	 * Data: from the response of a write or store to its data (or newer)
+	 * being on the media, written and flushed (or FUA). max/mean/median
+	 * over the operations measured (_n); _open: not durable when the run
+	 * ended; _dropped: data thrown away before any bio carried it;
+	 * _untracked: not measured (the bookkeeping bound was reached). */
 	sim_time_t m_disksize_lat_max;		/* worst time until i_disksize durable */
 	sim_time_t m_data_lat_max;		/* worst time until written data durable */
 	uint64_t m_steps;
 	sim_time_t m_sim_time;
+	sim_time_t m_disksize_lat_mean, m_disksize_lat_median;
+	uint32_t m_disksize_lat_n, m_disksize_lat_open;
+	sim_time_t m_data_lat_mean, m_data_lat_median;
+	uint32_t m_data_lat_n, m_data_lat_open, m_data_lat_dropped, m_data_lat_untracked;
 };
 void pc_model_metrics(const struct sim *s, struct pc_metrics *m);
 

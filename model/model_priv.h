@@ -93,6 +93,12 @@ struct pc_inode {
 	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
 	uint32_t *i_erase_step;		/* per byte: engine step of the erase */
 	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins */
+	/* Latency metrics (latency.c), per file block: FIFO of the copies
+	 * of operations' data not yet durable (node index + 1, 0: none),
+	 * and the write-log index + 1 of the last bio that carried the block
+	 * (0: none). */
+	uint32_t *i_lat_head, *i_lat_tail;
+	uint32_t *i_lat_sver;
 	uint32_t i_aio_pending;
 	struct sim_wq i_aio_wq;
 };
@@ -165,6 +171,26 @@ struct pc_promise {
 	char pr_what[32];
 };
 
+/* Durability latencies (latency.c): a copy of an operation's data into a
+ * file block, waiting for a durable write of that block. */
+struct pc_lat_node {
+	uint32_t n_next;		/* next of the block's FIFO, index + 1; 0: last */
+	uint32_t n_ver;			/* write-log length when the data was copied */
+	uint16_t n_op;			/* operation number */
+};
+
+struct pc_lat {
+	struct pc_lat_node *l_node;	/* [l_nnode] */
+	uint32_t l_nnode;
+	uint32_t l_free;		/* free list, index + 1; 0: pool empty */
+	uint32_t *l_bio;		/* [PC_WLOG_MAX + 1] by bi_id: (file + 1) << 24 |
+					 * first file block of a data bio; 0: not file data */
+	uint16_t l_ds[PC_MAX_FILES][PC_MAX_OPS_WORLD];	/* ops awaiting a durable size,
+							 * by target, [head, tail) */
+	uint32_t l_ds_head[PC_MAX_FILES], l_ds_tail[PC_MAX_FILES];
+	uint32_t l_first_op;		/* operations before it are the setup's */
+};
+
 struct pc_opctx;
 
 struct pc_world {
@@ -210,7 +236,7 @@ struct pc_world {
 	pc_tid_t w_base_tid;		/* committed when the run began */
 	pc_tid_t w_crash_tid;		/* durable in the crash state being checked */
 	struct pc_metrics w_m;
-	sim_time_t w_disksize_change[PC_MAX_FILES];	/* when i_disksize last rose, 0: none */
+	struct pc_lat w_lat;
 	uint64_t w_commit_size[PC_MAX_FILES];	/* i_disksize captured by the committing transaction */
 	uint64_t w_durable_size[PC_MAX_FILES];	/* ... once its commit record is durable */
 	bool w_settled;
@@ -256,6 +282,14 @@ struct pc_opctx {
 	bool x_size_done;
 	uint32_t x_tcursor;		/* truncate_pagecache(_range): next page + 1, 0: idle */
 	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
+	/* latency.c */
+	uint8_t x_lat;			/* LAT_* */
+	uint32_t x_lat_pending;		/* copies of its data not yet durable */
+	uint64_t x_lat_isize;		/* i_size when it was invoked */
+	uint64_t x_lat_target;		/* the size it set, awaited durable */
+	sim_time_t x_lat_resp;		/* ns: its response */
+	sim_time_t x_lat_data;		/* ns: its data durable */
+	sim_time_t x_lat_size;		/* ns: its size durable */
 };
 
 /* ---- shared helpers (defined in the module named) ---- */
@@ -314,8 +348,8 @@ void __pc_flusher_init(struct sim *s);
 void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip);
 bool __pc_inodes_requeue(struct sim *s);
 struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip);
-void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
-		       const pc_tag_t *data, uint8_t kind);
+void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind);
 void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *name,
 			 unsigned nworkers, const char *const *names);
 void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *w);
@@ -341,6 +375,20 @@ void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only);
 void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_tag_t *bytes,
 			 uint32_t point);
+
+/* latency.c */
+size_t __pc_lat_arena_size(uint32_t nblocks_total);
+bool __pc_lat_create(struct sim *s, struct pc_world *w, uint32_t nblocks_total);
+void __pc_lat_init(struct sim *s);
+void __pc_lat_reset(struct sim *s);
+void __pc_lat_copy(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len, pc_tag_t src);
+void __pc_lat_submit(struct sim *s, struct pc_inode *ip, uint32_t fblk, const struct pc_bio *bio);
+void __pc_lat_discard(struct sim *s, struct pc_inode *ip, uint32_t b);
+void __pc_lat_op_begin(struct sim *s, struct pc_opctx *x);
+void __pc_lat_op_end(struct sim *s, struct pc_opctx *x);
+void __pc_lat_commit(struct sim *s);
+void __pc_lat_shrink(struct sim *s, struct pc_inode *ip, uint64_t size);
+void __pc_lat_metrics(const struct sim *s, struct pc_metrics *m);
 
 /* fs/profile.c */
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op);

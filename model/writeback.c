@@ -352,8 +352,10 @@ static void pc_bio_endio(struct sim *s, struct pc_bio *bio)
 	}
 }
 
-void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
-		       const pc_tag_t *data, uint8_t kind)
+/* Submit one bio of io: disk blocks [pblk, pblk + nblk) holding file
+ * blocks [fblk, fblk + nblk), data from data. */
+void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind)
 {
 	struct pc_world *w = io->io_inode->i_w;
 	struct pc_bio *bio = pc_bio_alloc(s, w->w_disk);
@@ -370,6 +372,7 @@ void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32
 	if (kind == PC_BIO_ZERO)
 		w->w_m.m_zero_ios++;
 	pc_disk_submit(s, w->w_disk, bio, data);
+	__pc_lat_submit(s, io->io_inode, fblk, bio);
 }
 
 /* ---- end_io work (process context) ---- */
@@ -576,6 +579,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 						       (unsigned long long)(bpos + w->w_bs - 1),
 						       (unsigned long long)ip->i_size);
 				f->f_bdirty &= (uint8_t)~(1u << k);
+				__pc_lat_discard(s, ip, b);
 				break;
 			case EXT_DELALLOC:
 				if (!x->x_wbc.wb_can_map) {
@@ -600,6 +604,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			}
 		} else if (e && (f->f_bdirty & (1u << k))) {
 			f->f_bdirty &= (uint8_t)~(1u << k);	/* past EOF */
+			__pc_lat_discard(s, ip, b);
 		}
 		/* Close the current run if this block does not extend it. */
 		if (run_n && (!write || e->e_pblk != run_p + run_n ||
@@ -621,7 +626,8 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			}
 			f->f_wb_bios++;
 			f->f_flags |= PC_F_WRITEBACK;
-			__pc_submit_ioend(s, io, run_p, run_n, f->f_data + run_k * w->w_bs,
+			__pc_submit_ioend(s, io, index * w->w_bpp + run_k, run_p, run_n,
+					  f->f_data + run_k * w->w_bs,
 					  x->x_wbc.wb_zero || io->io_zero ? PC_BIO_ZERO
 									 : PC_BIO_DATA);
 			run_n = 0;
@@ -697,6 +703,9 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 	isize = ip->i_size;
 	fpos = (uint64_t)index * PC_PAGE_SIZE;
 	if (fpos >= isize) {
+		for (uint32_t k = 0; k < w->w_bpp; k++)
+			if (f->f_bdirty & (1u << k))
+				__pc_lat_discard(s, ip, index * w->w_bpp + k);
 		f->f_bdirty = 0;
 		goto next;
 	}
