@@ -48,6 +48,13 @@ static void layout(const struct pc_config *cfg, uint64_t *file_bytes, uint32_t *
 	*pool = *nblocks * cfg->c_nfiles * 2 + 16;
 }
 
+/* Runs every promise of a run may keep together: a promise over a file
+ * written by k sources holds at most 2k + 1 runs. */
+static uint32_t promise_runs(uint64_t file_bytes_total)
+{
+	return 16384 + (uint32_t)(file_bytes_total / 16);
+}
+
 size_t pc_model_arena_size(const struct pc_config *cfg)
 {
 	uint64_t fb;
@@ -57,10 +64,11 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 	layout(cfg, &fb, &nb, &meta, &pool);
 	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
-		   nb * sizeof(struct pc_extent) + PC_MAX_PROMISES * fb * 2;
+		   nb * sizeof(struct pc_extent);
 	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
 	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
 	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
+	       promise_runs(cfg->c_nfiles * fb) * sizeof(struct pc_prun) +
 	       __pc_lat_arena_size(nb * cfg->c_nfiles) +
 	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
 	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
@@ -211,11 +219,11 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 		if (!w->w_inode[i])
 			goto nomem;
 		next += w->w_inode[i]->i_meta_nblk;
-		for (unsigned k = 0; k < PC_MAX_PROMISES; k++)
-			if (!w->w_promise[k].pr_tags &&
-			    !(w->w_promise[k].pr_tags = sim_alloc(s, fb * cfg->c_nfiles * 2)))
-				goto nomem;
 	}
+	w->w_prun_cap = promise_runs(cfg->c_nfiles * fb);
+	w->w_prun = sim_alloc(s, w->w_prun_cap * sizeof(*w->w_prun));
+	if (!w->w_prun)
+		goto nomem;
 	buf = sim_alloc(s, w->w_bs * sizeof(*buf));
 	if (!buf)
 		goto nomem;
@@ -364,6 +372,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 	w->w_nviol = 0;
 	w->w_viol_mask = 0;
 	w->w_npromise = 0;
+	w->w_nprun = 0;
 	for (unsigned i = 0; i < w->w_ninodes; i++) {
 		struct pc_inode *ip = w->w_inode[i];
 		uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
@@ -596,7 +605,12 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		const struct pc_promise *pr = &w->w_promise[i];
 
 		h = sim_hash_u64(h, pr->pr_file ^ (pr->pr_size << 8) ^ ((uint64_t)pr->pr_wlog << 40));
-		h = sim_hash_bytes(h, pr->pr_tags, pr->pr_size * sizeof(*pr->pr_tags));
+		for (uint32_t k = pr->pr_run; k < pr->pr_run + pr->pr_nrun; k++) {
+			const struct pc_prun *r = &w->w_prun[k];
+
+			h = sim_hash_u64(h, ((uint64_t)r->r_off << 32) | r->r_len);
+			h = sim_hash_u64(h, r->r_tag);
+		}
 	}
 	return h;
 }
@@ -772,6 +786,13 @@ unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max)
 uint32_t pc_wlog_len(const struct sim *s)
 {
 	return pc_disk_wlog_len(pc_w(s)->w_disk);
+}
+
+const char *pc_model_limit(const struct sim *s)
+{
+	const struct pc_world *w = pc_w(s);
+
+	return w->w_limit[0] ? w->w_limit : NULL;
 }
 
 void pc_model_metrics(const struct sim *s, struct pc_metrics *m)

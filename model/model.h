@@ -215,6 +215,10 @@ uint64_t pc_model_crash_key(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
 uint32_t pc_wlog_len(const struct sim *s);
+/* Why the model stopped the run at one of its bounds (more durability
+ * promises than it keeps, ...), or NULL. The engine's status is then
+ * SIM_STEP_LIMIT, as for a full write log. */
+const char *pc_model_limit(const struct sim *s);
 
 /* ---- metrics (seed 002's cost questions) ---- */
 struct pc_metrics {

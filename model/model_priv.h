@@ -17,7 +17,7 @@
 #define PC_MAX_WORK		128
 #define PC_MAX_WORKERS		2
 #define PC_MAX_OPS_WORLD	512
-#define PC_MAX_PROMISES		32
+#define PC_MAX_PROMISES		256	/* per run; one more stops the run (pc_model_limit) */
 
 /* ---- extent map (per file block) ---- */
 enum pc_ext_state { EXT_HOLE = 0, EXT_DELALLOC, EXT_UNWRITTEN, EXT_WRITTEN };
@@ -158,6 +158,14 @@ struct pc_ioend {
 	struct jbd2_handle *io_h;
 };
 
+/* What a promise says about the bytes [r_off, r_off + r_len) of its file:
+ * they hold r_tag (a run of i_last); bytes no run covers may hold anything
+ * (their writer had not completed when the syncing op was invoked). */
+struct pc_prun {
+	uint32_t r_off, r_len;
+	pc_tag_t r_tag;
+};
+
 /* A durability promise (fsync & co) for the not-durable check. */
 struct pc_promise {
 	uint8_t pr_file;
@@ -166,7 +174,7 @@ struct pc_promise {
 	uint64_t pr_size;
 	uint64_t pr_off, pr_len;	/* range covered */
 	bool pr_data_only;		/* fdatasync: size only if needed for data */
-	uint16_t *pr_tags;		/* snapshot of i_last over [0, pr_size); 0xffff: any */
+	uint32_t pr_run, pr_nrun;	/* its runs: w_prun[pr_run, pr_run + pr_nrun) */
 	uint32_t pr_wlog;		/* write-log length at the response */
 	char pr_what[32];
 };
@@ -231,6 +239,9 @@ struct pc_world {
 	bool w_surv_set;
 	struct pc_promise w_promise[PC_MAX_PROMISES];
 	unsigned w_npromise;
+	struct pc_prun *w_prun;		/* [w_prun_cap] the promises' runs, in order */
+	uint32_t w_nprun, w_prun_cap;
+	char w_limit[200];		/* a model bound that stopped the run, or "" */
 
 	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
 	pc_tid_t w_base_tid;		/* committed when the run began */

@@ -872,6 +872,8 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 		snprintf(ru.err, sizeof(ru.err), "%s", sim_divergence(ru.s));
 	if (ru.err[0])
 		snprintf(r->r_error, sizeof(r->r_error), "%s", ru.err);
+	else if (sim_status(ru.s) == SIM_STEP_LIMIT && pc_model_limit(ru.s))
+		snprintf(r->r_error, sizeof(r->r_error), "%s", pc_model_limit(ru.s));
 	else if (sim_status(ru.s) == SIM_STEP_LIMIT)
 		snprintf(r->r_error, sizeof(r->r_error), "the run did not finish within the step "
 			 "limit");
