@@ -222,6 +222,7 @@ struct pc_world {
 	bool w_flusher_all;		/* next pass ignores dirty_expire (scripted / sync) */
 	sim_time_t w_last_flush;
 	struct pc_opctx *w_flusher_ctx;
+	struct pc_opctx *w_jbd2_ctx;	/* the commit thread's ordered-data writeback */
 	struct pc_workqueue w_endio_wq;	/* ext4-rsv-conversion / xfs-conv / ext4-iomap end_io */
 	struct pc_workqueue w_dio_wq;	/* s_dio_done_wq */
 	struct pc_ioend w_ioend[PC_MAX_IOENDS];
@@ -366,7 +367,7 @@ void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *nam
 void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *w);
 bool __pc_flush_work(struct sim *s, struct sim_task *t, struct pc_workqueue *wq,
 		     struct pc_work *w);
-void __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
+bool __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
 				 struct jbd2_inode *ji, uint64_t start, uint64_t end);
 bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
 			       struct jbd2_inode *ji, uint64_t start, uint64_t end);

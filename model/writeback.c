@@ -179,7 +179,8 @@ void __pc_flusher_init(struct sim *s)
 
 	w->w_flusher = sim_task_create(s, "flusher", true);
 	w->w_flusher_ctx = sim_alloc(s, sizeof(*w->w_flusher_ctx));
-	assert(w->w_flusher && w->w_flusher_ctx);
+	w->w_jbd2_ctx = sim_alloc(s, sizeof(*w->w_jbd2_ctx));
+	assert(w->w_flusher && w->w_flusher_ctx && w->w_jbd2_ctx);
 	sim_task_set_daemon(s, w->w_flusher, flusher_next);
 }
 
@@ -736,33 +737,39 @@ enum sim_ret __pc_wait_range_step(struct sim *s, struct sim_task *t, struct pc_i
 /* ---- jbd2 ordered data (fs/ext4/inode.c ext4_normal_submit_inode_data_buffers,
  * ext4_journal_finish_inode_data_buffers) ---- */
 
-void __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
+/* ext4_normal_submit_inode_data_buffers: ext4_do_writepages over the
+ * jinode's range with WB_SYNC_ALL and can_map = 0. mpage_prepare_extent_to_map
+ * locks every dirty folio (sleeping on a folio locked by someone else) and,
+ * for a data-integrity pass, waits for a folio under writeback and then
+ * writes what was dirtied again; with can_map = 0 delalloc and unwritten
+ * blocks are left dirty (no allocation). Runs in the commit thread's step;
+ * its progress (w_jbd2_ctx) survives the sleeps: false when t sleeps, true
+ * when the range is submitted. */
+bool __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
 				 struct jbd2_inode *ji, uint64_t start, uint64_t end)
 {
 	struct pc_inode *ip = ji->i_owner;
-	struct pc_opctx x;
+	struct pc_world *w = ip->i_w;
+	struct pc_opctx *x = w->w_jbd2_ctx;
 
-	/* WB_SYNC_ALL without allocation, run to completion here: the commit
-	 * thread's step is atomic. Folios locked by others are skipped (the
-	 * model's simplification; docs/model.md). */
-	memset(&x, 0, sizeof(x));
-	x.x_w = ip->i_w;
-	x.x_task = t;
-	__pc_wbc_init(&x.x_wbc, ip, start, end, false, false);
-	for (unsigned guard = 0; guard < ip->i_npages + 1; guard++) {
-		uint32_t index;
-		struct pc_folio *f;
+	if (!x->x_phase || x->x_ip != ip) {
+		memset(x, 0, sizeof(*x));
+		x->x_w = w;
+		x->x_ip = ip;
+		x->x_task = t;
+		__pc_wbc_init(&x->x_wbc, ip, start, end, true, false);
+		x->x_phase = 1;
+	}
+	for (unsigned guard = 0; guard <= ip->i_npages; guard++) {
+		enum sim_ret r = __pc_writeback_step(s, t, x);
 
-		if (!next_candidate(ip, &x.x_wbc, &index))
-			break;
-		f = __pc_folio(ip, index);
-		x.x_wbc.wb_index = index + 1;
-		if (f->f_lock.rw_writer >= 0 || (f->f_flags & PC_F_WRITEBACK))
-			continue;
-		x.x_wbc.wb_index = index;
-		if (__pc_writeback_step(s, t, &x) != SIM_AGAIN)
+		if (r == SIM_BLOCKED)
+			return false;
+		if (r == SIM_DONE)
 			break;
 	}
+	x->x_phase = 0;
+	return true;
 }
 
 bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
