@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/fs/fs.h"
 #include "model/model_priv.h"
 
 #define INODE_MAGIC	0x1e0d
@@ -208,4 +209,5 @@ void __pc_free_range(struct sim *s, struct pc_inode *ip, uint32_t b0, uint32_t b
 	}
 	if (changed && h)
 		__pc_mark_inode_dirty(s, ip, h, true);
+	__pc_zero_eof_forget(s, ip, b0, b1, h);
 }
