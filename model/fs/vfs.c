@@ -419,6 +419,16 @@ PC_STEP(__pc_st_truncate_pagecache)
 	return SIM_DONE;
 }
 
+/* An XFS allocation (fallocate, zero range) whose range ends inside EOF:
+ * xfs_falloc_newsize leaves new_size 0 and xfs_falloc_setsize does
+ * nothing, so none of xfs_vn_setattr_size's steps run. truncate_setsize
+ * (the first of them) set x_old_size and x_new_size. */
+static bool xfs_falloc_no_size(const struct pc_opctx *x)
+{
+	return (x->o.o_kind == PC_OP_FALLOCATE || x->o.o_kind == PC_OP_ZERO_RANGE) &&
+	       x->x_new_size <= x->x_old_size;
+}
+
 /* xfs_vn_setattr_size: before logging a size beyond i_disk_size, write and
  * wait [i_disk_size, new size) (also the zeroed block). */
 PC_STEP(__pc_st_size_write_and_wait)
@@ -426,6 +436,8 @@ PC_STEP(__pc_st_size_write_and_wait)
 	struct pc_opctx *x = arg;
 	struct pc_inode *ip = x->x_ip;
 
+	if (x->x_phase == 0 && xfs_falloc_no_size(x))
+		return SIM_DONE;
 	if (x->x_phase == 0 && !(x->x_did_zero || (x->x_new_size > ip->i_disksize &&
 						    x->x_old_size != ip->i_disksize)))
 		return SIM_DONE;
@@ -448,6 +460,8 @@ PC_STEP(__pc_st_truncate_blocks)
 		nsz = x->x_new_size = x->o.o_off;
 	if (is_ext4ish(w) && nsz >= x->x_old_size)
 		return SIM_DONE;	/* ext4: only the shrink path gets here */
+	if (!is_ext4ish(w) && xfs_falloc_no_size(x))
+		return SIM_DONE;	/* no xfs_falloc_setsize: no transaction */
 	if (is_ext4ish(w) && nsz % w->w_bs) {
 		enum sim_ret r = __pc_zero_eof_block(s, t, x, nsz);
 
@@ -459,10 +473,8 @@ PC_STEP(__pc_st_truncate_blocks)
 	if (nsz < x->x_old_size)
 		__pc_free_range(s, ip, (uint32_t)((nsz + w->w_bs - 1) / w->w_bs), ip->i_nblocks,
 				x->x_h);
-	/* xfs_setattr_size logs the new size; a keep-size allocation does not
-	 * move i_disk_size. */
-	if (!is_ext4ish(w) && nsz != ip->i_disksize &&
-	    (x->o.o_kind == PC_OP_TRUNCATE || nsz != x->x_old_size))
+	/* xfs_setattr_size logs the new size. */
+	if (!is_ext4ish(w) && nsz != ip->i_disksize)
 		ip->i_disksize = nsz;
 	__pc_mark_inode_dirty(s, ip, x->x_h, true);
 	__pc_journal_stop(s, x);
