@@ -748,11 +748,12 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 		check_image(s, img, cs->cs_point);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
-			w->w_nsurv = cs->cs_nsurvivors < 64 ? cs->cs_nsurvivors : 64;
+			w->w_nsurv = cs->cs_nsurvivors;
 			memcpy(w->w_surv, cs->cs_survivors, w->w_nsurv * sizeof(uint32_t));
 		}
 	}
 	pc_crash_counts(it, &n, &d, complete);
+	w->w_crash_unmatched = pc_crash_unmatched(it);
 	if (dups)
 		*dups = d;
 	pc_crash_iter_free(it);
@@ -781,6 +782,11 @@ unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max)
 
 	memcpy(ids, w->w_surv, n * sizeof(*ids));
 	return n;
+}
+
+uint32_t pc_model_crash_unmatched(const struct sim *s)
+{
+	return pc_w(s)->w_crash_unmatched;
 }
 
 uint32_t pc_wlog_len(const struct sim *s)

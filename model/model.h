@@ -192,8 +192,13 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				const struct pc_persist *p, bool *complete, uint64_t *dups);
 unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
 /* The bio ids of the uncertain writes that survived in the first crash
- * state that broke an invariant (at most max); returns the count. */
+ * state that broke an invariant (at most max, increasing); returns the
+ * count. */
 unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max);
+/* After pc_model_check_crashes with PC_PERSIST_EXACT: a listed write id
+ * that was not an unflushed write at any crash point checked (the scenario
+ * does not replay the run its survivors were printed from), or 0. */
+uint32_t pc_model_crash_unmatched(const struct sim *s);
 /* Describe where a tag came from: "store by B (op 3) at step 7". */
 void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
 /* What read(2) of file [off, off+len) returns now (through the page cache,

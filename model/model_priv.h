@@ -235,9 +235,10 @@ struct pc_world {
 	unsigned w_nviol;
 	uint32_t w_viol_mask;		/* invariants seen (one report each at run time) */
 
-	uint32_t w_surv[64];		/* survivors of the first violating crash state */
+	uint32_t w_surv[PC_CRASH_MAX_SURVIVORS];	/* survivors of the first violating crash state */
 	unsigned w_nsurv;
 	bool w_surv_set;
+	uint32_t w_crash_unmatched;	/* persist survivors: an id no crash point had uncertain */
 	struct pc_promise w_promise[PC_MAX_PROMISES];
 	unsigned w_npromise;
 	struct pc_prun *w_prun;		/* [w_prun_cap] the promises' runs, in order */
