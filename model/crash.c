@@ -58,7 +58,11 @@
  *                each all-but-one (always, even beyond m), then seeded random
  *                subsets up to m in total;
  *   prefix:      the first i uncertain writes, i = 0 .. u;
- *   sample:      2^u <= m: every mask; else m seeded random subsets.
+ *   sample:      2^u <= m: every mask; else m seeded random subsets;
+ *   exact:       one subset, the uncertain writes whose bio id is in p_ids
+ *                (each id that is uncertain at some visited point is marked
+ *                matched; pc_crash_unmatched names one that never was).
+ *                complete only when the point has no uncertain write.
  * The random subsets of a crash point depend on p_seed and on how many
  * times the sets changed before it, so identical points draw identical
  * samples.
@@ -131,6 +135,7 @@ struct pc_crash_iter {
 
 	uint64_t it_states, it_dups;
 	bool it_complete;
+	bool *it_matched;		/* exact: per p_ids entry, seen uncertain */
 	struct pc_crash_state it_cs;
 };
 
@@ -424,6 +429,10 @@ static void plan_point(struct pc_crash_iter *it)
 		it->it_nplan = (uint64_t)u + 1;
 		if (u >= 2)
 			it->it_complete = false;
+	} else if (it->it_p.p_mode == PC_PERSIST_EXACT) {
+		it->it_nplan = 1;
+		if (u)
+			it->it_complete = false;
 	} else if (all_fit(u, m)) {
 		it->it_nplan = 1ULL << u;
 	} else if (it->it_p.p_mode == PC_PERSIST_SAMPLE) {
@@ -455,6 +464,28 @@ static void sel_close(struct pc_crash_iter *it)
 	}
 }
 
+/* Exact: select the uncertain writes named in p_ids (binary search: the
+ * ids are increasing) and mark them matched. */
+static void sel_exact(struct pc_crash_iter *it)
+{
+	for (uint32_t i = 0; i < it->it_nunc; i++) {
+		uint32_t bio = it->it_w[it->it_unc[i]].w_bio, lo = 0, hi = it->it_p.p_nids;
+
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (it->it_p.p_ids[mid] < bio)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < it->it_p.p_nids && it->it_p.p_ids[lo] == bio) {
+			sel_set(it, i);
+			it->it_matched[lo] = true;
+		}
+	}
+}
+
 /* Fill it_sel with candidate number si of the current plan. */
 static void subset_for(struct pc_crash_iter *it, uint64_t si)
 {
@@ -462,7 +493,9 @@ static void subset_for(struct pc_crash_iter *it, uint64_t si)
 	uint64_t m = it->it_p.p_max ? it->it_p.p_max : CRASH_DEFAULT_MAX;
 
 	sel_clear(it);
-	if (it->it_p.p_mode == PC_PERSIST_PREFIX) {
+	if (it->it_p.p_mode == PC_PERSIST_EXACT) {
+		sel_exact(it);
+	} else if (it->it_p.p_mode == PC_PERSIST_PREFIX) {
 		for (uint32_t i = 0; i < si; i++)
 			sel_set(it, i);
 	} else if (all_fit(u, m)) {
@@ -526,6 +559,7 @@ static void materialize(struct pc_crash_iter *it, uint64_t h)
 	cs->cs_point = it->it_k;
 	cs->cs_nuncertain = it->it_nunc;
 	cs->cs_nsurvivors = 0;
+	cs->cs_survivors_cut = false;
 	cs->cs_hash = h;
 	for (uint32_t i = 0; i < it->it_nunc; i++) {
 		const struct cw *cw;
@@ -536,9 +570,21 @@ static void materialize(struct pc_crash_iter *it, uint64_t h)
 		memcpy(cs->cs_image + (size_t)cw->w_blk * it->it_bs,
 		       pc_disk_wlog_data(it->it_d, cw->w_data),
 		       (size_t)cw->w_nblk * it->it_bs * sizeof(pc_tag_t));
-		if (cs->cs_nsurvivors < 64)
+		if (cs->cs_nsurvivors < PC_CRASH_MAX_SURVIVORS)
 			cs->cs_survivors[cs->cs_nsurvivors++] = cw->w_bio;
+		else
+			cs->cs_survivors_cut = true;
 	}
+	/* Submission order is bio id order but for bios allocated and
+	 * submitted out of order: keep the list increasing, as the
+	 * language's survivors list is. */
+	for (uint32_t i = 1; i < cs->cs_nsurvivors; i++)
+		for (uint32_t j = i; j > 0 && cs->cs_survivors[j - 1] > cs->cs_survivors[j]; j--) {
+			uint32_t t = cs->cs_survivors[j];
+
+			cs->cs_survivors[j] = cs->cs_survivors[j - 1];
+			cs->cs_survivors[j - 1] = t;
+		}
 }
 
 /* ---- the public iterator ---- */
@@ -574,9 +620,10 @@ struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, 
 	it->it_unc = malloc((it->it_nw + 1) * sizeof(uint32_t));
 	it->it_vol = malloc((it->it_nw + 1) * sizeof(uint32_t));
 	it->it_sel = calloc(it->it_selwords, sizeof(uint64_t));
+	it->it_matched = calloc(p->p_nids ? p->p_nids : 1, sizeof(bool));
 	if (!it->it_dimg || !it->it_cs.cs_image || !it->it_dhash || !it->it_dwin ||
 	    !it->it_ovgen || !it->it_ovhash || !it->it_touched || !it->it_unc || !it->it_vol ||
-	    !it->it_sel || !set_grow(it))
+	    !it->it_sel || !it->it_matched || !set_grow(it))
 		goto fail;
 	memcpy(it->it_dimg, base, it->it_words * sizeof(pc_tag_t));
 	for (uint32_t b = 0; b < it->it_nblocks; b++) {
@@ -660,10 +707,21 @@ void pc_crash_counts(const struct pc_crash_iter *it, uint64_t *states, uint64_t 
 		*complete = it->it_complete;
 }
 
+uint32_t pc_crash_unmatched(const struct pc_crash_iter *it)
+{
+	if (it->it_p.p_mode != PC_PERSIST_EXACT)
+		return 0;
+	for (uint32_t i = 0; i < it->it_p.p_nids; i++)
+		if (!it->it_matched[i])
+			return it->it_p.p_ids[i];
+	return 0;
+}
+
 void pc_crash_iter_free(struct pc_crash_iter *it)
 {
 	if (!it)
 		return;
+	free(it->it_matched);
 	free(it->it_w);
 	free(it->it_ent_w);
 	free(it->it_bh);

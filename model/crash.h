@@ -32,6 +32,9 @@
  * single-write subset and every "all but one", then a seeded sample up to
  * the bound. `prefix` applies the first i uncertain writes for each i.
  * Identical images (by a 64-bit hash of their contents) are checked once.
+ * `exact` (persist survivors, the form a reproducer prints) checks one
+ * subset per crash point: the uncertain writes it names, closed under the
+ * preflush rule.
  */
 #ifndef PCSIM_MODEL_CRASH_H
 #define PCSIM_MODEL_CRASH_H
@@ -42,7 +45,10 @@ enum pc_persist_mode {
 	PC_PERSIST_ALL_SUBSETS = 0,
 	PC_PERSIST_PREFIX,
 	PC_PERSIST_SAMPLE,
+	PC_PERSIST_EXACT,	/* one subset: the writes named in p_ids (a reproducer) */
 };
+
+#define PC_CRASH_MAX_SURVIVORS	256	/* survivors listed per crash state */
 
 /* Scope of "identical images are checked once". Global dedup is only sound
  * for checks that do not depend on the crash point; a check of promises
@@ -59,6 +65,11 @@ struct pc_persist {
 	uint32_t p_max;		/* all-subsets: bound on subsets per crash point; sample: count */
 	uint64_t p_seed;
 	uint8_t p_dedup;	/* enum pc_dedup_scope; 0: global */
+	/* exact: bio ids (write ids) of the uncertain writes that survive,
+	 * strictly increasing; every other uncertain write is lost. The
+	 * caller keeps the array alive while the iterator runs. */
+	const uint32_t *p_ids;
+	uint32_t p_nids;
 };
 
 /* One crash state: the image and which uncertain writes survived. */
@@ -66,8 +77,10 @@ struct pc_crash_state {
 	uint32_t cs_point;	/* crash after this many write-log entries */
 	pc_tag_t *cs_image;	/* nblocks * bs words, owned by the iterator */
 	uint32_t cs_nuncertain;
-	uint32_t cs_survivors[64];	/* bio ids of uncertain writes applied (first 64) */
+	uint32_t cs_survivors[PC_CRASH_MAX_SURVIVORS];	/* bio ids of uncertain writes applied,
+							 * increasing (the first ones) */
 	uint32_t cs_nsurvivors;
+	bool cs_survivors_cut;	/* more survived than cs_survivors holds */
 	uint64_t cs_hash;	/* of the image */
 };
 
@@ -85,6 +98,11 @@ const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it);
  * whether every subset of every crash point was covered (no sampling). */
 void pc_crash_counts(const struct pc_crash_iter *it, uint64_t *states, uint64_t *dups,
 		     bool *complete);
+/* Exact mode: a write id of p_ids that was not an uncertain write at any
+ * crash point visited (never submitted by then, already durable, failed,
+ * or not a write of this run): the scenario does not replay the run it was
+ * printed from. Returns it, or 0 when every id matched. */
+uint32_t pc_crash_unmatched(const struct pc_crash_iter *it);
 void pc_crash_iter_free(struct pc_crash_iter *it);
 
 #endif /* PCSIM_MODEL_CRASH_H */

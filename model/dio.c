@@ -122,7 +122,7 @@ static void dio_submit(struct sim *s, struct pc_opctx *x, uint32_t b0, uint32_t 
 			build_block(s, x, b + n, buf + n * w->w_bs, from_cache);
 			n++;
 		}
-		__pc_submit_ioend(s, io, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA);
+		__pc_submit_ioend(s, io, b, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA);
 		b += n;
 	}
 }
@@ -155,6 +155,7 @@ PC_STEP(__pc_st_iomap_dio_rw)
 		return SIM_BLOCKED;
 	x->x_zphase = 0;
 	__pc_oracle_record(s, x->x_ip, x->x_pos, x->x_end - x->x_pos, x->x_src);
+	__pc_lat_copy(s, x->x_ip, x->x_pos, x->x_end - x->x_pos, x->x_src);
 	dio_submit(s, x, b0, b1, false);
 	if (!x->x_io->io_sync)
 		__pc_goto(t, "inode_unlock");
@@ -312,6 +313,8 @@ static void dio_done(struct sim *s, struct pc_ioend *io)
 		sim_wake_all(s, &ip->i_aio_wq);
 		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX)
 			w->w_srcx[io->io_src].x_resp = ++w->w_hb;
+		if (w->w_src[io->io_src].src_op < w->w_nops)
+			__pc_lat_op_end(s, w->w_ops[w->w_src[io->io_src].src_op]);
 	}
 	__pc_ioend_finish(s, io);
 }

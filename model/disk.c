@@ -97,6 +97,10 @@ struct pc_disk {
 
 	uint32_t d_nr_data_writes;		/* fault countdowns: seen so far */
 	uint32_t d_nr_flushes;
+	uint32_t d_dur_scan;			/* write-log entries a flush has already
+						 * made durable are below this index */
+	pc_disk_durable_fn d_durable_fn;	/* [setup] durability notifications */
+	void *d_durable_ctx;
 	bool d_have_last;			/* ds_seeks: a previous write exists */
 	pc_blk_t d_last_end;			/* last block of the previous write */
 	struct pc_disk_stats d_stats;
@@ -205,6 +209,7 @@ void pc_disk_settle(struct pc_disk *d)
 	DISK_BUG_ON(d->d_ninflight != 0);
 	memcpy(d->d_base, d->d_image, (size_t)d->d_nblocks * d->d_bs * sizeof(pc_tag_t));
 	d->d_wlog_len = 0;
+	d->d_dur_scan = 0;
 	d->d_payload_used = 0;
 	d->d_wlog_overflow = false;
 	d->d_nr_data_writes = 0;
@@ -399,10 +404,43 @@ void pc_disk_submit(struct sim *s, struct pc_disk *d, struct pc_bio *bio, const 
 	assert(disk_check(d));
 }
 
+void pc_disk_set_durable_fn(struct pc_disk *d, pc_disk_durable_fn fn, void *ctx)
+{
+	d->d_durable_fn = fn;
+	d->d_durable_ctx = ctx;
+}
+
+/* Tell the durability listener what bio's completion made durable: the
+ * completed volatile writes logged before a successful flush's submit entry
+ * (each write once: d_dur_scan only moves forward), then the bio's own data
+ * if it is FUA or the cache is off. Amortized O(1) per log entry. */
+static void notify_durable(struct sim *s, struct pc_disk *d, const struct pc_bio *bio)
+{
+	if (!d->d_durable_fn || bio->bi_status || bio->bi_wlog == UINT32_MAX)
+		return;
+	if ((bio->bi_flags & PC_REQ_PREFLUSH) && d->d_cfg.volatile_cache) {
+		for (uint32_t i = d->d_dur_scan; i < bio->bi_wlog; i++) {
+			const struct pc_wlog_ent *e = &d->d_wlog[i];
+
+			if (e->wl_type == PC_WL_COMPLETE && e->wl_op == PC_REQ_WRITE &&
+			    e->wl_status == 0 && !(e->wl_flags & PC_REQ_FUA) &&
+			    e->wl_data < d->d_wlog_len)
+				d->d_durable_fn(s, d->d_durable_ctx, &d->d_wlog[e->wl_data],
+						e->wl_data);
+		}
+		if (bio->bi_wlog > d->d_dur_scan)
+			d->d_dur_scan = bio->bi_wlog;
+	}
+	if (bio->bi_op == PC_REQ_WRITE &&
+	    ((bio->bi_flags & PC_REQ_FUA) || !d->d_cfg.volatile_cache))
+		d->d_durable_fn(s, d->d_durable_ctx, &d->d_wlog[bio->bi_wlog], bio->bi_wlog);
+}
+
 /* bio_endio: the device reports the write (or flush) done. */
 static void bio_complete(struct sim *s, struct pc_disk *d, uint32_t slot)
 {
 	struct pc_bio *bio = &d->d_bio[slot];
+	bool logged = false;
 
 	bio->bi_status = d->d_bio_fail[slot] ? -PC_EIO : 0;
 	if (bio->bi_status == 0 && bio->bi_op == PC_REQ_WRITE && bio->bi_wlog != UINT32_MAX) {
@@ -415,7 +453,11 @@ static void bio_complete(struct sim *s, struct pc_disk *d, uint32_t slot)
 		struct pc_wlog_ent *e = wlog_append(s, d, PC_WL_COMPLETE, bio);
 
 		e->wl_status = (int16_t)bio->bi_status;
+		e->wl_data = bio->bi_wlog;
+		logged = true;
 	}
+	if (logged)
+		notify_durable(s, d, bio);
 	bio->bi_done = true;
 	d->d_bio_state[slot] = SLOT_DONE;
 	sim_trace_note(s, -1, "bio_endio", bio->bi_id, (uint64_t)(int64_t)bio->bi_status,

@@ -95,7 +95,8 @@ struct pc_wlog_ent {
 	uint32_t wl_bio;	/* bi_id */
 	pc_blk_t wl_blk;
 	uint32_t wl_nblk;
-	uint32_t wl_data;	/* submit: offset of the data copy in the payload pool (words) */
+	uint32_t wl_data;	/* submit: offset of the data copy in the payload pool (words);
+				 * complete: index of the bio's submit entry */
 	uint64_t wl_step;	/* engine step count at the time */
 	sim_time_t wl_time;
 };
@@ -139,6 +140,16 @@ const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);
 /* The write log or its data pool filled up: the run was stopped there
  * (SIM_STEP_LIMIT) and the log is the prefix of the execution up to it. */
 bool pc_disk_wlog_overflow(const struct pc_disk *d);
+
+/* Durability notifications (for latency metrics): fn runs, inside the
+ * completion event, once for every write the moment it becomes durable
+ * under the rules above: at its completion for REQ_FUA or cache=none, else
+ * when a REQ_PREFLUSH bio submitted after its completion completes. submit
+ * is the write's submit entry, at write-log index idx. A write that failed,
+ * or whose completion was not logged, is never reported. */
+typedef void (*pc_disk_durable_fn)(struct sim *s, void *ctx, const struct pc_wlog_ent *submit,
+				   uint32_t idx);
+void pc_disk_set_durable_fn(struct pc_disk *d, pc_disk_durable_fn fn, void *ctx);
 
 /* Counters for metrics, by bio kind. */
 struct pc_disk_stats {

@@ -201,10 +201,16 @@ void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_
 	sim_trace(s, SIM_TR_MODEL, t->t_id, "pagecache_isize_extended", from, to);
 }
 
-/* Drop folio index from the cache (truncate_inode_folio). */
-static void folio_evict(struct pc_inode *ip, uint32_t index)
+/* Drop folio index from the cache (truncate_inode_folio). Dirty data goes
+ * with it (latency.c counts it as thrown away). */
+static void folio_evict(struct sim *s, struct pc_inode *ip, uint32_t index)
 {
 	struct pc_folio *f = __pc_folio(ip, index);
+	uint32_t bpp = ip->i_w->w_bpp;
+
+	for (uint32_t k = 0; k < bpp; k++)
+		if ((f->f_bdirty & (1u << k)) || ip->i_pte[index].p_dirty)
+			__pc_lat_discard(s, ip, index * bpp + k);
 
 	f->f_flags &= PC_F_WRITEBACK;	/* writeback finishes on its own */
 	if (!(f->f_flags & PC_F_WRITEBACK))
@@ -261,7 +267,7 @@ bool __pc_truncate_pagecache_range(struct sim *s, struct sim_task *t, struct pc_
 			if (!__pc_folio_wait_writeback(s, t, ip, i))
 				return false;	/* the folio stays locked */
 			if (start <= ps && end >= pe) {
-				folio_evict(ip, i);
+				folio_evict(s, ip, i);
 			} else {
 				uint64_t a = start > ps ? start : ps, b = end < pe ? end : pe;
 
@@ -269,7 +275,7 @@ bool __pc_truncate_pagecache_range(struct sim *s, struct sim_task *t, struct pc_
 			}
 			__pc_folio_unlock(s, t, f);
 		} else if (start <= ps && end >= pe) {
-			folio_evict(ip, i);	/* no folio: only the PTE */
+			folio_evict(s, ip, i);	/* no folio: only the PTE */
 		}
 		(*cursor)++;
 	}
@@ -300,6 +306,7 @@ void __pc_copy_in(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len
 
 		f->f_data[o % PC_PAGE_SIZE] = src;
 	}
+	__pc_lat_copy(s, ip, off, len, src);
 }
 
 /* filemap_range_needs_writeback: any folio in [start, end] dirty, locked

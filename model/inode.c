@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/fs/fs.h"
 #include "model/model_priv.h"
 
 #define INODE_MAGIC	0x1e0d
@@ -64,6 +65,8 @@ void __pc_i_size_write(struct sim *s, struct sim_task *t, struct pc_inode *ip, u
 	ip->i_size = size;
 	if (size > old)
 		__pc_oracle_record(s, ip, old, size - old, 0);	/* extension: reads zero */
+	else if (size < old)
+		__pc_lat_shrink(s, ip, size);
 	sim_trace(s, SIM_TR_MODEL, t->t_id, "i_size", ip->i_ino, size);
 }
 
@@ -140,8 +143,6 @@ void __pc_mark_inode_dirty(struct sim *s, struct pc_inode *ip, struct jbd2_handl
 	ip->i_sync_tid = tid;
 	if (datasync)
 		ip->i_datasync_tid = tid;
-	if (ip->i_disksize != 0 && w->w_disksize_change[ip->i_ino] == 0)
-		w->w_disksize_change[ip->i_ino] = sim_now(s);
 }
 
 /* jbd2_journal_start for the operation; NULL means the task sleeps. */
@@ -208,4 +209,5 @@ void __pc_free_range(struct sim *s, struct pc_inode *ip, uint32_t b0, uint32_t b
 	}
 	if (changed && h)
 		__pc_mark_inode_dirty(s, ip, h, true);
+	__pc_zero_eof_forget(s, ip, b0, b1, h);
 }

@@ -469,19 +469,23 @@ static enum sim_ret commit_cp_sb(struct sim *s, struct sim_task *t, void *arg)
 }
 
 /* journal_submit_data_buffers (commit.c): WB_SYNC_ALL writeback of every
- * JI_WRITE_DATA jinode's dirty range, no allocation; one jinode per step. */
+ * JI_WRITE_DATA jinode's dirty range, no allocation; one jinode per step.
+ * The writeback may sleep on a folio lock or on a folio under writeback
+ * (WB_SYNC_ALL waits, then writes what was dirtied again): the step is
+ * then re-run for the same jinode. */
 static enum sim_ret commit_submit_data(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct jbd2_journal *j = arg;
 	struct jbd2_transaction *tr = j->j_committing;
 
 	if (j->j_ci < tr->t_ninodes) {
-		struct jbd2_inode *ji = tr->t_inodes[j->j_ci++];
+		struct jbd2_inode *ji = tr->t_inodes[j->j_ci];
 
-		if ((ji->i_flags & JI_WRITE_DATA) && j->j_ops.submit_inode_data)
-			j->j_ops.submit_inode_data(s, t, j->j_ops.fs, ji, ji->i_dirty_start,
-						   ji->i_dirty_end);
-		if (j->j_ci < tr->t_ninodes)
+		if ((ji->i_flags & JI_WRITE_DATA) && j->j_ops.submit_inode_data &&
+		    !j->j_ops.submit_inode_data(s, t, j->j_ops.fs, ji, ji->i_dirty_start,
+						ji->i_dirty_end))
+			return SIM_BLOCKED;
+		if (++j->j_ci < tr->t_ninodes)
 			return SIM_AGAIN;
 	}
 	j->j_ci = 0;

@@ -66,8 +66,11 @@ struct jbd2_ops {
 	void *fs;	/* passed back to every callback */
 	/* Serialize the current in-memory contents of metadata block blk. */
 	void (*get_block)(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *words);
-	/* WB_SYNC_ALL writeback of [start, end] without allocation; submit only. */
-	void (*submit_inode_data)(struct sim *s, struct sim_task *t, void *fs,
+	/* WB_SYNC_ALL writeback of [start, end] without allocation; submit
+	 * only. It may sleep (a folio lock, a folio under writeback): false
+	 * after putting t to sleep, and the step calls it again for the same
+	 * jinode when t wakes; true when the range is submitted. */
+	bool (*submit_inode_data)(struct sim *s, struct sim_task *t, void *fs,
 				  struct jbd2_inode *ji, uint64_t start, uint64_t end);
 	/* Wait for writeback of [start, end]: true when none is under
 	 * writeback, false after putting t to sleep (the step returns BLOCKED). */

@@ -48,6 +48,13 @@ static void layout(const struct pc_config *cfg, uint64_t *file_bytes, uint32_t *
 	*pool = *nblocks * cfg->c_nfiles * 2 + 16;
 }
 
+/* Runs every promise of a run may keep together: a promise over a file
+ * written by k sources holds at most 2k + 1 runs. */
+static uint32_t promise_runs(uint64_t file_bytes_total)
+{
+	return 16384 + (uint32_t)(file_bytes_total / 16);
+}
+
 size_t pc_model_arena_size(const struct pc_config *cfg)
 {
 	uint64_t fb;
@@ -57,10 +64,12 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 	layout(cfg, &fb, &nb, &meta, &pool);
 	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
-		   nb * sizeof(struct pc_extent) + PC_MAX_PROMISES * fb * 2;
+		   nb * sizeof(struct pc_extent);
 	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
 	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
 	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
+	       promise_runs(cfg->c_nfiles * fb) * sizeof(struct pc_prun) +
+	       __pc_lat_arena_size(nb * cfg->c_nfiles) +
 	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
 	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
 	       (4u << 20);
@@ -89,6 +98,7 @@ static void jops_commit_callback(struct sim *s, void *fs, pc_tid_t tid)
 	pc_alloc_commit(w->w_alloc, tid);
 	for (unsigned i = 0; i < w->w_ninodes; i++)
 		w->w_durable_size[i] = w->w_commit_size[i];
+	__pc_lat_commit(s);
 }
 
 static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
@@ -98,10 +108,13 @@ static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
 
 	if (t->t_kernel || !x || x->x_w != w || !x->x_src)
 		return;
-	if (begin)
+	if (begin) {
 		w->w_srcx[x->x_src].x_inv = ++w->w_hb;
-	else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io)
+		__pc_lat_op_begin(s, x);
+	} else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io) {
 		w->w_srcx[x->x_src].x_resp = ++w->w_hb;
+		__pc_lat_op_end(s, x);
+	}
 	/* An AIO write that returned -EIOCBQUEUED completes at its end_io. */
 }
 
@@ -124,7 +137,10 @@ static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned
 	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
 	ip->i_erase_hb = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_hb));
 	ip->i_erase_tid = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_tid));
-	if (!ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
+	ip->i_lat_head = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_head));
+	ip->i_lat_tail = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_tail));
+	ip->i_lat_sver = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_sver));
+	if (!ip->i_lat_head || !ip->i_lat_tail || !ip->i_lat_sver || !ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
 	    !ip->i_erase_step || !ip->i_erase_hb)
 		return NULL;
 	for (uint32_t i = 0; i < ip->i_npages; i++) {
@@ -203,11 +219,11 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 		if (!w->w_inode[i])
 			goto nomem;
 		next += w->w_inode[i]->i_meta_nblk;
-		for (unsigned k = 0; k < PC_MAX_PROMISES; k++)
-			if (!w->w_promise[k].pr_tags &&
-			    !(w->w_promise[k].pr_tags = sim_alloc(s, fb * cfg->c_nfiles * 2)))
-				goto nomem;
 	}
+	w->w_prun_cap = promise_runs(cfg->c_nfiles * fb);
+	w->w_prun = sim_alloc(s, w->w_prun_cap * sizeof(*w->w_prun));
+	if (!w->w_prun)
+		goto nomem;
 	buf = sim_alloc(s, w->w_bs * sizeof(*buf));
 	if (!buf)
 		goto nomem;
@@ -238,8 +254,9 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	jo.wait_inode_data = __pc_jbd2_wait_inode_data;
 	jo.commit_callback = jops_commit_callback;
 	w->w_j = jbd2_journal_create(s, w->w_disk, &jc, &jo);
-	if (!w->w_alloc || !w->w_j)
+	if (!w->w_alloc || !w->w_j || !__pc_lat_create(s, w, nb * cfg->c_nfiles))
 		goto nomem;
+	__pc_lat_init(s);
 	__pc_flusher_init(s);
 	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
 			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
@@ -355,6 +372,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 	w->w_nviol = 0;
 	w->w_viol_mask = 0;
 	w->w_npromise = 0;
+	w->w_nprun = 0;
 	for (unsigned i = 0; i < w->w_ninodes; i++) {
 		struct pc_inode *ip = w->w_inode[i];
 		uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
@@ -363,9 +381,9 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		memset(ip->i_erase_tid, 0, cap * sizeof(*ip->i_erase_tid));
-		w->w_disksize_change[i] = 0;
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
+	__pc_lat_reset(s);
 	w->w_base_tid = jbd2_committed_tid(w->w_j);
 	w->w_settled = true;
 	return 0;
@@ -455,6 +473,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 	}
 	w->w_hb++;
 	pc_disk_settle(w->w_disk);
+	__pc_lat_reset(s);
 	w->w_settled = true;
 	return 0;
 }
@@ -586,7 +605,12 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		const struct pc_promise *pr = &w->w_promise[i];
 
 		h = sim_hash_u64(h, pr->pr_file ^ (pr->pr_size << 8) ^ ((uint64_t)pr->pr_wlog << 40));
-		h = sim_hash_bytes(h, pr->pr_tags, pr->pr_size * sizeof(*pr->pr_tags));
+		for (uint32_t k = pr->pr_run; k < pr->pr_run + pr->pr_nrun; k++) {
+			const struct pc_prun *r = &w->w_prun[k];
+
+			h = sim_hash_u64(h, ((uint64_t)r->r_off << 32) | r->r_len);
+			h = sim_hash_u64(h, r->r_tag);
+		}
 	}
 	return h;
 }
@@ -724,11 +748,12 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 		check_image(s, img, cs->cs_point);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
-			w->w_nsurv = cs->cs_nsurvivors < 64 ? cs->cs_nsurvivors : 64;
+			w->w_nsurv = cs->cs_nsurvivors;
 			memcpy(w->w_surv, cs->cs_survivors, w->w_nsurv * sizeof(uint32_t));
 		}
 	}
 	pc_crash_counts(it, &n, &d, complete);
+	w->w_crash_unmatched = pc_crash_unmatched(it);
 	if (dups)
 		*dups = d;
 	pc_crash_iter_free(it);
@@ -759,9 +784,21 @@ unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max)
 	return n;
 }
 
+uint32_t pc_model_crash_unmatched(const struct sim *s)
+{
+	return pc_w(s)->w_crash_unmatched;
+}
+
 uint32_t pc_wlog_len(const struct sim *s)
 {
 	return pc_disk_wlog_len(pc_w(s)->w_disk);
+}
+
+const char *pc_model_limit(const struct sim *s)
+{
+	const struct pc_world *w = pc_w(s);
+
+	return w->w_limit[0] ? w->w_limit : NULL;
 }
 
 void pc_model_metrics(const struct sim *s, struct pc_metrics *m)
@@ -781,4 +818,5 @@ void pc_model_metrics(const struct sim *s, struct pc_metrics *m)
 	m->m_commits = js->js_commits;
 	m->m_steps = sim_steps(s);
 	m->m_sim_time = sim_now(s);
+	__pc_lat_metrics(s, m);
 }

@@ -193,8 +193,13 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				const struct pc_persist *p, bool *complete, uint64_t *dups);
 unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
 /* The bio ids of the uncertain writes that survived in the first crash
- * state that broke an invariant (at most max); returns the count. */
+ * state that broke an invariant (at most max, increasing); returns the
+ * count. */
 unsigned pc_crash_survivors(const struct sim *s, uint32_t *ids, unsigned max);
+/* After pc_model_check_crashes with PC_PERSIST_EXACT: a listed write id
+ * that was not an unflushed write at any crash point checked (the scenario
+ * does not replay the run its survivors were printed from), or 0. */
+uint32_t pc_model_crash_unmatched(const struct sim *s);
 /* Describe where a tag came from: "store by B (op 3) at step 7". */
 void pc_describe_tag(const struct sim *s, pc_tag_t tag, char *buf, size_t len);
 /* What read(2) of file [off, off+len) returns now (through the page cache,
@@ -216,6 +221,10 @@ uint64_t pc_model_crash_key(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
 uint32_t pc_wlog_len(const struct sim *s);
+/* Why the model stopped the run at one of its bounds (more durability
+ * promises than it keeps, ...), or NULL. The engine's status is then
+ * SIM_STEP_LIMIT, as for a full write log. */
+const char *pc_model_limit(const struct sim *s);
 
 /* ---- metrics (seed 002's cost questions) ---- */
 struct pc_metrics {
@@ -223,10 +232,22 @@ struct pc_metrics {
 	uint64_t m_io_blocks[PC_BIO_NKINDS];
 	uint64_t m_zero_ios;			/* small zero-block I/Os */
 	uint64_t m_flushes, m_fua, m_commits, m_seeks;
+	/* Durability latencies (model/latency.c says exactly what they
+	 * measure). Size: from the response of an operation that grew a file
+	 * to a durable commit logging an on-disk size at least that large.
+	 * Data: from the response of a write or store to its data (or newer)
+	 * being on the media, written and flushed (or FUA). max/mean/median
+	 * over the operations measured (_n); _open: not durable when the run
+	 * ended; _dropped: data thrown away before any bio carried it;
+	 * _untracked: not measured (the bookkeeping bound was reached). */
 	sim_time_t m_disksize_lat_max;		/* worst time until i_disksize durable */
 	sim_time_t m_data_lat_max;		/* worst time until written data durable */
 	uint64_t m_steps;
 	sim_time_t m_sim_time;
+	sim_time_t m_disksize_lat_mean, m_disksize_lat_median;
+	uint32_t m_disksize_lat_n, m_disksize_lat_open;
+	sim_time_t m_data_lat_mean, m_data_lat_median;
+	uint32_t m_data_lat_n, m_data_lat_open, m_data_lat_dropped, m_data_lat_untracked;
 };
 void pc_model_metrics(const struct sim *s, struct pc_metrics *m);
 

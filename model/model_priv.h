@@ -17,7 +17,7 @@
 #define PC_MAX_WORK		128
 #define PC_MAX_WORKERS		2
 #define PC_MAX_OPS_WORLD	512
-#define PC_MAX_PROMISES		32
+#define PC_MAX_PROMISES		256	/* per run; one more stops the run (pc_model_limit) */
 
 /* ---- extent map (per file block) ---- */
 enum pc_ext_state { EXT_HOLE = 0, EXT_DELALLOC, EXT_UNWRITTEN, EXT_WRITTEN };
@@ -93,6 +93,12 @@ struct pc_inode {
 	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
 	uint32_t *i_erase_step;		/* per byte: engine step of the erase */
 	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins */
+	/* Latency metrics (latency.c), per file block: FIFO of the copies
+	 * of operations' data not yet durable (node index + 1, 0: none),
+	 * and the write-log index + 1 of the last bio that carried the block
+	 * (0: none). */
+	uint32_t *i_lat_head, *i_lat_tail;
+	uint32_t *i_lat_sver;
 	uint32_t i_aio_pending;
 	struct sim_wq i_aio_wq;
 };
@@ -152,6 +158,14 @@ struct pc_ioend {
 	struct jbd2_handle *io_h;
 };
 
+/* What a promise says about the bytes [r_off, r_off + r_len) of its file:
+ * they hold r_tag (a run of i_last); bytes no run covers may hold anything
+ * (their writer had not completed when the syncing op was invoked). */
+struct pc_prun {
+	uint32_t r_off, r_len;
+	pc_tag_t r_tag;
+};
+
 /* A durability promise (fsync & co) for the not-durable check. */
 struct pc_promise {
 	uint8_t pr_file;
@@ -160,9 +174,29 @@ struct pc_promise {
 	uint64_t pr_size;
 	uint64_t pr_off, pr_len;	/* range covered */
 	bool pr_data_only;		/* fdatasync: size only if needed for data */
-	uint16_t *pr_tags;		/* snapshot of i_last over [0, pr_size); 0xffff: any */
+	uint32_t pr_run, pr_nrun;	/* its runs: w_prun[pr_run, pr_run + pr_nrun) */
 	uint32_t pr_wlog;		/* write-log length at the response */
 	char pr_what[32];
+};
+
+/* Durability latencies (latency.c): a copy of an operation's data into a
+ * file block, waiting for a durable write of that block. */
+struct pc_lat_node {
+	uint32_t n_next;		/* next of the block's FIFO, index + 1; 0: last */
+	uint32_t n_ver;			/* write-log length when the data was copied */
+	uint16_t n_op;			/* operation number */
+};
+
+struct pc_lat {
+	struct pc_lat_node *l_node;	/* [l_nnode] */
+	uint32_t l_nnode;
+	uint32_t l_free;		/* free list, index + 1; 0: pool empty */
+	uint32_t *l_bio;		/* [PC_WLOG_MAX + 1] by bi_id: (file + 1) << 24 |
+					 * first file block of a data bio; 0: not file data */
+	uint16_t l_ds[PC_MAX_FILES][PC_MAX_OPS_WORLD];	/* ops awaiting a durable size,
+							 * by target, [head, tail) */
+	uint32_t l_ds_head[PC_MAX_FILES], l_ds_tail[PC_MAX_FILES];
+	uint32_t l_first_op;		/* operations before it are the setup's */
 };
 
 struct pc_opctx;
@@ -188,6 +222,7 @@ struct pc_world {
 	bool w_flusher_all;		/* next pass ignores dirty_expire (scripted / sync) */
 	sim_time_t w_last_flush;
 	struct pc_opctx *w_flusher_ctx;
+	struct pc_opctx *w_jbd2_ctx;	/* the commit thread's ordered-data writeback */
 	struct pc_workqueue w_endio_wq;	/* ext4-rsv-conversion / xfs-conv / ext4-iomap end_io */
 	struct pc_workqueue w_dio_wq;	/* s_dio_done_wq */
 	struct pc_ioend w_ioend[PC_MAX_IOENDS];
@@ -200,17 +235,21 @@ struct pc_world {
 	unsigned w_nviol;
 	uint32_t w_viol_mask;		/* invariants seen (one report each at run time) */
 
-	uint32_t w_surv[64];		/* survivors of the first violating crash state */
+	uint32_t w_surv[PC_CRASH_MAX_SURVIVORS];	/* survivors of the first violating crash state */
 	unsigned w_nsurv;
 	bool w_surv_set;
+	uint32_t w_crash_unmatched;	/* persist survivors: an id no crash point had uncertain */
 	struct pc_promise w_promise[PC_MAX_PROMISES];
 	unsigned w_npromise;
+	struct pc_prun *w_prun;		/* [w_prun_cap] the promises' runs, in order */
+	uint32_t w_nprun, w_prun_cap;
+	char w_limit[200];		/* a model bound that stopped the run, or "" */
 
 	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
 	pc_tid_t w_base_tid;		/* committed when the run began */
 	pc_tid_t w_crash_tid;		/* durable in the crash state being checked */
 	struct pc_metrics w_m;
-	sim_time_t w_disksize_change[PC_MAX_FILES];	/* when i_disksize last rose, 0: none */
+	struct pc_lat w_lat;
 	uint64_t w_commit_size[PC_MAX_FILES];	/* i_disksize captured by the committing transaction */
 	uint64_t w_durable_size[PC_MAX_FILES];	/* ... once its commit record is durable */
 	bool w_settled;
@@ -256,6 +295,14 @@ struct pc_opctx {
 	bool x_size_done;
 	uint32_t x_tcursor;		/* truncate_pagecache(_range): next page + 1, 0: idle */
 	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
+	/* latency.c */
+	uint8_t x_lat;			/* LAT_* */
+	uint32_t x_lat_pending;		/* copies of its data not yet durable */
+	uint64_t x_lat_isize;		/* i_size when it was invoked */
+	uint64_t x_lat_target;		/* the size it set, awaited durable */
+	sim_time_t x_lat_resp;		/* ns: its response */
+	sim_time_t x_lat_data;		/* ns: its data durable */
+	sim_time_t x_lat_size;		/* ns: its size durable */
 };
 
 /* ---- shared helpers (defined in the module named) ---- */
@@ -312,15 +359,16 @@ void __pc_wbc_init(struct pc_wbc *wbc, struct pc_inode *ip, uint64_t start, uint
 		   bool sync_all, bool can_map);
 void __pc_flusher_init(struct sim *s);
 void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip);
+bool __pc_inodes_requeue(struct sim *s);
 struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip);
-void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
-		       const pc_tag_t *data, uint8_t kind);
+void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind);
 void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *name,
 			 unsigned nworkers, const char *const *names);
 void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *w);
 bool __pc_flush_work(struct sim *s, struct sim_task *t, struct pc_workqueue *wq,
 		     struct pc_work *w);
-void __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
+bool __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
 				 struct jbd2_inode *ji, uint64_t start, uint64_t end);
 bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
 			       struct jbd2_inode *ji, uint64_t start, uint64_t end);
@@ -340,6 +388,20 @@ void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only);
 void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_tag_t *bytes,
 			 uint32_t point);
+
+/* latency.c */
+size_t __pc_lat_arena_size(uint32_t nblocks_total);
+bool __pc_lat_create(struct sim *s, struct pc_world *w, uint32_t nblocks_total);
+void __pc_lat_init(struct sim *s);
+void __pc_lat_reset(struct sim *s);
+void __pc_lat_copy(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len, pc_tag_t src);
+void __pc_lat_submit(struct sim *s, struct pc_inode *ip, uint32_t fblk, const struct pc_bio *bio);
+void __pc_lat_discard(struct sim *s, struct pc_inode *ip, uint32_t b);
+void __pc_lat_op_begin(struct sim *s, struct pc_opctx *x);
+void __pc_lat_op_end(struct sim *s, struct pc_opctx *x);
+void __pc_lat_commit(struct sim *s);
+void __pc_lat_shrink(struct sim *s, struct pc_inode *ip, uint64_t size);
+void __pc_lat_metrics(const struct sim *s, struct pc_metrics *m);
 
 /* fs/profile.c */
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op);

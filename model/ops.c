@@ -693,6 +693,9 @@ enum sim_ret __pc_st_sync_inodes(struct sim *s, struct sim_task *t, void *arg)
 		if (r != SIM_DONE)
 			return r;
 	}
+	/* writeback_sb_inodes -> requeue_inode: an inode the pass left clean
+	 * leaves the dirty list, so the next dirtying stamps dirtied_when. */
+	__pc_inodes_requeue(s);
 	x->x_phase = 0;
 	return SIM_DONE;
 }

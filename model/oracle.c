@@ -297,21 +297,80 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 	}
 }
 
+/* The model keeps PC_MAX_PROMISES promises and w_prun_cap runs per run:
+ * one more stops the run with the reason (pc_model_limit), never silently
+ * checking less than the scenario asked for. */
+static void promise_limit(struct sim *s, struct pc_opctx *x, const char *what)
+{
+	struct pc_world *w = x->x_w;
+
+	if (w->w_limit[0])
+		return;
+	snprintf(w->w_limit, sizeof(w->w_limit),
+		 "the run made more durability promises (fsync, fdatasync, O_DSYNC/O_SYNC "
+		 "writes, msync, sync) than the model checks: %s; stopped at operation %u",
+		 what, x->x_no);
+	sim_trace_note(s, -1, "promise_limit", w->w_npromise, w->w_nprun, "%s", w->w_limit);
+	sim_stop(s, SIM_STEP_LIMIT);
+}
+
+/* Record i_last over [0, i_size) as runs of equal expectation: the tag
+ * itself if its writer completed before the syncing op was invoked (or it
+ * is the op's own), else no run (any value may survive). False when the
+ * run pool is full. */
+static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct pc_inode *ip,
+			 pc_tag_t self, uint64_t inv)
+{
+	uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+	uint64_t end = ip->i_size < cap ? ip->i_size : cap;
+	struct pc_prun *r = NULL;
+
+	pr->pr_run = w->w_nprun;
+	pr->pr_nrun = 0;
+	for (uint64_t o = 0; o < end; o++) {
+		pc_tag_t t = ip->i_last[o];
+		const struct pc_srcx *sx = &w->w_srcx[t];
+
+		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv))) {
+			r = NULL;
+			continue;
+		}
+		if (r && r->r_tag == t) {
+			r->r_len++;
+			continue;
+		}
+		if (w->w_nprun >= w->w_prun_cap)
+			return false;
+		r = &w->w_prun[w->w_nprun++];
+		r->r_off = (uint32_t)o;
+		r->r_len = 1;
+		r->r_tag = t;
+		pr->pr_nrun++;
+	}
+	return true;
+}
+
 /* A durability promise at the response of fsync & co. */
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only)
 {
 	struct pc_world *w = x->x_w;
 	uint64_t inv = x->x_src ? w->w_srcx[x->x_src].x_inv : w->w_hb;
+	char why[96];
 
+	if (!w->w_settled)
+		return;
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		struct pc_inode *ip = w->w_inode[f];
 		struct pc_promise *pr;
 
 		if (x->o.o_kind != PC_OP_SYNC && f != x->o.o_file)
 			continue;
-		if (w->w_npromise >= PC_MAX_PROMISES || !w->w_settled)
+		if (w->w_npromise >= PC_MAX_PROMISES) {
+			snprintf(why, sizeof(why), "at most %u (PC_MAX_PROMISES)", PC_MAX_PROMISES);
+			promise_limit(s, x, why);
 			return;
-		pr = &w->w_promise[w->w_npromise++];
+		}
+		pr = &w->w_promise[w->w_npromise];
 		pr->pr_file = (uint8_t)f;
 		pr->pr_hb = inv;
 		pr->pr_step = sim_steps(s);
@@ -325,16 +384,44 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		pr->pr_data_only = data_only;
 		pr->pr_wlog = pc_disk_wlog_len(w->w_disk);
 		snprintf(pr->pr_what, sizeof(pr->pr_what), "%s", what);
-		for (uint64_t o = 0; o < ip->i_size && o < (uint64_t)ip->i_npages * PC_PAGE_SIZE;
-		     o++) {
-			pc_tag_t t = ip->i_last[o];
-			const struct pc_srcx *sx = &w->w_srcx[t];
-
-			pr->pr_tags[o] = (t == 0 || t == x->x_src ||
-					  (sx->x_resp != UINT64_MAX && sx->x_resp <= inv))
-						 ? t
-						 : 0xffff;
+		if (!promise_runs(w, pr, ip, x->x_src, inv)) {
+			w->w_nprun = pr->pr_run;
+			snprintf(why, sizeof(why), "their byte ranges need more than the %u runs "
+				 "it keeps", w->w_prun_cap);
+			promise_limit(s, x, why);
+			return;
 		}
+		w->w_npromise++;
+	}
+}
+
+/* The bytes of one run of a promise, within [pr_off, end). */
+static void check_run(struct sim *s, const struct pc_inode *ip, const struct pc_promise *pr,
+		      const struct pc_prun *r, uint64_t end, const pc_tag_t *bytes,
+		      uint64_t crash_step, uint32_t point)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t from = r->r_off > pr->pr_off ? r->r_off : pr->pr_off;
+	uint64_t to = (uint64_t)r->r_off + r->r_len < end ? (uint64_t)r->r_off + r->r_len : end;
+	pc_tag_t want = r->r_tag;
+
+	for (uint64_t o = from; o < to; o++) {
+		pc_tag_t seen = bytes[o];
+		char what[120];
+
+		if (seen == want)
+			continue;
+		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_inv > pr->pr_hb)
+			continue;	/* a later write */
+		if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
+			continue;	/* erased later */
+		if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
+			continue;
+		pc_describe_tag(s, want, what, sizeof(what));
+		__pc_violation(s, PC_INV_NOT_DURABLE, ip->i_ino, o, 1, seen, true, point,
+			       "after crash, bytes of file %u lost: %s, made durable by %s "
+			       "(step %llu)",
+			       ip->i_ino, what, pr->pr_what, (unsigned long long)pr->pr_step);
 	}
 }
 
@@ -369,24 +456,9 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 		}
 		if (end > pr->pr_size)
 			end = pr->pr_size;
-		for (uint64_t o = pr->pr_off; o < end && o < disksize; o++) {
-			pc_tag_t want = pr->pr_tags[o], seen = bytes[o];
-			char what[120];
-
-			if (want == 0xffff || seen == want)
-				continue;
-			if (seen && w->w_srcx[seen].x_inv != UINT64_MAX &&
-			    w->w_srcx[seen].x_inv > pr->pr_hb)
-				continue;	/* a later write */
-			if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
-				continue;	/* erased later */
-			if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
-				continue;
-			pc_describe_tag(s, want, what, sizeof(what));
-			__pc_violation(s, PC_INV_NOT_DURABLE, f, o, 1, seen, true, point,
-				       "after crash, bytes of file %u lost: %s, made durable by %s "
-				       "(step %llu)",
-				       f, what, pr->pr_what, (unsigned long long)pr->pr_step);
-		}
+		if (end > disksize)
+			end = disksize;
+		for (uint32_t k = pr->pr_run; k < pr->pr_run + pr->pr_nrun; k++)
+			check_run(s, ip, pr, &w->w_prun[k], end, bytes, crash_step, point);
 	}
 }

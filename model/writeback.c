@@ -116,11 +116,12 @@ static enum sim_ret st_writeback_sb_inodes(struct sim *s, struct sim_task *t, vo
 	return __pc_writeback_step(s, t, arg);
 }
 
-/* requeue_inode: inodes still dirty stay on the list; re-arm the timer. */
-static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *arg)
+/* requeue_inode (fs/fs-writeback.c), after a writeback pass over every
+ * inode: a clean inode leaves the dirty list (its next dirtying stamps a
+ * new dirtied_when); true if some inode is still dirty. */
+bool __pc_inodes_requeue(struct sim *s)
 {
-	struct pc_opctx *x = arg;
-	struct pc_world *w = x->x_w;
+	struct pc_world *w = pc_w(s);
 	bool any = false;
 
 	for (unsigned i = 0; i < w->w_ninodes; i++) {
@@ -130,8 +131,14 @@ static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *ar
 			ip->i_dirty = false;
 		any |= ip->i_dirty;
 	}
-	if (any)
-		flusher_arm(s, w);
+	return any;
+}
+
+/* requeue_inode: inodes still dirty stay on the list; re-arm the timer. */
+static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *arg)
+{
+	if (__pc_inodes_requeue(s))
+		flusher_arm(s, pc_w(s));
 	return SIM_DONE;
 }
 
@@ -172,7 +179,8 @@ void __pc_flusher_init(struct sim *s)
 
 	w->w_flusher = sim_task_create(s, "flusher", true);
 	w->w_flusher_ctx = sim_alloc(s, sizeof(*w->w_flusher_ctx));
-	assert(w->w_flusher && w->w_flusher_ctx);
+	w->w_jbd2_ctx = sim_alloc(s, sizeof(*w->w_jbd2_ctx));
+	assert(w->w_flusher && w->w_flusher_ctx && w->w_jbd2_ctx);
 	sim_task_set_daemon(s, w->w_flusher, flusher_next);
 }
 
@@ -345,8 +353,10 @@ static void pc_bio_endio(struct sim *s, struct pc_bio *bio)
 	}
 }
 
-void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32_t nblk,
-		       const pc_tag_t *data, uint8_t kind)
+/* Submit one bio of io: disk blocks [pblk, pblk + nblk) holding file
+ * blocks [fblk, fblk + nblk), data from data. */
+void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind)
 {
 	struct pc_world *w = io->io_inode->i_w;
 	struct pc_bio *bio = pc_bio_alloc(s, w->w_disk);
@@ -363,6 +373,7 @@ void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, pc_blk_t pblk, uint32
 	if (kind == PC_BIO_ZERO)
 		w->w_m.m_zero_ios++;
 	pc_disk_submit(s, w->w_disk, bio, data);
+	__pc_lat_submit(s, io->io_inode, fblk, bio);
 }
 
 /* ---- end_io work (process context) ---- */
@@ -569,6 +580,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 						       (unsigned long long)(bpos + w->w_bs - 1),
 						       (unsigned long long)ip->i_size);
 				f->f_bdirty &= (uint8_t)~(1u << k);
+				__pc_lat_discard(s, ip, b);
 				break;
 			case EXT_DELALLOC:
 				if (!x->x_wbc.wb_can_map) {
@@ -593,6 +605,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			}
 		} else if (e && (f->f_bdirty & (1u << k))) {
 			f->f_bdirty &= (uint8_t)~(1u << k);	/* past EOF */
+			__pc_lat_discard(s, ip, b);
 		}
 		/* Close the current run if this block does not extend it. */
 		if (run_n && (!write || e->e_pblk != run_p + run_n ||
@@ -614,7 +627,8 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			}
 			f->f_wb_bios++;
 			f->f_flags |= PC_F_WRITEBACK;
-			__pc_submit_ioend(s, io, run_p, run_n, f->f_data + run_k * w->w_bs,
+			__pc_submit_ioend(s, io, index * w->w_bpp + run_k, run_p, run_n,
+					  f->f_data + run_k * w->w_bs,
 					  x->x_wbc.wb_zero || io->io_zero ? PC_BIO_ZERO
 									 : PC_BIO_DATA);
 			run_n = 0;
@@ -690,6 +704,9 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 	isize = ip->i_size;
 	fpos = (uint64_t)index * PC_PAGE_SIZE;
 	if (fpos >= isize) {
+		for (uint32_t k = 0; k < w->w_bpp; k++)
+			if (f->f_bdirty & (1u << k))
+				__pc_lat_discard(s, ip, index * w->w_bpp + k);
 		f->f_bdirty = 0;
 		goto next;
 	}
@@ -720,33 +737,39 @@ enum sim_ret __pc_wait_range_step(struct sim *s, struct sim_task *t, struct pc_i
 /* ---- jbd2 ordered data (fs/ext4/inode.c ext4_normal_submit_inode_data_buffers,
  * ext4_journal_finish_inode_data_buffers) ---- */
 
-void __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
+/* ext4_normal_submit_inode_data_buffers: ext4_do_writepages over the
+ * jinode's range with WB_SYNC_ALL and can_map = 0. mpage_prepare_extent_to_map
+ * locks every dirty folio (sleeping on a folio locked by someone else) and,
+ * for a data-integrity pass, waits for a folio under writeback and then
+ * writes what was dirtied again; with can_map = 0 delalloc and unwritten
+ * blocks are left dirty (no allocation). Runs in the commit thread's step;
+ * its progress (w_jbd2_ctx) survives the sleeps: false when t sleeps, true
+ * when the range is submitted. */
+bool __pc_jbd2_submit_inode_data(struct sim *s, struct sim_task *t, void *fs,
 				 struct jbd2_inode *ji, uint64_t start, uint64_t end)
 {
 	struct pc_inode *ip = ji->i_owner;
-	struct pc_opctx x;
+	struct pc_world *w = ip->i_w;
+	struct pc_opctx *x = w->w_jbd2_ctx;
 
-	/* WB_SYNC_ALL without allocation, run to completion here: the commit
-	 * thread's step is atomic. Folios locked by others are skipped (the
-	 * model's simplification; docs/model.md). */
-	memset(&x, 0, sizeof(x));
-	x.x_w = ip->i_w;
-	x.x_task = t;
-	__pc_wbc_init(&x.x_wbc, ip, start, end, false, false);
-	for (unsigned guard = 0; guard < ip->i_npages + 1; guard++) {
-		uint32_t index;
-		struct pc_folio *f;
+	if (!x->x_phase || x->x_ip != ip) {
+		memset(x, 0, sizeof(*x));
+		x->x_w = w;
+		x->x_ip = ip;
+		x->x_task = t;
+		__pc_wbc_init(&x->x_wbc, ip, start, end, true, false);
+		x->x_phase = 1;
+	}
+	for (unsigned guard = 0; guard <= ip->i_npages; guard++) {
+		enum sim_ret r = __pc_writeback_step(s, t, x);
 
-		if (!next_candidate(ip, &x.x_wbc, &index))
-			break;
-		f = __pc_folio(ip, index);
-		x.x_wbc.wb_index = index + 1;
-		if (f->f_lock.rw_writer >= 0 || (f->f_flags & PC_F_WRITEBACK))
-			continue;
-		x.x_wbc.wb_index = index;
-		if (__pc_writeback_step(s, t, &x) != SIM_AGAIN)
+		if (r == SIM_BLOCKED)
+			return false;
+		if (r == SIM_DONE)
 			break;
 	}
+	x->x_phase = 0;
+	return true;
 }
 
 bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,

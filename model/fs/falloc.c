@@ -265,6 +265,7 @@ PC_STEP(__pc_st_ext4_zero_range_convert)
 				ip->i_map[b].e_state = EXT_UNWRITTEN;
 				__pc_mark_inode_dirty(s, ip, x->x_h, true);
 			}
+		__pc_zero_eof_forget(s, ip, b0, b1, x->x_h);
 		x->x_err = __pc_alloc_range(s, ip, b0, b1, EXT_UNWRITTEN, x->x_h);
 		__pc_journal_stop(s, x);
 	}

@@ -35,6 +35,10 @@ enum sim_ret __pc_raise_disksize(struct sim *s, struct sim_task *t, struct pc_op
  * iomap_truncate_page), per profile. */
 enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_opctx *x,
 				 uint64_t from);
+/* ext4-iomap: the zeroed EOF block lost its written data (freed,
+ * converted): forget it and do a deferred i_disksize raise in h. */
+void __pc_zero_eof_forget(struct sim *s, struct pc_inode *ip, uint32_t b0, uint32_t b1,
+			  struct jbd2_handle *h);
 
 /* ops.c */
 PC_STEP(__pc_st_inode_lock);

@@ -86,6 +86,14 @@ static bool ms_async(const struct pc_knobs *k, const struct pc_opspec *o)
 }
 
 /* ext4_zero_range: the range starts or ends inside a block. */
+/* xfs_falloc_newsize: FALLOC_FL_KEEP_SIZE sets no size, so
+ * xfs_falloc_setsize (xfs_vn_setattr_size) is not called at all; a range
+ * inside EOF is caught in the steps (x_new_size == x_old_size). */
+static bool size_set(const struct pc_knobs *k, const struct pc_opspec *o)
+{
+	return !(o->o_flags & PC_OF_KEEP_SIZE);
+}
+
 static bool zr_partial(const struct pc_knobs *k, const struct pc_opspec *o)
 {
 	return (o->o_off | (o->o_off + o->o_len)) % k->k_bs != 0;
@@ -99,6 +107,13 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 /* ---- step rows used by several tables ---- */
 #define S(name, fn) { name, fn, NULL }
 #define SC(name, fn, cond) { name, fn, cond }
+/* xfs_falloc_setsize -> xfs_vn_setattr_size (fs/xfs/xfs_file.c,
+ * xfs_iops.c), only when the allocation sets a size. */
+#define XFS_FALLOC_SETSIZE                                                     \
+	SC("xfs_zero_range", __pc_st_zero_eof_op, size_set),                   \
+	SC("truncate_setsize", __pc_st_truncate_setsize, size_set),            \
+	SC("filemap_write_and_wait_range", __pc_st_size_write_and_wait, size_set), \
+	SC("xfs_trans_commit", __pc_st_truncate_blocks, size_set)
 #define LOCK S("inode_lock", __pc_st_inode_lock)
 #define UNLOCK S("inode_unlock", __pc_st_inode_unlock)
 #define ILOCK S("filemap_invalidate_lock", __pc_st_invalidate_lock)
@@ -215,10 +230,7 @@ static const struct pc_opdef opdefs[] = {
 	    S("pagecache_isize_extended", __pc_st_isize_extended_op), UNLOCK } },
 	{ PC_OP_FALLOCATE, P_XFS, NULL,
 	  { LOCK, ILOCK, DIOWAIT, S("xfs_alloc_file_space", __pc_st_alloc_file_space),
-	    S("xfs_zero_range", __pc_st_zero_eof_op),
-	    S("truncate_setsize", __pc_st_truncate_setsize),
-	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),
-	    S("xfs_trans_commit", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
+	    XFS_FALLOC_SETSIZE, IUNLOCK, UNLOCK } },
 	/* ---- punch hole and zero range (falloc.c) ---- */
 	{ PC_OP_PUNCH, P_EXT4 | P_EI, NULL,
 	  { LOCK, ILOCK, DIOWAIT, EXT4_PUNCH_CACHE,
@@ -245,11 +257,8 @@ static const struct pc_opdef opdefs[] = {
 	 * over the range rounded out to blocks, xfs_falloc_setsize. */
 	{ PC_OP_ZERO_RANGE, P_XFS, NULL,
 	  { LOCK, ILOCK, DIOWAIT, XFS_FREE_FILE_SPACE,
-	    S("xfs_alloc_file_space", __pc_st_alloc_file_space),
-	    S("xfs_zero_range", __pc_st_zero_eof_op),
-	    S("truncate_setsize", __pc_st_truncate_setsize),
-	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),
-	    S("xfs_trans_commit", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
+	    S("xfs_alloc_file_space", __pc_st_alloc_file_space), XFS_FALLOC_SETSIZE, IUNLOCK,
+	    UNLOCK } },
 	/* ---- fsync family ---- */
 	{ PC_OP_FSYNC, P_EXT4 | P_EI, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),

@@ -83,6 +83,15 @@ enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_op
 		__pc_folio_zero(ip, index, (uint32_t)(from % PC_PAGE_SIZE),
 				(uint32_t)(bend - (uint64_t)index * PC_PAGE_SIZE));
 		__pc_folio_mark_dirty(s, ip, index, (uint8_t)(1u << (b % w->w_bpp)));
+		/* ext4-iomap: track the zeroed block from the moment it is
+		 * dirty, under the folio lock, so any writeback of it after
+		 * this step carries io_zero (a flusher pass before phase 1
+		 * must not write it untracked). */
+		if (w->w_k.k_profile == PC_PROF_EXT4_IOMAP && ip->i_map[b].e_state == EXT_WRITTEN) {
+			ip->i_zero.z_start = from;
+			ip->i_zero.z_end = bend;
+			ip->i_zero.z_state = Z_DIRTY;
+		}
 		__pc_folio_unlock(s, t, f);
 		__pc_oracle_record(s, ip, from, bend - from, 0);
 		x->x_did_zero = true;
@@ -101,9 +110,6 @@ enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_op
 			x->x_zphase = 0;
 			return SIM_DONE;
 		}
-		ip->i_zero.z_start = from;
-		ip->i_zero.z_end = bend;
-		ip->i_zero.z_state = Z_DIRTY;
 		if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
 			x->x_zphase = 0;
 			return SIM_DONE;
@@ -125,6 +131,35 @@ enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_op
 		if (r == SIM_DONE)
 			x->x_zphase = 0;
 		return r;
+	}
+}
+
+/* ext4-iomap: file blocks [b0, b1) of ip stop holding written data (freed
+ * by truncate or punch, converted to unwritten by zero range) in the
+ * handle h. A zeroed EOF block among them guards nothing any more: its old
+ * tail can no longer show through the file. The tracker goes back to
+ * Z_NONE (it stayed Z_DIRTY for ever, with no I/O to come), and a deferred
+ * i_disksize raise waiting for its end_io happens now, in h. (The callers
+ * waited for the block's writeback first, truncate_pagecache and friends,
+ * so a zero I/O in flight, whose completion does the raise, is not
+ * expected here; it would be left alone.) */
+void __pc_zero_eof_forget(struct sim *s, struct pc_inode *ip, uint32_t b0, uint32_t b1,
+			  struct jbd2_handle *h)
+{
+	struct pc_world *w = ip->i_w;
+	uint32_t zb = __pc_blk_of(w, ip->i_zero.z_start);
+
+	if (ip->i_zero.z_state != Z_DIRTY || zb < b0 || zb >= b1)
+		return;	/* nothing tracked, or its I/O will finish the job */
+	ip->i_zero.z_state = Z_NONE;
+	sim_wake_all(s, &ip->i_zero.z_wq);
+	if (!ip->i_disksize_pending)
+		return;
+	ip->i_disksize_pending = false;
+	if (ip->i_size > ip->i_disksize) {
+		ip->i_disksize = ip->i_size;
+		if (h)
+			__pc_mark_inode_dirty(s, ip, h, true);
 	}
 }
 
@@ -231,8 +266,13 @@ static enum sim_ret zero_eof_gate(struct sim *s, struct sim_task *t, struct pc_o
 	if (w->w_k.k_profile != PC_PROF_EXT4_IOMAP || ip->i_zero.z_state < Z_DIRTY ||
 	    ip->i_zero.z_state >= Z_DONE || ip->i_zero.z_start >= size)
 		return SIM_DONE;
+	/* deferred: only while the zero bio has not completed, since its
+	 * completion is what sees i_disksize_pending and queues the end_io
+	 * work that raises it. Once completed, the commit's preflush orders
+	 * it before the size: raise now (waiting for an end_io that already
+	 * ran would wait for ever). */
 	if (w->w_k.k_zero_eof == PC_ZE_DEFERRED) {
-		*defer = true;
+		*defer = ip->i_zero.z_state <= Z_SUBMITTED;
 		return SIM_DONE;
 	}
 	if (w->w_k.k_zero_eof == PC_ZE_WAIT && ip->i_zero.z_state >= Z_SUBMITTED &&
@@ -309,15 +349,16 @@ PC_STEP(__pc_st_set_size)
 	/* ext4_setattr: the handle first, then i_size and i_disksize
 	 * together under i_data_sem (ext4_set_inode_size), so writeback
 	 * never sees the new size without the handle. */
-	if (!x->x_h && x->x_new_size > x->x_old_size &&
+	if (!x->x_h && x->x_new_size > ip->i_disksize &&
 	    zero_eof_gate(s, t, x, x->x_new_size, &defer) != SIM_DONE)
 		return SIM_BLOCKED;
 	if (!__pc_journal_start(s, t, x))
 		return SIM_BLOCKED;
 	size_change(s, t, x, x->x_new_size);
-	if (defer)
-		ip->i_disksize_pending = true;
-	else if (x->x_new_size != ip->i_disksize)
+	/* Both sizes are the new one now, unless deferred: nothing is left to
+	 * raise later. */
+	ip->i_disksize_pending = defer;
+	if (!defer && x->x_new_size != ip->i_disksize)
 		ip->i_disksize = x->x_new_size;
 	__pc_mark_inode_dirty(s, ip, x->x_h, true);
 	__pc_journal_stop(s, x);
@@ -378,6 +419,16 @@ PC_STEP(__pc_st_truncate_pagecache)
 	return SIM_DONE;
 }
 
+/* An XFS allocation (fallocate, zero range) whose range ends inside EOF:
+ * xfs_falloc_newsize leaves new_size 0 and xfs_falloc_setsize does
+ * nothing, so none of xfs_vn_setattr_size's steps run. truncate_setsize
+ * (the first of them) set x_old_size and x_new_size. */
+static bool xfs_falloc_no_size(const struct pc_opctx *x)
+{
+	return (x->o.o_kind == PC_OP_FALLOCATE || x->o.o_kind == PC_OP_ZERO_RANGE) &&
+	       x->x_new_size <= x->x_old_size;
+}
+
 /* xfs_vn_setattr_size: before logging a size beyond i_disk_size, write and
  * wait [i_disk_size, new size) (also the zeroed block). */
 PC_STEP(__pc_st_size_write_and_wait)
@@ -385,6 +436,8 @@ PC_STEP(__pc_st_size_write_and_wait)
 	struct pc_opctx *x = arg;
 	struct pc_inode *ip = x->x_ip;
 
+	if (x->x_phase == 0 && xfs_falloc_no_size(x))
+		return SIM_DONE;
 	if (x->x_phase == 0 && !(x->x_did_zero || (x->x_new_size > ip->i_disksize &&
 						    x->x_old_size != ip->i_disksize)))
 		return SIM_DONE;
@@ -407,6 +460,8 @@ PC_STEP(__pc_st_truncate_blocks)
 		nsz = x->x_new_size = x->o.o_off;
 	if (is_ext4ish(w) && nsz >= x->x_old_size)
 		return SIM_DONE;	/* ext4: only the shrink path gets here */
+	if (!is_ext4ish(w) && xfs_falloc_no_size(x))
+		return SIM_DONE;	/* no xfs_falloc_setsize: no transaction */
 	if (is_ext4ish(w) && nsz % w->w_bs) {
 		enum sim_ret r = __pc_zero_eof_block(s, t, x, nsz);
 
@@ -418,10 +473,8 @@ PC_STEP(__pc_st_truncate_blocks)
 	if (nsz < x->x_old_size)
 		__pc_free_range(s, ip, (uint32_t)((nsz + w->w_bs - 1) / w->w_bs), ip->i_nblocks,
 				x->x_h);
-	/* xfs_setattr_size logs the new size; a keep-size allocation does not
-	 * move i_disk_size. */
-	if (!is_ext4ish(w) && nsz != ip->i_disksize &&
-	    (x->o.o_kind == PC_OP_TRUNCATE || nsz != x->x_old_size))
+	/* xfs_setattr_size logs the new size. */
+	if (!is_ext4ish(w) && nsz != ip->i_disksize)
 		ip->i_disksize = nsz;
 	__pc_mark_inode_dirty(s, ip, x->x_h, true);
 	__pc_journal_stop(s, x);

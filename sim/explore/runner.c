@@ -673,6 +673,13 @@ static void persist_of(const struct scn_file *f, uint64_t seed, struct pc_persis
 	case SCN_PERSIST_PREFIX:
 		p->p_mode = PC_PERSIST_PREFIX;
 		break;
+	case SCN_PERSIST_SURVIVORS:
+		/* A reproducer's exact crash state: these writes survive,
+		 * every other unflushed one is lost (none: f_nsurvivors 0). */
+		p->p_mode = PC_PERSIST_EXACT;
+		p->p_ids = f->f_survivors;
+		p->p_nids = f->f_nsurvivors;
+		break;
 	case SCN_PERSIST_SAMPLE:
 		p->p_mode = PC_PERSIST_SAMPLE;
 		p->p_max = f->f_persist_samples;
@@ -809,7 +816,7 @@ void pcr_collect(struct sim *s, const struct scn_file *f, int vi, struct pcr_res
 	r->r_steps = sim_steps(s);
 	r->r_sim_time = sim_now(s);
 	r->r_trace_hash = sim_trace_hash(s);
-	r->r_nsurvivors = pc_crash_survivors(s, r->r_survivors, 64);
+	r->r_nsurvivors = pc_crash_survivors(s, r->r_survivors, PC_CRASH_MAX_SURVIVORS);
 	verdict(f, vi, r);
 }
 
@@ -872,6 +879,8 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 		snprintf(ru.err, sizeof(ru.err), "%s", sim_divergence(ru.s));
 	if (ru.err[0])
 		snprintf(r->r_error, sizeof(r->r_error), "%s", ru.err);
+	else if (sim_status(ru.s) == SIM_STEP_LIMIT && pc_model_limit(ru.s))
+		snprintf(r->r_error, sizeof(r->r_error), "%s", pc_model_limit(ru.s));
 	else if (sim_status(ru.s) == SIM_STEP_LIMIT)
 		snprintf(r->r_error, sizeof(r->r_error), "the run did not finish within the step "
 			 "limit");
@@ -888,6 +897,12 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 			from = to = ru.crash_after_set ? ru.crash_after : r->r_wlog;
 		r->r_crash_states = pc_model_check_crashes(ru.s, from, to, &p, &r->r_crash_complete,
 							   &r->r_crash_dups);
+		if (pc_model_crash_unmatched(ru.s))
+			snprintf(r->r_error, sizeof(r->r_error),
+				 "%s:%u: persist survivors: write %u is not an unflushed write at "
+				 "the crash point (this run is not the one the survivors were "
+				 "printed from)", path, f->f_persist.pos.line,
+				 pc_model_crash_unmatched(ru.s));
 	}
 	pcr_collect(ru.s, f, vi, r);
 	if (r->r_failed)

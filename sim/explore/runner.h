@@ -65,7 +65,8 @@ struct pcr_result {
 	char *r_diagram;		/* malloc'd race diagram of the run, or NULL */
 	struct pcr_logent *r_log;	/* malloc'd: every step of the run (timeline) */
 	unsigned r_nlog;
-	uint32_t r_survivors[64];	/* bio ids that survived in the first violating crash state */
+	uint32_t r_survivors[PC_CRASH_MAX_SURVIVORS];	/* bio ids that survived in the first
+							 * violating crash state, increasing */
 	unsigned r_nsurvivors;
 	char r_variant[SCN_MAX_NAME + 1];
 	char r_scenario[SCN_MAX_NAME + 1];

@@ -126,6 +126,46 @@ static void mutation_knob(const char *name, const char *fixed, const char *k, co
 	scn_free(f);
 }
 
+/* A reproducer replays its exact crash state: `persist survivors` checks
+ * that one subset of the unflushed writes at the crash point, not every
+ * subset. Seed 05, variant submit: at the last crash row the zero write of
+ * lifetime 2 (bio 1, the first bio of the lifetime) is still in flight;
+ * everything else is durable. survivors none: one state, stale-data (the
+ * state the run prints); survivors 1: one state, the zero write landed,
+ * clean. A write that is not unflushed at the crash point (bio 2, a log
+ * write made durable by the commit's preflush) is an error: the file does
+ * not replay the run it was printed from. (persist survivors fell through
+ * to all-subsets: 2 states, and survivors 1 failed.) */
+START_TEST(reproducer_exact_crash_state)
+{
+	struct scn_file *f = load("05-ext4-iomap-zero-eof-truncate-up.scn");
+	int vi = variant(f, "submit");
+	struct pcr_opts o = { .oracle = -1 };
+	struct pcr_result r;
+	char err[600];
+
+	f->f_persist_kind = SCN_PERSIST_SURVIVORS;
+	f->f_nsurvivors = 0;
+	run(f, vi, &o, &r);
+	ck_assert_uint_eq(r.r_crash_states, 1);
+	ck_assert_uint_eq(r.r_inv_mask, 1u << PC_INV_STALE_DATA);
+	ck_assert_uint_eq(r.r_nsurvivors, 0);
+	pcr_result_free(&r);
+	ck_assert_int_eq(scn_append_survivor(f, 1), 0);
+	run(f, vi, &o, &r);
+	ck_assert_uint_eq(r.r_crash_states, 1);
+	ck_assert_uint_eq(r.r_inv_mask, 0);
+	pcr_result_free(&r);
+	f->f_nsurvivors = 0;
+	ck_assert_int_eq(scn_append_survivor(f, 2), 0);
+	ck_assert_int_eq(pcr_run(f, "seed", vi, &o, &r, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(r.r_error, "persist survivors: write 2 is not an unflushed write"),
+		      "error: '%s'", r.r_error);
+	pcr_result_free(&r);
+	scn_free(f);
+}
+END_TEST
+
 START_TEST(seed_writethrough_mkwrite)
 {
 	check_file("01-writethrough-mkwrite.scn");
@@ -335,6 +375,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, seed_writethrough_mkwrite);
+	tcase_add_test(tc, reproducer_exact_crash_state);
 	tcase_add_test(tc, seed_eof_junk);
 	tcase_add_test(tc, seed_aio_endio_isize);
 	tcase_add_test(tc, seed_xfs_zero_eof_vs_mmap);

@@ -505,6 +505,57 @@ static void test_crash_durable_completion_order(void **state)
 	done(&w);
 }
 
+/* persist survivors (PC_PERSIST_EXACT): one state per crash point, with
+ * exactly the named unflushed writes applied (closed under the preflush
+ * rule like any subset); an id never unflushed at a visited point is
+ * reported by pc_crash_unmatched. Log: 0 S(a) 1 S(b) 2 S(c) 3 C(a) 4 C(b)
+ * 5 C(c); at point 6 all three are completed, not durable. */
+static void test_crash_exact_mode(void **state)
+{
+	struct world w = mk(true, 0, 0);
+	uint32_t ids[3], want[2];
+	struct pc_persist p = { .p_mode = PC_PERSIST_EXACT };
+	struct pc_crash_iter *it;
+	const struct pc_crash_state *cs;
+	struct counts c;
+
+	ids[0] = io(&w, 1, 81, 0);
+	ids[1] = io(&w, 2, 82, 0);
+	ids[2] = io(&w, 3, 83, 0);
+	assert_int_equal(sim_run(w.s), SIM_OK);
+	want[0] = ids[0];
+	want[1] = ids[2];
+	p.p_ids = want;
+	p.p_nids = 2;
+	it = pc_crash_iter_new(w.d, 6, 6, &p);
+	cs = pc_crash_next(it);
+	assert_non_null(cs);
+	assert_int_equal(tag_of(cs, 1), 81);
+	assert_int_equal(tag_of(cs, 2), STALE(2));
+	assert_int_equal(tag_of(cs, 3), 83);
+	assert_int_equal(cs->cs_nuncertain, 3);
+	assert_int_equal(cs->cs_nsurvivors, 2);
+	assert_int_equal(cs->cs_survivors[0], ids[0]);
+	assert_int_equal(cs->cs_survivors[1], ids[2]);
+	assert_null(pc_crash_next(it));
+	pc_crash_counts(it, &c.states, &c.dups, &c.complete);
+	assert_int_equal(c.states, 1);
+	assert_false(c.complete);
+	assert_int_equal(pc_crash_unmatched(it), 0);
+	pc_crash_iter_free(it);
+	/* Every point: at most one state each; before c was submitted it
+	 * cannot survive. An id of no write of this log is unmatched. */
+	want[1] = ids[2] + 10;
+	it = pc_crash_iter_new(w.d, 0, 6, &p);
+	while ((cs = pc_crash_next(it)))
+		assert_true(cs->cs_nsurvivors <= 1);
+	pc_crash_counts(it, &c.states, &c.dups, &c.complete);
+	assert_true(c.states + c.dups <= 7);
+	assert_int_equal(pc_crash_unmatched(it), ids[2] + 10);
+	pc_crash_iter_free(it);
+	done(&w);
+}
+
 static void test_crash_prefix_mode(void **state)
 {
 	struct world w = mk(true, 0, 0);
@@ -815,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_crash_cache_none),
 		cmocka_unit_test(test_crash_completed_not_flushed),
 		cmocka_unit_test(test_crash_durable_completion_order),
+		cmocka_unit_test(test_crash_exact_mode),
 		cmocka_unit_test(test_crash_prefix_mode),
 		cmocka_unit_test(test_crash_sampling_incomplete),
 		cmocka_unit_test(test_crash_failed_io),

@@ -381,6 +381,62 @@ static void test_disk_wlog_overflow_stops(void **state)
 	sim_destroy(s);
 }
 
+/* Durability notifications (pc_disk_set_durable_fn): a volatile write is
+ * reported when a flush submitted after its completion completes, once,
+ * with its submit entry; a write completed after the flush was submitted
+ * waits for a later flush; FUA data is reported at its own completion; a
+ * failed flush reports nothing. */
+struct dur {
+	uint32_t bio[16], idx[16];
+	sim_time_t at[16];
+	unsigned n;
+};
+
+static void dur_fn(struct sim *s, void *ctx, const struct pc_wlog_ent *se, uint32_t idx)
+{
+	struct dur *du = ctx;
+
+	assert_int_equal(se->wl_type, PC_WL_SUBMIT);
+	assert_true(du->n < 16);
+	du->bio[du->n] = se->wl_bio;
+	du->idx[du->n] = idx;
+	du->at[du->n++] = sim_now(s);
+}
+
+static void test_disk_durable_notify(void **state)
+{
+	struct pc_disk *d;
+	struct pc_disk_cfg dc = { .bs = BS, .nblocks = 16, .volatile_cache = true,
+				  .lat_min = 100 * SIM_USEC, .lat_max = 100 * SIM_USEC,
+				  .fail_flush_nth = 2 };
+	struct sim *s = mk(&d, &dc);
+	struct rec r = { .d = NULL };
+	struct dur du = { .n = 0 };
+
+	r.d = d;
+	pc_disk_set_durable_fn(d, dur_fn, &du);
+	submit(s, d, PC_REQ_WRITE, 0, PC_BIO_DATA, 1, 1, 5, &r);	/* bio 1 */
+	assert_int_equal(sim_run(s), SIM_OK);
+	assert_int_equal(du.n, 0);			/* completed, volatile */
+	submit(s, d, PC_REQ_FLUSH, 0, PC_BIO_FLUSH, 0, 0, 0, &r);	/* bio 2 */
+	submit(s, d, PC_REQ_WRITE, 0, PC_BIO_DATA, 2, 1, 6, &r);	/* bio 3, after it */
+	assert_int_equal(sim_run(s), SIM_OK);
+	assert_int_equal(du.n, 1);
+	assert_int_equal(du.bio[0], 1);
+	assert_int_equal(du.idx[0], 0);
+	submit(s, d, PC_REQ_FLUSH, 0, PC_BIO_FLUSH, 0, 0, 0, &r);	/* bio 4: fails */
+	assert_int_equal(sim_run(s), SIM_OK);
+	assert_int_equal(du.n, 1);
+	submit(s, d, PC_REQ_WRITE, PC_REQ_PREFLUSH | PC_REQ_FUA, PC_BIO_COMMIT, 3, 1, 7, &r);
+	assert_int_equal(sim_run(s), SIM_OK);			/* bio 5 */
+	assert_int_equal(du.n, 3);
+	assert_int_equal(du.bio[1], 3);
+	assert_int_equal(du.bio[2], 5);
+	assert_int_equal(du.at[2], du.at[1]);
+	assert_quiet(s, d);
+	sim_destroy(s);
+}
+
 static void test_disk_bad_config(void **state)
 {
 	struct sim_config cfg = { .seed = 1, .arena_size = 1 << 20 };
@@ -410,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_disk_bio_pool_bounded),
 		cmocka_unit_test(test_disk_snapshot_reset),
 		cmocka_unit_test(test_disk_wlog_overflow_stops),
+		cmocka_unit_test(test_disk_durable_notify),
 		cmocka_unit_test(test_disk_bad_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

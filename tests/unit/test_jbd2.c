@@ -65,7 +65,7 @@ static void fs_data_end_io(struct sim *s, struct pc_bio *bio)
 	pc_bio_put(fs->d, bio);
 }
 
-static void fs_submit(struct sim *s, struct sim_task *t, void *arg, struct jbd2_inode *ji,
+static bool fs_submit(struct sim *s, struct sim_task *t, void *arg, struct jbd2_inode *ji,
 		      uint64_t start, uint64_t end)
 {
 	struct tfs *fs = arg;
@@ -85,6 +85,7 @@ static void fs_submit(struct sim *s, struct sim_task *t, void *arg, struct jbd2_
 	bio->bi_private = fs;
 	fs->data_pending++;
 	pc_disk_submit(s, fs->d, bio, w);
+	return true;
 }
 
 static bool fs_wait(struct sim *s, struct sim_task *t, void *arg, struct jbd2_inode *ji,

@@ -355,9 +355,65 @@ static void test_ext4_punch_raises_disksize(void **state)
 	sim_destroy(x.s);
 }
 
+/* XFS fallocate calls xfs_falloc_setsize (xfs_vn_setattr_size: zero, size,
+ * write and wait [i_disk_size, size), transaction) only when the range ends
+ * past EOF without FALLOC_FL_KEEP_SIZE (xfs_falloc_newsize). A delalloc
+ * append (8192 -> 9000, i_disk_size still 8192) is left dirty by a
+ * keep-size allocation and by one inside EOF; a growing allocation writes
+ * and waits it before logging the new size. (Every allocation ran the
+ * write-and-wait, and a setattr transaction.) */
+static void xfs_falloc_setsize(uint64_t off, uint64_t len, uint32_t flags, bool setsize)
+{
+	struct fx x;
+	struct pc_folio *f;
+	uint64_t size0;
+
+	boot(&x, PC_PROF_XFS, 1024);
+	queue(&x, PC_OP_PWRITE, 0, 8192, 0, 0xab);
+	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	queue(&x, PC_OP_PWRITE, 8192, 808, 0, 0xcd);
+	run_a(&x);
+	f = &x.ip->i_folios[2];
+	assert_true(f->f_flags & PC_F_DIRTY);
+	assert_int_equal(x.ip->i_disksize, 8192);
+	size0 = x.ip->i_size;
+	queue(&x, PC_OP_FALLOCATE, off, len, flags, -1);
+	run_a(&x);
+	if (setsize) {
+		assert_false(f->f_flags & (PC_F_DIRTY | PC_F_WRITEBACK));
+		assert_int_equal(x.ip->i_size, off + len);
+		assert_int_equal(x.ip->i_disksize, off + len);
+	} else {
+		assert_true(f->f_flags & PC_F_DIRTY);
+		assert_int_equal(x.ip->i_size, size0);
+		assert_int_equal(x.ip->i_disksize, 8192);
+	}
+	finish_clean(&x);
+	expect_bytes(&x, 8192, 808, 0xcd);
+	sim_destroy(x.s);
+}
+
+static void test_xfs_falloc_keep_size_no_setsize(void **state)
+{
+	xfs_falloc_setsize(12288, 4096, PC_OF_KEEP_SIZE, false);
+}
+
+static void test_xfs_falloc_inside_eof_no_setsize(void **state)
+{
+	xfs_falloc_setsize(1024, 2048, 0, false);
+}
+
+static void test_xfs_falloc_growing_setsize(void **state)
+{
+	xfs_falloc_setsize(12288, 4096, 0, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xfs_falloc_keep_size_no_setsize),
+		cmocka_unit_test(test_xfs_falloc_inside_eof_no_setsize),
+		cmocka_unit_test(test_xfs_falloc_growing_setsize),
 		cmocka_unit_test(test_zero_range_in_flight_ext4),
 		cmocka_unit_test(test_zero_range_in_flight_ext4_iomap),
 		cmocka_unit_test(test_zero_range_in_flight_xfs),

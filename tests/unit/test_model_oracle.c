@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
 
 #include "model/fs/fs.h"
 #include "model/model_priv.h"
@@ -337,9 +338,76 @@ static void test_lost_write_wt_v2_race(void **state)
 	sim_destroy(x.s);
 }
 
+/* ---- durability promises: how many are kept ---- */
+
+/* fsync-like operations spread over enough threads (64 operations each). */
+static void queue_fsyncs(struct fx *x, unsigned n)
+{
+	struct sim_task *t = NULL;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (i % 60 == 0) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "S%u", i / 60);
+			t = pc_user_task(x->s, name);
+		}
+		queue(x, t, PC_OP_FSYNC, 0, 0, 0, -1);
+	}
+}
+
+/* 40 fsyncs that promise nothing new, then an overwrite and an fsync that
+ * skips the flush (bug=fsync-no-flush): the 41st promise must be checked,
+ * so a crash state that lost the write is not-durable. (Promises after the
+ * 32nd were dropped without a word: no violation.) */
+static void test_promise_after_many_checked(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+	struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 1024,
+				.p_dedup = PC_DEDUP_POINT };
+	bool complete = false;
+
+	cfg_init(&cfg, PC_PROF_EXT4);
+	cfg.c_knobs.k_bug = PC_BUG_FSYNC_NO_FLUSH;
+	boot(&x, &cfg, 2048);
+	queue_fsyncs(&x, 40);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 100, 0, -1);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.w->w_npromise, 41);
+	assert_null(pc_model_limit(x.s));
+	pc_model_check_crashes(x.s, 0, pc_wlog_len(x.s), &p, &complete, NULL);
+	assert_true(count_viol(&x, PC_INV_NOT_DURABLE, 1, NULL, NULL) > 0);
+	sim_destroy(x.s);
+}
+
+/* One promise more than PC_MAX_PROMISES stops the run with the reason: the
+ * engine reports SIM_STEP_LIMIT and pc_model_limit says which bound. */
+static void test_promise_limit_stops(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+	const char *why;
+
+	cfg_init(&cfg, PC_PROF_XFS);
+	boot(&x, &cfg, 2048);
+	assert_null(pc_model_limit(x.s));
+	queue_fsyncs(&x, PC_MAX_PROMISES + 1);
+	assert_int_equal(sim_run(x.s), SIM_STEP_LIMIT);
+	assert_int_equal(x.w->w_npromise, PC_MAX_PROMISES);
+	why = pc_model_limit(x.s);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "PC_MAX_PROMISES"));
+	sim_destroy(x.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_promise_after_many_checked),
+		cmocka_unit_test(test_promise_limit_stops),
 		cmocka_unit_test(test_eof_junk_isx_off),
 		cmocka_unit_test(test_eof_junk_isx_mkclean),
 		cmocka_unit_test(test_eof_junk_isx_today),

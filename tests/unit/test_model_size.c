@@ -359,6 +359,113 @@ static void test_ei_submit_no_wait(void **state)
 	sim_destroy(x.s);
 }
 
+/* ---- ext4-iomap: the zeroed-block tracker never gets stuck ---- */
+
+/* Step t while it is runnable, until its op's next step is `step` (or it
+ * has no work). */
+static void step_until(struct fx *x, struct sim_task *t, const char *step)
+{
+	for (unsigned guard = 0; sim_task_has_work(t) && t->t_state == SIM_TASK_RUNNABLE; guard++) {
+		assert_true(guard < 1000);
+		if (step && t->t_in_op && !strcmp(sim_task_next_step(t)->name, step))
+			return;
+		assert_true(sim_step_task(x->s, t));
+	}
+}
+
+/* deferred: a flusher pass writes folio 0 back between the two phases of
+ * the truncate's ext4_block_zero_eof (after the zeroing, before phase 1).
+ * The tracker is set with the zeroing, so that writeback carries the zero
+ * block (io_zero) and the deferred raise follows its I/O. (It was set in
+ * phase 1, after the block was clean: Z_DIRTY with no I/O to come, and
+ * i_disksize stayed 1500 with i_disksize_pending for ever.) */
+static void test_ei_deferred_written_between_phases(void **state)
+{
+	struct fx x;
+	struct sim_task *fl;
+	int op;
+
+	boot_ei(&x, PC_ZE_DEFERRED, PC_ZW_BIO);
+	op = queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	for (unsigned guard = 0; x.w->w_ops[op]->x_zphase != 1; guard++) {
+		assert_true(guard < 100);
+		assert_true(sim_step_task(x.s, x.a));
+	}
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	pc_kick_flusher(x.s);
+	fl = pc_kernel_task(x.s, "flusher");
+	step_until(&x, fl, NULL);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_size, 6000);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_false(x.ip->i_disksize_pending);
+	assert_int_equal(x.ip->i_zero.z_state, Z_DONE);
+	sim_destroy(x.s);
+}
+
+/* deferred: truncate up leaves the zeroed block dirty and the raise
+ * pending; a punch of that block frees it, so its old tail cannot show any
+ * more: the tracker forgets it and the pending raise happens in the
+ * punch's handle. (Z_DIRTY stayed with nothing to write it, i_disksize
+ * stayed below i_size for ever.) */
+static void test_ei_deferred_zero_block_punched(void **state)
+{
+	struct fx x;
+
+	boot_ei(&x, PC_ZE_DEFERRED, PC_ZW_BIO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	queue(&x, x.a, PC_OP_PUNCH, 1024, 1024, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_map[1].e_state, EXT_HOLE);
+	assert_int_equal(x.ip->i_zero.z_state, Z_NONE);
+	assert_false(x.ip->i_disksize_pending);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	sim_destroy(x.s);
+}
+
+/* deferred: the zero block's end_io work has raised i_disksize (to 6144)
+ * but not yet finished the ioend (Z_COMPLETED) when a second truncate up
+ * (6144 -> 8192, block aligned: nothing to zero) reaches the gate. The bio
+ * is complete, so the raise happens now. (It was deferred to an end_io
+ * that had already run: i_disksize stayed 6144 for ever.) */
+static void test_ei_deferred_after_endio_ran(void **state)
+{
+	struct fx x;
+	struct sim_task *e;
+
+	boot_ei(&x, PC_ZE_DEFERRED, PC_ZW_BIO);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6144, 0, 0);
+	queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 4096, PC_OF_WRITE);
+	step_until(&x, x.a, NULL);
+	assert_false(sim_task_has_work(x.a));
+	assert_true(x.ip->i_disksize_pending);
+	assert_int_equal(x.ip->i_zero.z_state, Z_SUBMITTED);
+	e = pc_kernel_task(x.s, "endio");
+	for (unsigned guard = 0; !(e->t_in_op &&
+				   !strcmp(sim_task_next_step(e)->name, "iomap_finish_ioends"));
+	     guard++) {
+		assert_true(guard < 1000);
+		if (e->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(x.s, e));
+		else
+			assert_true(sim_step(x.s));
+	}
+	assert_int_equal(x.ip->i_disksize, 6144);
+	assert_int_equal(x.ip->i_zero.z_state, Z_COMPLETED);
+	queue(&x, x.a, PC_OP_TRUNCATE, 8192, 0, 0);
+	step_until(&x, x.a, NULL);
+	assert_false(sim_task_has_work(x.a));
+	assert_int_equal(x.ip->i_disksize, 8192);
+	assert_false(x.ip->i_disksize_pending);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_disksize, 8192);
+	sim_destroy(x.s);
+}
+
 /* ---- on-disk size at writeback ---- */
 
 /* xfs: an append (1500 -> 3000) leaves the on-disk size at 1500 through
@@ -430,6 +537,9 @@ int main(void)
 		cmocka_unit_test(test_ei_wait_bio),
 		cmocka_unit_test(test_ei_wait_endio),
 		cmocka_unit_test(test_ei_submit_no_wait),
+		cmocka_unit_test(test_ei_deferred_written_between_phases),
+		cmocka_unit_test(test_ei_deferred_zero_block_punched),
+		cmocka_unit_test(test_ei_deferred_after_endio_ran),
 		cmocka_unit_test(test_xfs_setfilesize_at_completion),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
 	};

@@ -380,6 +380,88 @@ static void test_flusher_knobs(void **state)
 	flusher_timing(12 * SIM_SEC, 5 * SIM_SEC, 15 * SIM_SEC, 25 * SIM_SEC);
 }
 
+/* sync (the settle's) writes every inode back and takes the clean ones off
+ * the dirty list (writeback_sb_inodes -> requeue_inode), so a write 3 s
+ * later stamps a new dirtied_when and expires 30 s after itself, not at the
+ * first wake after it (it did: the setup's dirtied_when stayed). */
+static void test_sync_cleans_inode(void **state)
+{
+	struct fx x;
+	sim_time_t t1;
+
+	boot_p(&x, PC_PROF_XFS, PC_ISX_MKCLEAN_ZERO, 1500);
+	assert_false(x.ip->i_dirty);
+	queue(&x, x.a, PC_OP_SLEEP, 0, 3, 0, 0, -1);
+	run_task(x.s, x.a);
+	t1 = sim_now(x.s);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 100, 100, 0, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_dirtied_when, t1);
+	assert_true(x.nwakes >= 6);
+	assert_int_equal(x.wb_start[0] - t1, 30 * SIM_SEC);
+	sim_destroy(x.s);
+}
+
+/* ---- jbd2 ordered data ---- */
+
+/* ext4 (data=ordered), blocks of 1024: folio 0 is under writeback (a
+ * sync_file_range of an overwrite) when truncate up zeroes the old EOF
+ * block's tail [1500, 2048) in it and files the range as ordered data. The
+ * commit's journal_submit_data_buffers is WB_SYNC_ALL
+ * (ext4_normal_submit_inode_data_buffers -> mpage_prepare_extent_to_map):
+ * it waits for that writeback and then writes the folio again, so a write
+ * of block 1 carrying the zeroed tail is submitted before the commit record
+ * that logs the new size (the flusher would write it only 30 s later). (It skipped the folio as WB_SYNC_NONE does: the
+ * zeroes reached the disk only with a later writeback, after the commit.) */
+static void test_ordered_data_waits_writeback(void **state)
+{
+	struct fx x;
+	struct sim_task *j;
+	uint32_t zero_write = UINT32_MAX, commit = UINT32_MAX;
+	pc_blk_t pblk;
+
+	boot_p(&x, PC_PROF_EXT4, PC_ISX_MKCLEAN_ZERO, 1500);
+	pblk = x.ip->i_map[1].e_pblk;
+	queue(&x, x.a, PC_OP_PWRITE, 0, 100, 100, 0, -1);
+	queue(&x, x.a, PC_OP_SYNC_FILE_RANGE, 0, 0, 4096, PC_OF_WRITE, -1);
+	while (sim_task_has_work(x.a) && x.a->t_state == SIM_TASK_RUNNABLE)
+		assert_true(sim_step_task(x.s, x.a));
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	queue(&x, x.a, PC_OP_TRUNCATE, 0, 6000, 0, 0, -1);
+	while (sim_task_has_work(x.a) && x.a->t_state == SIM_TASK_RUNNABLE)
+		assert_true(sim_step_task(x.s, x.a));
+	assert_false(sim_task_has_work(x.a));
+	assert_int_equal(x.ip->i_disksize, 6000);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	pc_kick_commit(x.s);
+	j = pc_kernel_task(x.s, "jbd2");
+	for (unsigned guard = 0; j->t_state == SIM_TASK_RUNNABLE; guard++) {
+		assert_true(guard < 100);
+		assert_true(sim_step_task(x.s, j));
+	}
+	assert_int_equal(j->t_state, SIM_TASK_BLOCKED);
+	assert_string_equal(sim_task_next_step(j)->name, "journal_submit_data_buffers");
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	for (uint32_t i = 0; i < pc_wlog_len(x.s); i++) {
+		const struct pc_wlog_ent *e = pc_disk_wlog(x.w->w_disk, i);
+		const pc_tag_t *d;
+
+		if (e->wl_type != PC_WL_SUBMIT)
+			continue;
+		if (e->wl_kind == PC_BIO_COMMIT && commit == UINT32_MAX)
+			commit = i;
+		if (e->wl_kind != PC_BIO_DATA || pblk < e->wl_blk || pblk >= e->wl_blk + e->wl_nblk)
+			continue;
+		d = pc_disk_wlog_data(x.w->w_disk, e->wl_data) + (pblk - e->wl_blk) * 1024;
+		if (zero_write == UINT32_MAX && d[1500 - 1024] == PC_TAG_ZERO && d[1023] == PC_TAG_ZERO)
+			zero_write = i;
+	}
+	assert_int_not_equal(commit, UINT32_MAX);
+	assert_true(zero_write < commit);
+	sim_destroy(x.s);
+}
+
 /* ---- waiting for writeback ---- */
 
 /* B starts writeback of both folios without waiting (sync_file_range
@@ -442,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_delalloc_convert_xfs),
 		cmocka_unit_test(test_flusher_default),
 		cmocka_unit_test(test_flusher_knobs),
+		cmocka_unit_test(test_sync_cleans_inode),
+		cmocka_unit_test(test_ordered_data_waits_writeback),
 		cmocka_unit_test(test_write_and_wait),
 		cmocka_unit_test(test_write_and_wait_bug_no_wait),
 	};

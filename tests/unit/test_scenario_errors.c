@@ -491,6 +491,10 @@ static void test_misc_errors(void **state)
 	check_error("fs xfs\ndisk cahce=none\nexpect pass\n", 2, 6,
 		    "unknown disk setting 'cahce'; did you mean 'cache'?", NULL);
 	check_error("fs xfs\ndisk latency=5ms-1ms\nexpect pass\n", 2, 14, "has MIN above MAX", NULL);
+	/* Writes are block-atomic in the model: tearing is refused, not ignored. */
+	check_error("fs xfs\ndisk tear=on\nexpect pass\n", 2, 11,
+		    "disk tear=on: sector tearing is not modelled", "say tear=off");
+	check_ok("fs xfs\ndisk tear=off\nexpect pass\n");
 	check_error("fs xfs\ncrash evry-event\nexpect pass\n", 2, 7,
 		    "unknown crash mode 'evry-event'; did you mean 'every-event'?", NULL);
 	check_error("fs xfs\npersist survivors 3 2\nexpect pass\n", 2, 21, "write id 2 is out of order",
