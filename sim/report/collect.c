@@ -237,8 +237,8 @@ static void expectation(const struct scn_file *f, int vi, struct pcr_result *r)
 
 #define LAT_PENDING 256
 
-/* Sizes file 0 grew to and when, waiting for the durable size to reach
- * them; a truncate below a target drops it, a power cut drops them all. */
+/* Sizes file 0's i_disksize grew to and when, waiting for the durable size
+ * to reach them; a truncate below a target drops it, a power cut drops them all. */
 struct lat {
 	uint64_t lt_size[LAT_PENDING];
 	sim_time_t lt_t0[LAT_PENDING];
@@ -268,15 +268,16 @@ static void lat_step(struct lat *x, uint64_t size, uint64_t durable, sim_time_t 
 	x->lt_n = k;
 }
 
-/* Worst time from i_size (and i_disksize) growing to that size being
- * durable, over the run's step log; a size never durable counts until the
- * run's end. Only when the log is complete. */
+/* Worst time from file 0's in-memory i_disksize growing to that size being
+ * durable, over the run's step log (the commit delay alone: the model's
+ * per-operation latencies, model/latency.c, start at the operation's
+ * response instead); a size never durable counts until the run's end. Only
+ * when the log is complete. */
 static void latencies(struct rpt_variant *v, const struct pcr_result *r)
 {
-	struct lat ls, ld;
+	struct lat ld;
 	uint8_t life = 0;
 
-	memset(&ls, 0, sizeof(ls));
 	memset(&ld, 0, sizeof(ld));
 	v->rv_lat_known = r->r_nlog < PCR_MAX_LOG;
 	for (unsigned i = 0; i < r->r_nlog; i++) {
@@ -286,20 +287,14 @@ static void latencies(struct rpt_variant *v, const struct pcr_result *r)
 			continue;
 		if (l->l_lifetime != life || i == 0) {
 			life = l->l_lifetime;
-			ls.lt_n = ld.lt_n = 0;
-			ls.lt_prev = l->l_isize;
+			ld.lt_n = 0;
 			ld.lt_prev = l->l_disksize;
 		}
-		lat_step(&ls, l->l_isize, l->l_durable, l->l_time);
 		lat_step(&ld, l->l_disksize, l->l_durable, l->l_time);
 	}
-	for (unsigned i = 0; i < ls.lt_n; i++)
-		if (r->r_sim_time - ls.lt_t0[i] > ls.lt_max)
-			ls.lt_max = r->r_sim_time - ls.lt_t0[i];
 	for (unsigned i = 0; i < ld.lt_n; i++)
 		if (r->r_sim_time - ld.lt_t0[i] > ld.lt_max)
 			ld.lt_max = r->r_sim_time - ld.lt_t0[i];
-	v->rv_size_lat = ls.lt_max;
 	v->rv_disksize_lat = ld.lt_max;
 }
 

@@ -37,17 +37,31 @@ const struct rpt_metric_def rpt_metric_defs[RM__COUNT] = {
 		       "writes not starting at the block after the previous write" },
 	[RM_SEQ_PCT] = { "sequential_pct", "sequential %", false, false,
 			 "writes that continue where the previous one ended" },
-	[RM_SIZE_LAT] = { "size_durable_max_ns", "new size durable after (max)", true, true,
-			  "worst time from an operation growing file 0 (append, extending "
-			  "write, truncate up, fallocate) until a durable journal commit "
-			  "records that size as i_disksize" },
+	/* Size and data latencies are the model's (model/latency.c), per
+	 * operation; the i_disksize one is read off the run's step log. */
+	[RM_SIZE_LAT] = { "size_durable_max_ns", "new size durable after (max)", true, false,
+			  "worst time from the response of an operation that grew a file "
+			  "(append, extending write, truncate up, extending fallocate or zero "
+			  "range) until a durable journal commit logs an on-disk size at least "
+			  "that large" },
+	[RM_SIZE_LAT_MEDIAN] = { "size_durable_median_ns", "new size durable after (median)",
+				 true, false, "the same, median over the operations measured" },
+	[RM_SIZE_OPEN] = { "size_durable_open", "sizes not durable at the end", false, false,
+			   "operations that grew a file whose size was still not durable "
+			   "when the run ended" },
 	[RM_DISKSIZE_LAT] = { "disksize_durable_max_ns", "i_disksize update durable after (max)",
 			      true, true, "worst time from file 0's in-memory i_disksize "
 			      "growing until a durable commit records it (the commit delay "
 			      "alone)" },
 	[RM_DATA_LAT] = { "data_durable_max_ns", "data durable after (max)", true, false,
-			  "worst time until written data is durable (\"-\": the model does "
-			  "not measure it yet)" },
+			  "worst time from the response of a write or store until every block "
+			  "it wrote holds that data (or newer) on the media: written by a "
+			  "completed bio, then covered by a completed flush or FUA" },
+	[RM_DATA_LAT_MEDIAN] = { "data_durable_median_ns", "data durable after (median)", true,
+				 false, "the same, median over the writes and stores measured" },
+	[RM_DATA_OPEN] = { "data_durable_open", "writes not durable at the end", false, false,
+			   "writes and stores whose data was still not durable when the run "
+			   "ended" },
 	[RM_WLOG] = { "write_log", "write-log entries", false, false,
 		      "disk write log: submissions and completions" },
 	[RM_STEPS] = { "steps", "steps", false, false, "engine steps run" },
@@ -85,10 +99,13 @@ uint64_t rpt_metric(const struct rpt_variant *v, enum rpt_metric_id id)
 	case RM_SEQ_PCT:
 		w = writes(m);
 		return w ? (w - (m->m_seeks < w ? m->m_seeks : w)) * 100 / w : 100;
-	case RM_SIZE_LAT: return v->rv_size_lat;
-	case RM_DISKSIZE_LAT: return m->m_disksize_lat_max ? m->m_disksize_lat_max
-							   : v->rv_disksize_lat;
+	case RM_SIZE_LAT: return m->m_disksize_lat_max;
+	case RM_SIZE_LAT_MEDIAN: return m->m_disksize_lat_median;
+	case RM_SIZE_OPEN: return m->m_disksize_lat_open;
+	case RM_DISKSIZE_LAT: return v->rv_disksize_lat;
 	case RM_DATA_LAT: return m->m_data_lat_max;
+	case RM_DATA_LAT_MEDIAN: return m->m_data_lat_median;
+	case RM_DATA_OPEN: return m->m_data_lat_open;
 	case RM_WLOG: return v->rv_r.r_wlog;
 	case RM_STEPS: return v->rv_r.r_steps;
 	case RM_SIM_TIME: return v->rv_r.r_sim_time;
@@ -117,12 +134,12 @@ bool rpt_metric_known(const struct rpt_variant *v, enum rpt_metric_id id)
 {
 	if (v->rv_no_metrics)
 		return false;
-	if (id == RM_DISKSIZE_LAT && v->rv_r.r_metrics.m_disksize_lat_max)
-		return true;
-	/* the model leaves m_data_lat_max at 0 until it measures it: a 0
-	 * there is "unknown", not "instant" */
-	if (id == RM_DATA_LAT)
-		return v->rv_r.r_metrics.m_data_lat_max != 0;
+	/* A latency over no operation is unknown, not instant (0 is a real
+	 * result: an O_DSYNC write is durable when it returns). */
+	if (id == RM_SIZE_LAT || id == RM_SIZE_LAT_MEDIAN)
+		return v->rv_r.r_metrics.m_disksize_lat_n != 0;
+	if (id == RM_DATA_LAT || id == RM_DATA_LAT_MEDIAN)
+		return v->rv_r.r_metrics.m_data_lat_n != 0;
 	return !rpt_metric_defs[id].md_from_log || v->rv_lat_known;
 }
 

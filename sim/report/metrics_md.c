@@ -27,7 +27,8 @@
 
 static const enum rpt_metric_id md_cols[] = {
 	RM_DATA_IOS, RM_DATA_BLOCKS, RM_ZERO_BLOCK_IOS, RM_LOG_IOS, RM_COMMIT_IOS, RM_META_IOS,
-	RM_FLUSHES, RM_FUA, RM_COMMITS, RM_SEQ_PCT, RM_SIZE_LAT, RM_DISKSIZE_LAT, RM_SIM_TIME,
+	RM_FLUSHES, RM_FUA, RM_COMMITS, RM_SEQ_PCT, RM_SIZE_LAT, RM_SIZE_LAT_MEDIAN, RM_DATA_LAT,
+	RM_DATA_LAT_MEDIAN, RM_SIM_TIME,
 };
 #define MD_NCOLS (sizeof(md_cols) / sizeof(md_cols[0]))
 
@@ -40,6 +41,8 @@ static const struct {
 		       "fallocate the journal makes it durable within the commit interval "
 		       "(5 s) unless the size waits for the zeroed EOF block's writeback "
 		       "(dirty expiry 30 s + commit)" },
+	{ RM_DATA_LAT, "how long written data stays volatile: until writeback (30 s dirty "
+		       "expiry, or sooner) and a cache flush or FUA after it" },
 	{ RM_ZERO_BLOCK_IOS, "EOF blocks zeroed and written on their own" },
 	{ RM_DATA_IOS, "file data writes" },
 	{ RM_SEQ_PCT, "writes that continue where the previous one ended" },

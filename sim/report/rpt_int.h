@@ -80,7 +80,6 @@ struct rpt_variant {
 	char rv_knobs[512];		/* the variant's knobs, "k=v k=v" */
 	uint32_t rv_bs;			/* block size in bytes (fs, variant and --knob) */
 	bool rv_lat_known;		/* the step log was complete: the latencies below hold */
-	sim_time_t rv_size_lat;		/* worst time from i_size growing to it being durable */
 	sim_time_t rv_disksize_lat;	/* the same from i_disksize growing (file 0) */
 	struct rpt_step *rv_steps;	/* malloc'd; NULL for variants without violations */
 	unsigned rv_nsteps;
@@ -144,7 +143,8 @@ bool rpt_has_details(const struct rpt_variant *v);
 enum rpt_metric_id {
 	RM_DATA_IOS, RM_DATA_BLOCKS, RM_ZERO_BLOCK_IOS, RM_META_IOS, RM_LOG_IOS,
 	RM_COMMIT_IOS, RM_FLUSH_IOS, RM_FLUSHES, RM_FUA, RM_COMMITS, RM_SEEKS, RM_SEQ_PCT,
-	RM_SIZE_LAT, RM_DISKSIZE_LAT, RM_DATA_LAT, RM_WLOG, RM_STEPS, RM_SIM_TIME, RM__COUNT
+	RM_SIZE_LAT, RM_SIZE_LAT_MEDIAN, RM_SIZE_OPEN, RM_DISKSIZE_LAT, RM_DATA_LAT,
+	RM_DATA_LAT_MEDIAN, RM_DATA_OPEN, RM_WLOG, RM_STEPS, RM_SIM_TIME, RM__COUNT
 };
 struct rpt_metric_def {
 	const char *md_key;		/* key in the results JSON (path under "metrics") */
