@@ -71,9 +71,10 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 					   ? " (complete within the preemption bound)"
 					   : " (complete)")
 				: " (budget reached: not complete)");
-	printf("  executions pruned     %llu (sleep sets), %llu alternatives over the "
-	       "preemption bound\n",
-	       (unsigned long long)rep->xr_pruned, (unsigned long long)rep->xr_bounded);
+	printf("  executions pruned     %llu (sleep sets); alternatives left out: %llu (DPOR), "
+	       "%llu (over the bound)\n",
+	       (unsigned long long)rep->xr_pruned, (unsigned long long)rep->xr_dpor_skipped,
+	       (unsigned long long)rep->xr_bounded);
 	printf("  distinct final states %llu\n", (unsigned long long)rep->xr_distinct_finals);
 	printf("  crash states checked  %llu (%llu executions shared an earlier write log)\n",
 	       (unsigned long long)rep->xr_crash_states,
@@ -113,7 +114,8 @@ int cmd_explore(int argc, char **argv)
 {
 	struct pcr_opts o = { .oracle = -1 };
 	struct pcx_opts xo = { .x_strategy = PCX_EXHAUSTIVE, .x_preempt_bound = 2,
-			       .x_pct_depth = 3, .x_crash = true, .x_sleep_sets = true };
+			       .x_pct_depth = 3, .x_crash = true, .x_sleep_sets = true,
+			       .x_dpor = true, .x_early_events = true };
 	const char *path = NULL, *variant = NULL;
 	struct scn_file *f = NULL;
 	struct scn_diag d;
@@ -166,8 +168,12 @@ int cmd_explore(int argc, char **argv)
 			xo.x_crash = false;
 		} else if (!strcmp(a, "--no-sleep-sets")) {
 			xo.x_sleep_sets = false;
+		} else if (!strcmp(a, "--no-dpor")) {
+			xo.x_dpor = false;
 		} else if (!strcmp(a, "--early-events")) {
 			xo.x_early_events = true;
+		} else if (!strcmp(a, "--no-early-events")) {
+			xo.x_early_events = false;
 		} else if (!strcmp(a, "--stop")) {
 			xo.x_stop_at_first = true;
 		} else if (a[0] != '-' && !path) {

@@ -51,6 +51,7 @@ struct pcs_dpor {
 	int32_t *d_prev;		/* [n] previous event of the same process */
 	size_t d_cap_ev, d_cap_vc;
 	struct dp_obj *d_obj;		/* open addressing on o_id */
+	uint32_t *d_slots;		/* slots of d_obj in use, to clear them */
 	int32_t *d_acc;			/* per object: [np] last write, [np] last read */
 	uint32_t d_nobj, d_cap_obj;
 	int32_t d_last[DP_NPROC_MAX];	/* latest event of each process */
@@ -76,6 +77,7 @@ void __pcs_dpor_free(struct pcs_dpor *d)
 	free(d->d_lidx);
 	free(d->d_prev);
 	free(d->d_obj);
+	free(d->d_slots);
 	free(d->d_acc);
 	free(d);
 }
@@ -138,10 +140,30 @@ static bool reserve(struct pcs_dpor *d, unsigned n)
 	return true;
 }
 
-static void objs_reset(struct pcs_dpor *d)
+/* The object table, allocated once at its bound. */
+static bool objs_init(struct pcs_dpor *d)
 {
 	if (d->d_obj)
-		memset(d->d_obj, 0, d->d_cap_obj * sizeof(*d->d_obj));
+		return true;
+	d->d_cap_obj = DP_MAX_OBJS;
+	d->d_obj = calloc(d->d_cap_obj, sizeof(*d->d_obj));
+	d->d_slots = malloc((size_t)d->d_cap_obj / 2 * sizeof(*d->d_slots));
+	d->d_acc = malloc((size_t)d->d_cap_obj / 2 * 2 * DP_NPROC_MAX * sizeof(*d->d_acc));
+	if (d->d_obj && d->d_slots && d->d_acc)
+		return true;
+	free(d->d_obj);
+	free(d->d_slots);
+	free(d->d_acc);
+	d->d_obj = NULL;
+	d->d_slots = NULL;
+	d->d_acc = NULL;
+	return false;
+}
+
+static void objs_reset(struct pcs_dpor *d)
+{
+	for (uint32_t k = 0; k < d->d_nobj; k++)
+		d->d_obj[d->d_slots[k]].o_used = false;
 	d->d_nobj = 0;
 }
 
@@ -150,13 +172,6 @@ static int32_t *obj_acc(struct pcs_dpor *d, uint32_t id)
 {
 	uint32_t i;
 
-	if (!d->d_obj) {
-		d->d_cap_obj = DP_MAX_OBJS;
-		d->d_obj = calloc(d->d_cap_obj, sizeof(*d->d_obj));
-		d->d_acc = malloc((size_t)d->d_cap_obj / 2 * 2 * DP_NPROC_MAX * sizeof(*d->d_acc));
-		if (!d->d_obj || !d->d_acc)
-			return NULL;
-	}
 	for (i = (id * 2654435761u) & (d->d_cap_obj - 1); d->d_obj[i].o_used;
 	     i = (i + 1) & (d->d_cap_obj - 1))
 		if (d->d_obj[i].o_id == id)
@@ -165,6 +180,7 @@ static int32_t *obj_acc(struct pcs_dpor *d, uint32_t id)
 		return NULL;	/* keep the load at one half */
 	d->d_obj[i].o_used = true;
 	d->d_obj[i].o_id = id;
+	d->d_slots[d->d_nobj] = i;
 	d->d_obj[i].o_at = d->d_nobj++ * 2 * d->d_np;
 	for (unsigned k = 0; k < 2 * d->d_np; k++)
 		d->d_acc[d->d_obj[i].o_at + k] = -1;
@@ -269,10 +285,8 @@ static bool reversible(const struct pcs_dpor *d, const struct pcs_event *ev,
 /* The alternatives of scheduling frame fr that the bound cuts. */
 static uint64_t over_bound(const struct pcs_frame *fr, unsigned bound)
 {
-	uint64_t prev = fr->f_prev >= 0 ? bit((unsigned)fr->f_prev) : 0;
-
 	if (fr->f_preempts >= bound)
-		return fr->f_mask & prev ? fr->f_mask & ~prev : 0;
+		return fr->f_mask & ~bit((unsigned)__pcs_default_alt(fr));
 	return 0;
 }
 
@@ -381,7 +395,7 @@ bool __pcs_dpor_analyse(struct pcs_dpor *d, const struct pcs_event *ev, unsigned
 	if (n > DP_MAX_EVENTS || ntasks > SIM_MAX_TASKS)
 		return false;
 	d->d_np = ntasks + 1;
-	if (!reserve(d, n))
+	if (!reserve(d, n) || !objs_init(d))
 		return false;
 	objs_reset(d);
 	for (unsigned q = 0; q < d->d_np; q++) {

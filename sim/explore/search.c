@@ -45,6 +45,7 @@ struct pcs {
 	uint64_t x_sleep;		/* current sleep set */
 	int16_t x_last;
 	uint16_t x_preempts;
+	uint16_t x_defer[2];		/* passed-over events, bios still pending */
 	int32_t x_sched_frame;		/* frame of the scheduling choice just made */
 	int32_t x_enabler[64];		/* per task: step that made it runnable */
 	uint64_t x_runnable;		/* runnable mask before the last step */
@@ -68,14 +69,19 @@ static uint64_t bit(uint64_t v)
 	return v < 64 ? 1ULL << v : 0;
 }
 
-/* Deviations that choosing v at f costs: a preemption (a task or the early
- * event while the task that ran last could go on), or a reordering (an
- * event or a completion other than the first due). */
+/* Deviations that choosing v at f costs: for a scheduling choice 1 unless
+ * v is the default; for a data choice the options newly passed over. */
 static unsigned cost(const struct pcs_frame *f, uint64_t v)
 {
-	if (f->f_kind != SIM_CH_SCHED)
-		return v != 0;
-	return f->f_prev >= 0 && v != (uint64_t)f->f_prev && (f->f_mask & bit((uint64_t)f->f_prev));
+	if (f->f_kind == SIM_CH_SCHED)
+		return v != __pcs_default_alt(f);
+	return v < f->f_defer ? 0 : (unsigned)(v - f->f_defer);
+}
+
+/* Which deferral counter a data choice kind uses: events, completions. */
+static unsigned defer_slot(char kind)
+{
+	return kind == SIM_CH_EVENT ? 0 : 1;
 }
 
 /* The domain of f as a mask (options >= 64 of a data choice are not
@@ -87,9 +93,8 @@ static uint64_t domain(const struct pcs_frame *f)
 	return f->f_n >= 64 ? ~0ULL : bit(f->f_n) - 1;
 }
 
-/* The next alternative of frame f, in order: the task that ran last
- * (no preemption), then by id, then the early event; for data choices by
- * index. Only alternatives in the backtrack set, not done, not asleep;
+/* The next alternative of frame f, in order: the default one, then by
+ * task id, the early event last; for data choices by index. Only alternatives in the backtrack set, not done, not asleep;
  * those over the bound are marked and counted. */
 static uint64_t next_alternative(struct pcs *x, struct pcs_frame *f)
 {
@@ -97,7 +102,7 @@ static uint64_t next_alternative(struct pcs *x, struct pcs_frame *f)
 		uint64_t m = f->f_backtrack & ~f->f_done & ~f->f_bounded & ~f->f_sleep;
 
 		if (pass == 0)
-			m &= f->f_kind == SIM_CH_SCHED && f->f_prev >= 0 ? bit((uint64_t)f->f_prev) : 0;
+			m &= bit(__pcs_default_alt(f));
 		while (m) {
 			uint64_t v = (uint64_t)__builtin_ctzll(m);
 
@@ -130,6 +135,9 @@ static void set_child_state(struct pcs *x, const struct pcs_frame *f, uint32_t i
 		x->x_sched_frame = (int32_t)i;
 	}
 	x->x_preempts = (uint16_t)(f->f_preempts + cost(f, v));
+	if (f->f_kind != SIM_CH_SCHED)
+		x->x_defer[defer_slot(f->f_kind)] =
+			(uint16_t)(v < f->f_defer ? (uint64_t)f->f_defer - 1 : v);
 }
 
 static struct pcs_frame *push_frame(struct pcs *x, const struct sim_choice *c)
@@ -152,6 +160,7 @@ static struct pcs_frame *push_frame(struct pcs *x, const struct sim_choice *c)
 	f->f_mask = c->c_mask;
 	f->f_prev = x->x_last;
 	f->f_preempts = x->x_preempts;
+	f->f_defer = c->c_kind == SIM_CH_SCHED ? 0 : x->x_defer[defer_slot(c->c_kind)];
 	f->f_sleep = c->c_kind == SIM_CH_SCHED && x->x_o.s_sleep_sets ? x->x_sleep & c->c_mask : 0;
 	/* Without DPOR every alternative is to be explored; with it, a
 	 * scheduling choice point explores what the races ask for. */
@@ -392,6 +401,23 @@ int pcs_set_replay(struct pcs *x, const char *tape, size_t *errpos)
 	return 0;
 }
 
+/* The alternatives of a scheduling frame that DPOR never asked for: those
+ * the bound allows count as left out by DPOR, the others as cut by the
+ * bound (they would have been), so the counts compare across reductions. */
+static void count_left_out(struct pcs *x, const struct pcs_frame *f)
+{
+	uint64_t m = f->f_mask & ~f->f_backtrack & ~f->f_done & ~f->f_sleep & ~f->f_bounded;
+
+	for (; m; m &= m - 1) {
+		uint64_t v = (uint64_t)__builtin_ctzll(m);
+
+		if (f->f_preempts + cost(f, v) > x->x_o.s_preempt_bound)
+			x->x_bounded++;
+		else
+			x->x_skipped++;
+	}
+}
+
 /* Exhaustive: move to the next unexplored branch; false when none. A
  * scheduling frame left behind counts the alternatives DPOR did not need. */
 static bool backtrack(struct pcs *x)
@@ -407,8 +433,7 @@ static bool backtrack(struct pcs *x)
 			return true;
 		}
 		if (f->f_kind == SIM_CH_SCHED)
-			x->x_skipped += (uint64_t)__builtin_popcountll(
-				f->f_mask & ~f->f_backtrack & ~f->f_done & ~f->f_sleep & ~f->f_bounded);
+			count_left_out(x, f);
 		if ((f->f_bounded | f->f_partial) && x->x_nf > 1)
 			x->x_f[x->x_nf - 2].f_partial |= bit(x->x_f[x->x_nf - 2].f_chosen);
 		x->x_nf--;
@@ -438,6 +463,7 @@ static void reset_run(struct pcs *x)
 	x->x_sleep = 0;
 	x->x_last = -1;
 	x->x_preempts = 0;
+	x->x_defer[0] = x->x_defer[1] = 0;
 	x->x_nev = 0;
 	x->x_ev_overflow = false;
 	x->x_blocked = false;

@@ -37,8 +37,30 @@ struct pcs_frame {
 	uint64_t f_bounded;
 	uint64_t f_partial;
 	int16_t f_prev;		/* task that ran before the choice, -1 none */
-	uint16_t f_preempts;	/* preemptions and reorderings before it */
+	uint16_t f_preempts;	/* deviations from the default before it */
+	uint16_t f_defer;	/* data choice: options passed over and still
+				 * pending (they come first in due order) */
 };
+
+/* The default alternative of a choice point: for a scheduling choice the
+ * task that ran last if it can go on, else the lowest task id, the early
+ * event only when no task can run; for other choices the first (the event
+ * or completion due first). Choosing anything else is a deviation, which
+ * the bound counts (delay bounding, Emmi et al., POPL 2011). A data choice
+ * (which event fires, which bio completes) passes over the options before
+ * the one taken: they stay pending and, due earliest, come first next time;
+ * taking one of those later is free, so holding one completion back across
+ * many others costs one deviation, not one per completion. */
+static inline uint64_t __pcs_default_alt(const struct pcs_frame *f)
+{
+	uint64_t tasks = f->f_mask & ~(1ULL << SIM_EVENT_BIT);
+
+	if (f->f_kind != SIM_CH_SCHED)
+		return 0;
+	if (f->f_prev >= 0 && (f->f_mask & (1ULL << f->f_prev)))
+		return (uint64_t)f->f_prev;
+	return (uint64_t)__builtin_ctzll(tasks ? tasks : f->f_mask);
+}
 
 struct pcs_dpor;
 
