@@ -23,12 +23,13 @@ static const struct pcsim_cmd cmds[] = {
 	  "deltas (exit 1 on a regression)", cmd_diff },
 	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
 		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
-		     "[--early-events] [--stop] [--replay TAPE] [--knob K=V]...",
+		     "[--no-early-events] [--no-dpor] [--no-sleep-sets] [--stop] [--replay TAPE] "
+		     "[--knob K=V]...",
 	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
 	  cmd_explore },
 	{ "fuzz", "[FILE|DIR...] [--generate N] [--strategy random|pct|swarm] [--runs N] "
 		  "[--seconds S] [--seed N] [--shard K/N] [--out DIR] [--variant V] [--depth D] "
-		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress]",
+		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress] [--stop]",
 	  "crash-point fuzzing; shrinks a violation and writes a reproducer scenario", cmd_fuzz },
 	{ "steps", "[PROFILE] [--knob K=V]...",
 	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },

@@ -306,6 +306,18 @@ static void record_event(struct pcs *x, const struct sim_task *t, const struct s
 	e->e_fp = *fp;
 	e->e_frame = x->x_sched_frame;
 	e->e_enabler = t && t->t_id < 64 ? x->x_enabler[t->t_id] : -1;
+	e->e_opi = t ? t->t_opi : 0;
+	e->e_pc = t ? t->t_pc : 0;
+	e->e_ret = SIM_DONE;
+}
+
+/* After a step: what it returned, on the event pre_step recorded. */
+static void post_step(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r)
+{
+	struct pcs *x = ctx;
+
+	if (x->x_nev && x->x_ev[x->x_nev - 1].e_task == (int16_t)t->t_id)
+		x->x_ev[x->x_nev - 1].e_ret = (uint8_t)r;
 }
 
 /* Called before every step (t) and event (t == NULL). */
@@ -382,6 +394,7 @@ void pcs_free(struct pcs *x)
 	if (!x)
 		return;
 	sim_set_pre_step(x->x_s, NULL, NULL);
+	sim_set_step_observer(x->x_s, NULL, NULL);
 	sim_set_chooser(x->x_s, NULL);
 	sim_record(x->x_s, NULL);
 	sim_replay(x->x_s, NULL);
@@ -513,6 +526,7 @@ bool pcs_next(struct pcs *x)
 	sim_set_chooser(s, &ch);
 	sim_record(s, &x->x_tape);
 	sim_set_pre_step(s, pre_step, x);
+	sim_set_step_observer(s, post_step, x);
 	sim_run(s);
 	if (x->x_blocked)
 		x->x_pruned++;
@@ -529,26 +543,42 @@ void pcs_set_exec(struct pcs *x, uint64_t n)
 }
 
 struct lenient {
+	struct pcs *l_x;
 	const struct sim_tape *l_tp;
 	uint32_t l_pos;
 };
 
+/* Count the deviations of choosing v at c, as the exhaustive search does. */
+static void count_deviation(struct pcs *x, const struct sim_choice *c, uint64_t v)
+{
+	struct pcs_frame f = { .f_kind = c->c_kind, .f_n = c->c_n, .f_mask = c->c_mask,
+			       .f_prev = x->x_last, .f_preempts = x->x_preempts };
+
+	if (c->c_kind != SIM_CH_SCHED)
+		f.f_defer = x->x_defer[defer_slot(c->c_kind)];
+	set_child_state(x, &f, 0, v);
+	x->x_sleep = 0;
+	x->x_sched_frame = -1;
+}
+
 static uint64_t lenient_choose(struct sim *s, void *ctx, const struct sim_choice *c)
 {
 	struct lenient *l = ctx;
-	uint64_t v;
+	uint64_t v = first_enabled(c);
 
-	if (l->l_pos >= l->l_tp->tp_len)
-		return first_enabled(c);
-	v = l->l_tp->tp_e[l->l_pos++].te_value;
-	if (c->c_kind == SIM_CH_SCHED ? !(c->c_mask & bit(v)) : v >= c->c_n)
-		return first_enabled(c);
+	if (l->l_pos < l->l_tp->tp_len) {
+		uint64_t t = l->l_tp->tp_e[l->l_pos++].te_value;
+
+		if (c->c_kind == SIM_CH_SCHED ? (c->c_mask & bit(t)) != 0 : t < c->c_n)
+			v = t;
+	}
+	count_deviation(l->l_x, c, v);
 	return v;
 }
 
 void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp)
 {
-	struct lenient l = { tp, 0 };
+	struct lenient l = { x, tp, 0 };
 	struct sim_chooser ch = { lenient_choose, &l };
 	struct sim *s = x->x_s;
 
@@ -557,6 +587,7 @@ void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp)
 	sim_set_chooser(s, &ch);
 	sim_record(s, &x->x_tape);
 	sim_set_pre_step(s, pre_step, x);
+	sim_set_step_observer(s, post_step, x);
 	sim_run(s);
 	sim_set_chooser(s, NULL);
 }
@@ -585,6 +616,11 @@ uint64_t pcs_bounded(const struct pcs *x)
 uint64_t pcs_pruned_total(const struct pcs *x)
 {
 	return x->x_pruned;
+}
+
+unsigned pcs_deviations(const struct pcs *x)
+{
+	return x->x_preempts;
 }
 
 uint64_t pcs_dpor_skipped(const struct pcs *x)

@@ -65,6 +65,9 @@ struct pcs_event {
 	struct sim_fp e_fp;
 	int32_t e_frame;		/* scheduling choice point that chose it, -1 */
 	int32_t e_enabler;		/* step that last made its task runnable, -1 */
+	uint16_t e_opi;			/* the task's operation index (t_opi) */
+	uint8_t e_pc;			/* the step's index in the operation */
+	uint8_t e_ret;			/* enum sim_ret the step returned */
 };
 
 struct pcs;
@@ -89,6 +92,9 @@ const struct sim_tape *pcs_tape(const struct pcs *x);
 const struct pcs_event *pcs_events(const struct pcs *x, unsigned *n);
 uint64_t pcs_bounded(const struct pcs *x);	/* alternatives cut by the bound */
 uint64_t pcs_pruned_total(const struct pcs *x);
+/* Deviations from the default schedule in the execution just run (what
+ * the bound counts), exhaustive or lenient. */
+unsigned pcs_deviations(const struct pcs *x);
 /* Alternatives of scheduling choice points that DPOR left out (no race
  * needed them); executions too long to analyse (explored without DPOR). */
 uint64_t pcs_dpor_skipped(const struct pcs *x);
