@@ -243,16 +243,23 @@ static uint64_t rand_choose(struct sim *s, void *ctx, const struct sim_choice *c
 }
 
 /* PCT: the enabled task with the highest priority runs; at the d-1 change
- * points the running task drops below every initial priority. */
+ * points the running task drops below every initial priority. Firing a
+ * pending event early is not a task with a priority (the highest would
+ * starve every task while timers keep firing): as in the random walk, one
+ * time in eight. */
 static uint64_t pct_choose(struct sim *s, void *ctx, const struct sim_choice *c)
 {
 	struct pcs *x = ctx;
-	uint64_t m = c->c_mask, best = 0;
+	uint64_t m = c->c_mask & ~bit(SIM_EVENT_BIT), best = 0;
 	uint32_t bp = 0;
 
 	if (c->c_kind != SIM_CH_SCHED)
 		return rnd(x, c->c_n);
 	x->x_decisions++;
+	if (!m)
+		return SIM_EVENT_BIT;
+	if ((c->c_mask & bit(SIM_EVENT_BIT)) && rnd(x, 8) == 0)
+		return SIM_EVENT_BIT;
 	while (m) {
 		uint64_t v = (uint64_t)__builtin_ctzll(m);
 
