@@ -495,6 +495,10 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 				st->fs_first_run = st->fs_runs;
 				st->fs_first_seconds = now_s() - t0;
 			}
+			if (!st->fs_found_run && (!z.expect || (mask & z.expect))) {
+				st->fs_found_run = st->fs_runs;
+				st->fs_found_seconds = now_s() - t0;
+			}
 			/* Unexpected: any violation in a variant expected to pass
 			 * (a failing variant may break more than it names). */
 			if (!z.expect)

@@ -34,6 +34,9 @@ struct pcf_stats {
 	uint64_t fs_runs, fs_crash_states, fs_violating_runs;
 	uint64_t fs_first_run;		/* run number of the first violation, 0: none */
 	double fs_first_seconds;
+	uint64_t fs_found_run;		/* first run breaking an invariant the variant
+					 * expects (any, if it expects pass), 0: none */
+	double fs_found_seconds;
 	double fs_seconds;
 	uint32_t fs_inv_mask;		/* invariants seen */
 	unsigned fs_written;		/* reproducers written */
