@@ -68,7 +68,7 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 	       vi >= 0 ? f->f_variants[vi].v_name : "-", strat[xo->x_strategy]);
 	printf("  executions explored   %llu%s\n", (unsigned long long)rep->xr_execs,
 	       rep->xr_complete ? (xo->x_preempt_bound != UINT32_MAX
-					   ? " (complete within the preemption bound)"
+					   ? " (complete within the bound)"
 					   : " (complete)")
 				: " (budget reached: not complete)");
 	printf("  executions pruned     %llu (sleep sets); alternatives left out: %llu (DPOR), "
