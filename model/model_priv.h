@@ -219,6 +219,7 @@ struct pc_world {
 
 	struct sim_task *w_flusher;
 	bool w_flusher_timer, w_flusher_kick;
+	bool w_bg_timer;		/* wb_start_background_writeback pending */
 	bool w_flusher_all;		/* next pass ignores dirty_expire (scripted / sync) */
 	sim_time_t w_last_flush;
 	struct pc_opctx *w_flusher_ctx;

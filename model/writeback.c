@@ -53,9 +53,30 @@ static void flusher_timer(struct sim *s, void *arg, uint64_t data)
 	sim_task_kick(s, w->w_flusher);
 }
 
+/* Knob bg_writeback=on: dirty pages over the background threshold
+ * (balance_dirty_pages -> wb_start_background_writeback, fs/fs-writeback.c)
+ * start a writeback pass that ignores the 30 s expiry, at a moment no
+ * scenario controls. Modelled as a timer armed with the periodic one: at
+ * its own time it writes everything dirty, and since explore and fuzz may
+ * fire any pending event early, they try it between any two steps. */
+static void bg_writeback_timer(struct sim *s, void *arg, uint64_t data)
+{
+	struct pc_world *w = arg;
+
+	w->w_bg_timer = false;
+	pc_kick_flusher(s);
+}
+
 static void flusher_arm(struct sim *s, struct pc_world *w)
 {
-	if (w->w_flusher_timer || !w->w_settled)
+	if (!w->w_settled)
+		return;
+	if (w->w_k.k_bg_writeback && !w->w_bg_timer) {
+		w->w_bg_timer = true;
+		sim_timer(s, w->w_k.k_dirty_writeback, "wb_start_background_writeback",
+			  bg_writeback_timer, w, 0);
+	}
+	if (w->w_flusher_timer)
 		return;
 	w->w_flusher_timer = true;
 	sim_timer(s, w->w_k.k_dirty_writeback, "wb_wakeup_delayed", flusher_timer, w, 0);

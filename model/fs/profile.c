@@ -441,20 +441,22 @@ static const struct knobdef knobs[] = {
 	{ "commit", NULL, P_ALL },
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
+	{ "bg_writeback", v_onoff, P_ALL },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
 static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
-					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback", NULL };
+					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
+					  "bg_writeback", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
-					"dirty_writeback", NULL };
+					"dirty_writeback", "bg_writeback", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
-					 "commit", "dirty_expire", "dirty_writeback", NULL };
+					 "commit", "dirty_expire", "dirty_writeback", "bg_writeback", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -544,6 +546,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_zero_eof = (uint8_t)v;
 	else if (!strcmp(name, "deferred_sfr"))
 		k->k_deferred_sfr = v;
+	else if (!strcmp(name, "bg_writeback"))
+		k->k_bg_writeback = v;
 	else if (!strcmp(name, "writethrough"))
 		k->k_writethrough = v;
 	else if (!strcmp(name, "wt_endio"))
@@ -599,6 +603,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_zero_eof;
 	else if (!strcmp(knob, "deferred_sfr"))
 		v = k->k_deferred_sfr;
+	else if (!strcmp(knob, "bg_writeback"))
+		v = k->k_bg_writeback;
 	else if (!strcmp(knob, "writethrough"))
 		v = k->k_writethrough;
 	else if (!strcmp(knob, "wt_endio"))

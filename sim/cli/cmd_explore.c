@@ -70,12 +70,13 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 	       vi >= 0 ? f->f_variants[vi].v_name : "-", strat[xo->x_strategy]);
 	printf("  executions explored   %llu%s\n", (unsigned long long)rep->xr_execs,
 	       rep->xr_complete ? (xo->x_preempt_bound != UINT32_MAX
-					   ? " (complete within the preemption bound)"
+					   ? " (complete within the bound)"
 					   : " (complete)")
 				: " (budget reached: not complete)");
-	printf("  executions pruned     %llu (sleep sets), %llu alternatives over the "
-	       "preemption bound\n",
-	       (unsigned long long)rep->xr_pruned, (unsigned long long)rep->xr_bounded);
+	printf("  executions pruned     %llu (sleep sets); alternatives left out: %llu (DPOR), "
+	       "%llu (over the bound)\n",
+	       (unsigned long long)rep->xr_pruned, (unsigned long long)rep->xr_dpor_skipped,
+	       (unsigned long long)rep->xr_bounded);
 	printf("  distinct final states %llu\n", (unsigned long long)rep->xr_distinct_finals);
 	printf("  crash states checked  %llu (%llu executions shared an earlier write log)\n",
 	       (unsigned long long)rep->xr_crash_states,
@@ -115,7 +116,8 @@ int cmd_explore(int argc, char **argv)
 {
 	struct pcr_opts o = { .oracle = -1 };
 	struct pcx_opts xo = { .x_strategy = PCX_EXHAUSTIVE, .x_preempt_bound = 2,
-			       .x_pct_depth = 3, .x_crash = true, .x_sleep_sets = true };
+			       .x_pct_depth = 3, .x_crash = true, .x_sleep_sets = true,
+			       .x_dpor = true, .x_early_events = true };
 	const char *path = NULL, *variant = NULL;
 	struct cli_reports cr = { .cr_no_metrics_md = true };
 	struct rpt *rp;
@@ -171,8 +173,12 @@ int cmd_explore(int argc, char **argv)
 			xo.x_crash = false;
 		} else if (!strcmp(a, "--no-sleep-sets")) {
 			xo.x_sleep_sets = false;
+		} else if (!strcmp(a, "--no-dpor")) {
+			xo.x_dpor = false;
 		} else if (!strcmp(a, "--early-events")) {
 			xo.x_early_events = true;
+		} else if (!strcmp(a, "--no-early-events")) {
+			xo.x_early_events = false;
 		} else if (!strcmp(a, "--stop")) {
 			xo.x_stop_at_first = true;
 		} else if ((k = cli_report_opt(&cr, a, val))) {

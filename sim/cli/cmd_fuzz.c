@@ -85,11 +85,13 @@ static void report(const char *path, const struct scn_file *f, int vi, const str
 	       (unsigned long long)st->fs_crash_states, (unsigned long long)st->fs_violating_runs,
 	       at ? inv : "-", st->fs_unexpected ? "UNEXPECTED " : "", st->fs_seconds);
 	if (st->fs_first_run)
-		printf("      first violation at run %llu (%.2f s); tape %u choices, shrunk to %u\n",
+		printf("      first violation at run %llu (%.2f s); tape %u choices, shrunk to %u "
+		       "(%u off the default schedule)\n",
 		       (unsigned long long)st->fs_first_run, st->fs_first_seconds, st->fs_tape_len,
-		       st->fs_shrunk_len);
+		       st->fs_shrunk_len, st->fs_deviations);
 	if (st->fs_written)
-		printf("      reproducer: %s  (pcsim run %s)\n", st->fs_repro, st->fs_repro);
+		printf("      reproducer: %s  (%s, %u rows; pcsim run %s)\n", st->fs_repro,
+		       st->fs_race ? "race diagram" : "tape", st->fs_rows, st->fs_repro);
 	(void)path;
 }
 
@@ -205,6 +207,8 @@ int cmd_fuzz(int argc, char **argv)
 			fo.f_progress = false;
 		} else if ((nargs = cli_report_opt(&cr, a, val))) {
 			i += nargs - 1;
+		} else if (!strcmp(a, "--stop")) {
+			fo.f_stop = true;
 		} else if (a[0] != '-') {
 			collect(a, files, &nfiles);
 		} else {

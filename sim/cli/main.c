@@ -24,14 +24,15 @@ static const struct pcsim_cmd cmds[] = {
 	  "deltas (exit 1 on a regression)", cmd_diff },
 	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
 		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
-		     "[--early-events] [--stop] [--replay TAPE] [--knob K=V]... [--json FILE] "
-		     "[--junit FILE] [--html DIR|FILE] [--markdown FILE] [--wall-time]",
+		     "[--no-early-events] [--no-dpor] [--no-sleep-sets] [--stop] [--replay TAPE] "
+		     "[--knob K=V]... [--json FILE] [--junit FILE] [--html DIR|FILE] "
+		     "[--markdown FILE] [--wall-time]",
 	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
 	  cmd_explore },
 	{ "fuzz", "[FILE|DIR...] [--generate N] [--strategy random|pct|swarm] [--runs N] "
 		  "[--seconds S] [--seed N] [--shard K/N] [--out DIR] [--variant V] [--depth D] "
-		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress] [--json FILE] "
-		  "[--junit FILE] [--html DIR|FILE] [--markdown FILE] [--wall-time]",
+		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress] [--stop] "
+		  "[--json FILE] [--junit FILE] [--html DIR|FILE] [--markdown FILE] [--wall-time]",
 	  "crash-point fuzzing; shrinks a violation and writes a reproducer scenario", cmd_fuzz },
 	{ "steps", "[PROFILE] [--knob K=V]...",
 	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },

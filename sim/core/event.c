@@ -8,8 +8,12 @@
  *
  * Cancellation is lazy: sim_event_cancel() clears ev_live and the slot stays
  * in the heap until it reaches the head, where __sim_event_pop() discards it
- * and frees the slot. A handle carries the slot's generation, so a stale
- * handle (fired or cancelled) never touches a reused slot.
+ * and frees the slot. An event fired out of order (sim_fire_event_k,
+ * sim_fire_event_named) leaves the heap at once. When the free list runs
+ * dry, the heap is rebuilt from its live events, which frees every
+ * cancelled slot (a live event that never reaches the head must not pin
+ * dead ones). A handle carries the slot's generation, so a stale handle
+ * (fired or cancelled) never touches a reused slot.
  */
 #include <assert.h>
 #include <string.h>
@@ -71,6 +75,43 @@ static void heap_down(struct sim_world *w, uint32_t i)
 	w->w_heap[i] = slot;
 }
 
+/* Free slot `slot` (no longer live) and bump its generation. */
+static void slot_free(struct sim_world *w, uint32_t slot)
+{
+	w->w_ev[slot].ev_gen++;
+	w->w_free[w->w_nfree++] = slot;
+}
+
+/* Take heap position i out of the heap (the slot is not freed). */
+static void heap_remove_at(struct sim_world *w, uint32_t i)
+{
+	uint32_t last = w->w_heap[--w->w_nheap];
+
+	if (i == w->w_nheap)
+		return;
+	w->w_heap[i] = last;
+	heap_up(w, i);
+	heap_down(w, i);
+}
+
+/* Drop every cancelled event from the heap and free its slot. */
+static void heap_compact(struct sim_world *w)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < w->w_nheap; i++) {
+		uint32_t slot = w->w_heap[i];
+
+		if (w->w_ev[slot].ev_live)
+			w->w_heap[n++] = slot;
+		else
+			slot_free(w, slot);
+	}
+	w->w_nheap = n;
+	for (uint32_t i = n / 2; i-- > 0;)
+		heap_down(w, i);
+}
+
 struct sim_event_handle sim_event_at(struct sim *s, sim_time_t when, const char *name,
 				     sim_event_fn fn, void *arg, uint64_t data)
 {
@@ -79,7 +120,10 @@ struct sim_event_handle sim_event_at(struct sim *s, sim_time_t when, const char 
 	struct sim_event *ev;
 	uint32_t slot;
 
-	/* Bounded queue: running out is a programmer error in the model. */
+	/* Bounded queue: running out of live slots is a programmer error in
+	 * the model. */
+	if (w->w_nfree == 0)
+		heap_compact(w);
 	assert(w->w_nfree > 0 && "event queue full (SIM_MAX_EVENTS)");
 	if (w->w_nfree == 0)
 		return h;
@@ -134,13 +178,8 @@ unsigned sim_events_pending(const struct sim *s)
 
 static void heap_pop_head(struct sim_world *w)
 {
-	uint32_t slot = w->w_heap[0];
-
-	w->w_ev[slot].ev_gen++;
-	w->w_free[w->w_nfree++] = slot;
-	w->w_heap[0] = w->w_heap[--w->w_nheap];
-	if (w->w_nheap)
-		heap_down(w, 0);
+	slot_free(w, w->w_heap[0]);
+	heap_remove_at(w, 0);
 }
 
 /* Drop cancelled events at the head; copy out the earliest live one and free
@@ -207,8 +246,14 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 		s->s_pre(s->s_pre_ctx, NULL, &g);
 	}
 	ev = *best;
-	best->ev_live = false;	/* its slot is freed when it reaches the head */
+	best->ev_live = false;
 	w->w_nlive--;
+	for (uint32_t i = 0; i < w->w_nheap; i++)
+		if (&w->w_ev[w->w_heap[i]] == best) {
+			slot_free(w, w->w_heap[i]);
+			heap_remove_at(w, i);
+			break;
+		}
 	if (ev.ev_time > w->w_now)
 		w->w_now = ev.ev_time;
 	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);
@@ -252,6 +297,12 @@ bool sim_fire_event_k(struct sim *s, uint32_t k)
 	ev = *e;
 	e->ev_live = false;
 	w->w_nlive--;
+	for (uint32_t i = 0; i < w->w_nheap; i++)
+		if (w->w_heap[i] == idx[k]) {
+			slot_free(w, idx[k]);
+			heap_remove_at(w, i);
+			break;
+		}
 	if (ev.ev_time > w->w_now)
 		w->w_now = ev.ev_time;
 	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);

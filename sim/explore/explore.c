@@ -154,6 +154,7 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 	}
 	so.s_strategy = (enum pcs_strategy)xo->x_strategy;
 	so.s_sleep_sets = xo->x_sleep_sets;
+	so.s_dpor = xo->x_dpor && xo->x_sleep_sets;
 	so.s_bounded = xo->x_preempt_bound != UINT32_MAX;
 	so.s_preempt_bound = xo->x_preempt_bound;
 	so.s_pct_depth = xo->x_pct_depth;
@@ -213,6 +214,11 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 	}
 	rep->xr_pruned = pcs_pruned_total(x);
 	rep->xr_bounded = pcs_bounded(x);
+	rep->xr_dpor_skipped = pcs_dpor_skipped(x);
+	if (pcs_dpor_fallbacks(x) && !rep->xr_error[0])
+		snprintf(rep->xr_error, sizeof(rep->xr_error),
+			 "%llu executions were too long for DPOR; their choice points were explored "
+			 "in full", (unsigned long long)pcs_dpor_fallbacks(x));
 	rep->xr_distinct_finals = finals.n;
 	rep->xr_complete = xo->x_strategy == PCX_EXHAUSTIVE && !budget_hit && !xo->x_replay &&
 			   !(xo->x_stop_at_first && rep->xr_found);

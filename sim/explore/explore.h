@@ -7,9 +7,10 @@
  *
  * Strategies:
  *   exhaustive  depth-first over every choice, stateless (each execution is
- *               a replay of a tape prefix from the snapshot), with sleep
- *               sets over the steps' declared footprints and an optional
- *               preemption bound;
+ *               a replay of a tape prefix from the snapshot), with
+ *               source-set DPOR and sleep sets over the steps' declared
+ *               footprints (search.h) and an optional bound on preemptions
+ *               and reorderings;
  *   random      a seeded random walk per execution;
  *   pct         probabilistic concurrency testing (Burckhardt et al.): random
  *               task priorities and depth-1 priority change points.
@@ -33,6 +34,7 @@ struct pcx_opts {
 	uint64_t x_seed;		/* random / pct: first seed */
 	bool x_crash;			/* crash states per execution */
 	bool x_sleep_sets;		/* exhaustive: prune with sleep sets */
+	bool x_dpor;			/* exhaustive: source-set DPOR (with sleep sets) */
 	bool x_stop_at_first;		/* stop at the first violation */
 	bool x_early_events;		/* pending events are choices */
 	const char *x_replay;		/* run exactly this tape */
@@ -41,6 +43,7 @@ struct pcx_opts {
 struct pcx_report {
 	uint64_t xr_execs;		/* complete executions checked */
 	uint64_t xr_pruned;		/* explorations cut by sleep sets */
+	uint64_t xr_dpor_skipped;	/* alternatives DPOR left out (no race needs them) */
 	uint64_t xr_bounded;		/* alternatives cut by the preemption bound */
 	uint64_t xr_distinct_finals;	/* distinct end states */
 	uint64_t xr_crash_states;

@@ -9,8 +9,12 @@
  *   2. delete chunks, halving the chunk size;
  *   3. replace each remaining choice by the default one (fewer preemptions,
  *      fewer early events, in-order disk completions).
- * The result is the tape of the last failing run (every choice as made),
- * so strict replay reproduces it exactly.
+ *   4. the run of what is left, every choice as made (so strict replay
+ *      reproduces it), without the default choices at its end;
+ *   5. a bounded exhaustive search (bounds 0-2, DPOR) for a run breaking the
+ *      same invariant with fewer deviations from the default schedule.
+ * The reproducer then says the run as a race diagram of the threads when
+ * `pcsim run` on that fails the same way (repro.c), else as a tape line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,9 +26,12 @@
 
 #include "model/model.h"
 #include "sim/explore/fuzz.h"
+#include "sim/explore/repro.h"
 #include "sim/explore/search.h"
 
 #define SHRINK_BUDGET 400	/* runs */
+#define REPRO_BUDGET 80		/* pcsim run-s to shrink the race diagram */
+#define SEARCH_BUDGET 600	/* executions of the bounded search for a shorter one */
 #define SWARM_BATCH 32
 
 static double now_s(void)
@@ -104,39 +111,69 @@ static uint32_t check_run(struct fz *z, bool crash, uint64_t *states)
 	return mask;
 }
 
-/* Does the tape (leniently) still break inv? The tape made is in *out. */
-static bool still_fails(struct fz *z, const struct sim_tape *tp, int inv, struct sim_tape *out)
+/* Does the run just made in z->s break inv? Crash findings are not
+ * deduplicated here (the run is a candidate, not a new execution). */
+static bool violates(struct fz *z, int inv)
 {
-	uint32_t mask;
+	const struct pc_violation *v;
+	unsigned nv;
 
-	z->shrink_runs++;
-	pcs_run_lenient(z->x, tp);
-	/* Crash findings are not deduplicated while shrinking. */
+	pc_model_finish(z->s);
 	if (z->crash_target) {
 		struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 256,
 					.p_dedup = PC_DEDUP_POINT };
 		bool complete;
 		uint64_t dups;
 
-		pc_model_finish(z->s);
 		pc_model_check_crashes(z->s, 0, pc_wlog_len(z->s), &p, &complete, &dups);
-		mask = 0;
-		{
-			const struct pc_violation *v;
-			unsigned nv = pc_violations(z->s, &v);
-
-			for (unsigned i = 0; i < nv; i++)
-				mask |= 1u << v[i].v_inv;
-		}
-	} else {
-		mask = check_run(z, false, NULL);
 	}
-	if (!(mask & (1u << inv)))
+	nv = pc_violations(z->s, &v);
+	for (unsigned i = 0; i < nv; i++)
+		if (v[i].v_inv == inv)
+			return true;
+	return false;
+}
+
+static void tape_set(struct sim_tape *dst, const struct sim_tape *src)
+{
+	sim_tape_clear(dst);
+	for (uint32_t i = 0; i < src->tp_len; i++)
+		sim_tape_push(dst, &src->tp_e[i]);
+}
+
+/* Does the tape (leniently) still break inv? The tape made is in *out. */
+static bool still_fails(struct fz *z, const struct sim_tape *tp, int inv, struct sim_tape *out)
+{
+	z->shrink_runs++;
+	pcs_run_lenient(z->x, tp);
+	if (!violates(z, inv))
 		return false;
-	sim_tape_clear(out);
-	for (uint32_t i = 0; i < pcs_tape(z->x)->tp_len; i++)
-		sim_tape_push(out, &pcs_tape(z->x)->tp_e[i]);
+	tape_set(out, pcs_tape(z->x));
 	return true;
+}
+
+/* Shrinking by search: the bounded exhaustive search (DPOR), bounds 0, 1,
+ * 2 below dev, for an execution breaking inv with fewer deviations from the
+ * default schedule than best's dev. At most SEARCH_BUDGET executions. */
+static void search_smaller(struct fz *z, struct sim_tape *best, int inv, unsigned *dev)
+{
+	unsigned budget = SEARCH_BUDGET;
+
+	for (unsigned b = 0; b < *dev && b <= 2 && budget; b++) {
+		struct pcs_opts so = { .s_strategy = PCS_EXHAUSTIVE, .s_sleep_sets = true,
+				       .s_dpor = true, .s_bounded = true, .s_preempt_bound = b };
+		struct pcs *x = pcs_new(z->s, &so);
+
+		while (x && budget && pcs_next(x)) {
+			budget--;
+			if (pcs_pruned(x) || !violates(z, inv))
+				continue;
+			tape_set(best, pcs_tape(x));
+			*dev = pcs_deviations(x);
+			break;
+		}
+		pcs_free(x);
+	}
 }
 
 static void tape_copy(struct sim_tape *dst, const struct sim_tape *src, uint32_t from,
@@ -163,7 +200,9 @@ static bool is_default(const struct sim_tape_entry *e)
 	return e->te_value == default_value(e);
 }
 
-/* Shrink best (in place) keeping invariant inv. */
+/* Shrink best (in place) keeping invariant inv. The steps edit the input
+ * tape (replayed leniently); the result is the tape of its run, every
+ * choice as made, without the default choices at its end. */
 static void shrink(struct fz *z, struct sim_tape *best, int inv)
 {
 	struct sim_tape cand, out;
@@ -183,14 +222,14 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 	}
 	tape_copy(&cand, best, 0, hi, UINT32_MAX, 0);
 	if (still_fails(z, &cand, inv, &out))
-		tape_copy(best, &out, 0, out.tp_len, UINT32_MAX, 0);
+		tape_set(best, &cand);
 	/* 2. delete chunks */
 	for (uint32_t len = best->tp_len / 2; len >= 1 && z->shrink_runs < SHRINK_BUDGET;
 	     len /= 2)
 		for (uint32_t at = 0; at + len <= best->tp_len && z->shrink_runs < SHRINK_BUDGET;) {
 			tape_copy(&cand, best, 0, best->tp_len, at, len);
-			if (still_fails(z, &cand, inv, &out) && out.tp_len <= best->tp_len - len)
-				tape_copy(best, &out, 0, out.tp_len, UINT32_MAX, 0);
+			if (still_fails(z, &cand, inv, &out))
+				tape_set(best, &cand);
 			else
 				at += len;
 		}
@@ -201,61 +240,44 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 		tape_copy(&cand, best, 0, best->tp_len, UINT32_MAX, 0);
 		e = &cand.tp_e[i];
 		e->te_value = default_value(e);
-		if (e->te_value != best->tp_e[i].te_value && still_fails(z, &cand, inv, &out) &&
-		    out.tp_len <= best->tp_len)
-			tape_copy(best, &out, 0, out.tp_len, UINT32_MAX, 0);
+		if (e->te_value != best->tp_e[i].te_value && still_fails(z, &cand, inv, &out))
+			tape_set(best, &cand);
 	}
-	/* 4. replay takes the default past the tape's end: drop trailing
-	 * default choices */
+	/* 4. the run of best, every choice as made; replay takes the default
+	 * past the tape's end, so default choices at the end go */
+	if (still_fails(z, best, inv, &out))
+		tape_set(best, &out);
 	while (best->tp_len && is_default(&best->tp_e[best->tp_len - 1]))
 		best->tp_len--;
 	sim_tape_free(&cand);
 	sim_tape_free(&out);
 }
 
-/* The reproducer: the scenario with only this variant, no race, the tape,
- * and an expectation of the invariant found. */
-static char *reproducer(const struct fz *z, const char *text, size_t text_len, int inv,
-			const struct sim_tape *tp, uint64_t run, char *err, size_t len)
+/* The reproducer: the scenario with only this variant, expecting inv. Its
+ * race keeps the rows up to the last power cut (the earlier lifetimes) and
+ * then says the failing interleaving of the threads as race rows, when
+ * `pcsim run` on those fails the same way (repro.c); otherwise a tape line
+ * decides every choice of the last lifetime. The header names the tape
+ * either way (`pcsim explore --replay` runs it exactly). */
+static char *reproducer(struct fz *z, const char *text, size_t text_len, int inv,
+			const struct sim_tape *tp, uint64_t run, struct pcf_stats *st, char *err,
+			size_t len)
 {
 	struct scn_file *g = NULL;
 	struct scn_diag d;
 	size_t need = sim_tape_format(tp, NULL, 0) + 1;
-	char *tape = malloc(need), *hdr = malloc(1024), *out = NULL;
+	char *tape = malloc(need), *hdr = malloc(2048), *out = NULL;
 	static const char *const strat[] = { "random", "pct", "swarm" };
+	const struct pcs_event *ev;
+	unsigned nev;
+	uint32_t base;
+	bool race;
 
 	if (!tape || !hdr || scn_parse(z->path, text, text_len, &pcr_vocab, &g, &d)) {
 		snprintf(err, len, "cannot rebuild %s", z->path);
 		goto done;
 	}
 	sim_tape_format(tp, tape, need);
-	if (need > SCN_MAX_LINE - 16) {
-		snprintf(err, len, "the shrunk tape is too long for a tape line (%zu bytes)", need);
-		goto done;
-	}
-	snprintf(hdr, 1024,
-		 " Reproducer written by pcsim fuzz (%s, seed %llu, run %llu) from\n"
-		 " %s%s%s: %s.\n"
-		 " The tape decides every choice of the run (which task steps, which event\n"
-		 " fires early, which bio the disk completes); past its end every choice is\n"
-		 " the default one. `pcsim run` on this file replays it and checks every\n"
-		 " crash state.",
-		 strat[z->fo->f_strategy], (unsigned long long)z->fo->f_seed,
-		 (unsigned long long)run, z->path, z->vi >= 0 ? " variant " : "",
-		 z->vi >= 0 ? z->f->f_variants[z->vi].v_name : "", pc_invariant_names[inv]);
-	free(g->f_header);
-	g->f_header = hdr;
-	hdr = NULL;
-	g->f_header_blank = true;
-	g->f_nitems = 0;
-	g->f_ncolumns = 0;
-	g->f_sched_form = SCN_SCHED_NONE;
-	g->f_sched.present = false;
-	g->f_persist.present = false;
-	g->f_persist_kind = SCN_PERSIST_UNSET;
-	g->f_tape_info.present = true;
-	g->f_tape = tape;
-	tape = NULL;
 	if (z->vi >= 0) {
 		for (uint32_t i = 0; i < g->f_nvariants; i++)
 			if ((int)i != z->vi) {
@@ -271,6 +293,53 @@ static char *reproducer(const struct fz *z, const char *text, size_t text_len, i
 		g->f_expect.present = true;
 		g->f_expect_v.e_fail = true;
 		g->f_expect_v.e_invariants = 1u << inv;
+	}
+	g->f_persist.present = false;
+	g->f_persist_kind = SCN_PERSIST_UNSET;
+	base = pcr_last_cut(g);
+	for (uint32_t i = base; i < g->f_nitems; i++)
+		free(g->f_items[i].si_op.o_comment);
+	g->f_nitems = base;
+	if (!g->f_nitems) {
+		g->f_ncolumns = 0;
+		g->f_sched_form = SCN_SCHED_NONE;
+		g->f_sched.present = false;
+	}
+	pcs_run_lenient(z->x, tp);
+	st->fs_deviations = pcs_deviations(z->x);
+	ev = pcs_events(z->x, &nev);
+	race = __pcf_race_reproducer(g, z->path, inv, z->s, ev, nev, REPRO_BUDGET);
+	if (!race && need > SCN_MAX_LINE - 16) {
+		snprintf(err, len, "the shrunk tape is too long for a tape line (%zu bytes)", need);
+		goto done;
+	}
+	st->fs_race = race;
+	st->fs_rows = race ? g->f_nitems : base + st->fs_deviations;
+	snprintf(hdr, 2048,
+		 " Reproducer written by pcsim fuzz (%s, seed %llu, run %llu) from\n"
+		 " %s%s%s: %s.\n"
+		 "%s"
+		 " The run as found, every choice (which task steps, which event fires\n"
+		 " early, which bio the disk completes), for pcsim explore FILE --replay:\n"
+		 "   %s",
+		 strat[z->fo->f_strategy], (unsigned long long)z->fo->f_seed,
+		 (unsigned long long)run, z->path, z->vi >= 0 ? " variant " : "",
+		 z->vi >= 0 ? z->f->f_variants[z->vi].v_name : "", pc_invariant_names[inv],
+		 race ? (g->f_nitems > base
+				 ? " The race is the interleaving of the threads that fails; kernel tasks\n"
+				   " and events run in the default order around it (pcsim run).\n"
+				 : " The default order of pcsim run fails: no race rows are needed.\n")
+		      : " The tape line decides every choice of the last lifetime; past its end\n"
+			" every choice is the default one.\n",
+		 tape);
+	free(g->f_header);
+	g->f_header = hdr;
+	hdr = NULL;
+	g->f_header_blank = true;
+	if (!race) {
+		g->f_tape_info.present = true;
+		g->f_tape = tape;
+		tape = NULL;
 	}
 	out = scn_print_str(g);
 done:
@@ -322,8 +391,15 @@ static void save(struct fz *z, const char *text, size_t text_len, int inv, uint6
 	for (uint32_t i = 0; i < pcs_tape(z->x)->tp_len; i++)
 		sim_tape_push(&best, &pcs_tape(z->x)->tp_e[i]);
 	st->fs_tape_len = best.tp_len;
-	if (z->fo->f_shrink)
+	if (z->fo->f_shrink) {
+		unsigned dev;
+
 		shrink(z, &best, inv);
+		pcs_run_lenient(z->x, &best);
+		dev = pcs_deviations(z->x);
+		search_smaller(z, &best, inv, &dev);
+		st->fs_deviations = dev;
+	}
 	st->fs_shrunk_len = best.tp_len;
 	if (!z->fo->f_out)
 		goto out;
@@ -335,7 +411,7 @@ static void save(struct fz *z, const char *text, size_t text_len, int inv, uint6
 	if (access(path, F_OK) == 0)
 		goto out;	/* this bug is saved already */
 	mkdir(z->fo->f_out, 0777);
-	repro = reproducer(z, text, text_len, inv, &best, run, err, sizeof(err));
+	repro = reproducer(z, text, text_len, inv, &best, run, st, err, sizeof(err));
 	if (repro && write_atomic(path, repro) == 0) {
 		st->fs_written++;
 		snprintf(st->fs_repro, sizeof(st->fs_repro), "%s", path);
@@ -433,12 +509,20 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 				st->fs_first_run = st->fs_runs;
 				st->fs_first_seconds = now_s() - t0;
 			}
+			if (!st->fs_found_run && (!z.expect || (mask & z.expect))) {
+				st->fs_found_run = st->fs_runs;
+				st->fs_found_seconds = now_s() - t0;
+			}
 			/* Unexpected: any violation in a variant expected to pass
 			 * (a failing variant may break more than it names). */
 			if (!z.expect)
 				st->fs_unexpected = true;
-			for (int k = 0; k < PC_INV_N; k++)
-				if ((mask & ~saved & (1u << k))) {
+			/* The variant's own invariants first: the seed bug. */
+			for (int j = 0; j < 2 * PC_INV_N; j++) {
+				int k = j % PC_INV_N;
+				uint32_t want = j < PC_INV_N ? z.expect : ~z.expect;
+
+				if ((mask & want & ~saved & (1u << k))) {
 					const struct pc_violation *v;
 					unsigned nv = pc_violations(z.s, &v);
 
@@ -452,6 +536,9 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 					save(&z, text, text_len, k, r + 1, st);
 					break;	/* one invariant per run; others later */
 				}
+			}
+			if (fo->f_stop && (!z.expect || (mask & z.expect)))
+				break;
 		}
 		if (fo->f_progress && now_s() - last_print > 0.5) {
 			double el = now_s() - t0;

@@ -26,17 +26,26 @@ struct pcf_opts {
 	bool f_shrink;
 	const char *f_out;		/* reproducer directory, or NULL */
 	bool f_progress;		/* a progress line (terminals only) */
+	bool f_stop;			/* stop a variant at its first violation of an
+					 * invariant it expects (any, if it expects pass) */
 };
 
 struct pcf_stats {
 	uint64_t fs_runs, fs_crash_states, fs_violating_runs;
 	uint64_t fs_first_run;		/* run number of the first violation, 0: none */
 	double fs_first_seconds;
+	uint64_t fs_found_run;		/* first run breaking an invariant the variant
+					 * expects (any, if it expects pass), 0: none */
+	double fs_found_seconds;
 	double fs_seconds;
 	uint32_t fs_inv_mask;		/* invariants seen */
 	unsigned fs_written;		/* reproducers written */
 	bool fs_unexpected;		/* an invariant the variant does not expect */
 	unsigned fs_shrunk_len, fs_tape_len;	/* tape entries: shrunk, as found */
+	unsigned fs_deviations;		/* of the shrunk run from the default schedule */
+	bool fs_race;			/* the reproducer says it as a race diagram */
+	unsigned fs_rows;		/* its race rows, or (tape) rows before the
+					 * last power cut + deviations */
 	char fs_repro[512];		/* path of the last reproducer written */
 };
 

@@ -458,7 +458,7 @@ static bool run_item(struct run *ru, uint32_t i, uint32_t *crash_point)
 	struct sim *s = ru->s;
 	struct sim_task *t;
 
-	if (it->si_kind == SCN_ITEM_CRASH && i + 1 < ru->f->f_nitems) {
+	if (it->si_kind == SCN_ITEM_CRASH && (i + 1 < ru->f->f_nitems || ru->f->f_tape)) {
 		if (ru->nlog < PCR_MAX_LOG) {
 			ru->log[ru->nlog].l_kind = 2;
 			ru->log_wlog[ru->nlog++] = 0;
@@ -744,6 +744,16 @@ static int build_world(struct run *ru, int vi, const struct pcr_opts *o, char *e
 	return 0;
 }
 
+uint32_t pcr_last_cut(const struct scn_file *f)
+{
+	uint32_t last_cut = 0;
+
+	for (uint32_t i = 0; i < f->f_nitems; i++)
+		if (f->f_items[i].si_kind == SCN_ITEM_CRASH && (i + 1 < f->f_nitems || f->f_tape))
+			last_cut = i + 1;
+	return last_cut;
+}
+
 struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 		      const struct pcr_opts *o, char *err, size_t len)
 {
@@ -762,9 +772,7 @@ struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 	/* A race with power cuts in it (crash rows with rows after them):
 	 * the lifetimes before the last cut are part of the setup; the
 	 * search explores the last lifetime. */
-	for (uint32_t i = 0; i + 1 < f->f_nitems; i++)
-		if (f->f_items[i].si_kind == SCN_ITEM_CRASH)
-			last_cut = i + 1;
+	last_cut = pcr_last_cut(f);
 	if (last_cut) {
 		ru.log = calloc(PCR_MAX_LOG, sizeof(*ru.log));
 		ru.log_wlog = calloc(PCR_MAX_LOG, sizeof(*ru.log_wlog));
@@ -866,13 +874,16 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	ru.ch.choose = script_choose;
 	ru.ch.ctx = &ru;
 	sim_set_chooser(ru.s, &ru.ch);
+	/* With a tape, the rows up to the race's last power cut run first
+	 * (the earlier lifetimes, as explore and fuzz run them), then the
+	 * tape decides every choice of the last lifetime. */
+	for (uint32_t i = 0; i < (f->f_tape ? pcr_last_cut(f) : f->f_nitems); i++)
+		if (!run_item(&ru, i, &crash_point))
+			break;
 	if (f->f_tape) {
 		sim_set_chooser(ru.s, NULL);
 		sim_replay(ru.s, &ru.tape);
 	}
-	for (uint32_t i = 0; !f->f_tape && i < f->f_nitems; i++)
-		if (!run_item(&ru, i, &crash_point))
-			break;
 	if (sim_status(ru.s) == SIM_OK && !ru.err[0])
 		sim_run(ru.s);
 	if (sim_status(ru.s) == SIM_DIVERGED)

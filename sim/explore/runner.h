@@ -83,6 +83,10 @@ void pcr_result_free(struct pcr_result *r);
  * queued, ready to run (the explorer's starting point). NULL + message. */
 struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 		      const struct pcr_opts *o, char *err, size_t len);
+/* The item after the race's last power cut (a crash row with rows after
+ * it, or any crash row in a file with a tape line: the tape is the
+ * lifetime after it), 0 if none: explore, fuzz and a tape start there. */
+uint32_t pcr_last_cut(const struct scn_file *f);
 /* Violations, metrics and the verdict of the run in s, into r. */
 void pcr_collect(struct sim *s, const struct scn_file *f, int vi, struct pcr_result *r);
 const char *pcr_verdict_name(enum pcr_verdict v);

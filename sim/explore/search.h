@@ -9,15 +9,37 @@
  * only: it knows nothing of kernels (the scenario explorer wraps it).
  *
  * Exhaustive search is a depth-first walk of the choice tree. An execution
- * is a replay of a tape prefix followed by first choices; backtracking
- * takes the deepest choice point with an alternative left. Sleep sets
- * (Godefroid) prune alternatives whose next step is independent of
- * everything executed since they were explored: with correct footprints,
- * no two complete executions explored are equivalent (same order of
- * dependent steps), and every equivalence class is explored. An execution
- * whose every enabled task is asleep is cut (counted as pruned). Events
- * (timers, completions) have a global footprint.
- */
+ * is a replay of a tape prefix followed by new choices; backtracking takes
+ * the deepest choice point with an alternative left. Three reductions over
+ * the steps' declared footprints (two steps are dependent when they touch
+ * one object and one of them writes, or either declares no footprint;
+ * events - timers, completions - are dependent with everything):
+ *
+ *   none         every alternative of every choice point;
+ *   sleep sets   (Godefroid) an alternative whose next step is independent
+ *                of everything run since it was explored in a sibling branch
+ *                is not explored again; an execution whose every enabled
+ *                task sleeps is cut (counted as pruned);
+ *   source DPOR  (Abdulla et al., POPL 2014, with sleep sets) a scheduling
+ *                choice point explores only the alternatives that a race in
+ *                an explored execution needs (dpor.c).
+ * With correct footprints both reductions explore exactly one complete
+ * execution per Mazurkiewicz equivalence class (same order of every pair of
+ * dependent steps), and every class (tests/unit/test_search.c checks it
+ * against the unreduced search). Choices that are not scheduling (which
+ * event fires, which bio completes) are data: every alternative is
+ * explored.
+ *
+ * The bound counts deviations from the default schedule in an execution:
+ * a preemption (switching away from a task that could go on, or firing an
+ * event early while it could) and a reordering (a pending event or a disk
+ * completion taken out of its due order). Alternatives over the bound are
+ * skipped and counted. A bounded search is not complete, and with either
+ * reduction it may miss classes that have a representative within the
+ * bound (the equivalent execution explored elsewhere may need more
+ * deviations); DPOR also adds each alternative where the racing task's run
+ * began (Coons et al., OOPSLA 2013), which recovers most of them.
+  */
 #ifndef PCSIM_SEARCH_H
 #define PCSIM_SEARCH_H
 
@@ -28,6 +50,7 @@ enum pcs_strategy { PCS_EXHAUSTIVE = 0, PCS_RANDOM, PCS_PCT };
 struct pcs_opts {
 	enum pcs_strategy s_strategy;
 	bool s_sleep_sets;
+	bool s_dpor;			/* source-set DPOR (implies sleep sets) */
 	bool s_bounded;			/* apply s_preempt_bound */
 	unsigned s_preempt_bound;	/* preemptions allowed per execution */
 	unsigned s_pct_depth;		/* >= 1 */
@@ -40,6 +63,11 @@ struct pcs_event {
 	uint16_t e_index;		/* the task's step count before it */
 	const char *e_step;		/* step name (static storage), NULL for events */
 	struct sim_fp e_fp;
+	int32_t e_frame;		/* scheduling choice point that chose it, -1 */
+	int32_t e_enabler;		/* step that last made its task runnable, -1 */
+	uint16_t e_opi;			/* the task's operation index (t_opi) */
+	uint8_t e_pc;			/* the step's index in the operation */
+	uint8_t e_ret;			/* enum sim_ret the step returned */
 };
 
 struct pcs;
@@ -64,5 +92,12 @@ const struct sim_tape *pcs_tape(const struct pcs *x);
 const struct pcs_event *pcs_events(const struct pcs *x, unsigned *n);
 uint64_t pcs_bounded(const struct pcs *x);	/* alternatives cut by the bound */
 uint64_t pcs_pruned_total(const struct pcs *x);
+/* Deviations from the default schedule in the execution just run (what
+ * the bound counts), exhaustive or lenient. */
+unsigned pcs_deviations(const struct pcs *x);
+/* Alternatives of scheduling choice points that DPOR left out (no race
+ * needed them); executions too long to analyse (explored without DPOR). */
+uint64_t pcs_dpor_skipped(const struct pcs *x);
+uint64_t pcs_dpor_fallbacks(const struct pcs *x);
 
 #endif

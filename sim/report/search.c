@@ -85,9 +85,9 @@ void rpt_search_line(const struct rpt_search *sr, char *buf, size_t len)
 
 	if (sr->sr_kind == RS_EXPLORE && !strcmp(sr->sr_strategy, "exhaustive")) {
 		if (sr->sr_bound == UINT32_MAX)
-			snprintf(bound, sizeof(bound), ", no preemption bound");
+			snprintf(bound, sizeof(bound), ", no bound on deviations");
 		else
-			snprintf(bound, sizeof(bound), ", preemption bound %u", sr->sr_bound);
+			snprintf(bound, sizeof(bound), ", bound %u", sr->sr_bound);
 	} else if (sr->sr_depth) {
 		snprintf(bound, sizeof(bound), ", depth %u", sr->sr_depth);
 	}

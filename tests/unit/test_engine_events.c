@@ -152,6 +152,35 @@ static void test_past_time_clamped(void **state)
 	sim_destroy(s);
 }
 
+/* Events fired out of order, and cancelled ones, never pin slots behind a
+ * live event that stays at the head: far more than SIM_MAX_EVENTS of them
+ * go through the queue, and the head event still fires last. */
+static void count(struct sim *s, void *arg, uint64_t data)
+{
+	uint64_t *n = arg;
+
+	*n += data;
+}
+
+static void test_out_of_order_frees_slots(void **state)
+{
+	struct sim *s = mk();
+	uint64_t later = 0, head = 0;
+
+	sim_event_at(s, 1, "head", count, &head, 1);
+	for (uint32_t i = 0; i < 4 * SIM_MAX_EVENTS; i++) {
+		sim_event_at(s, 10 + i, "later", count, &later, 1);
+		sim_event_cancel(s, sim_event_at(s, 5 + i, "cancelled", count, &later, 1000));
+		assert_true(sim_fire_event_k(s, 1));	/* "later", not the head */
+	}
+	assert_int_equal(later, 4 * SIM_MAX_EVENTS);
+	assert_int_equal(sim_events_pending(s), 1);
+	assert_true(sim_fire_next_event(s));
+	assert_int_equal(head, 1);
+	assert_int_equal(sim_events_pending(s), 0);
+	sim_destroy(s);
+}
+
 static void test_time_limit(void **state)
 {
 	struct sim_config cfg = { .seed = 1, .arena_size = 4096, .time_limit = 150 };
@@ -175,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_timers_relative),
 		cmocka_unit_test(test_past_time_clamped),
 		cmocka_unit_test(test_time_limit),
+		cmocka_unit_test(test_out_of_order_frees_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
