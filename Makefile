@@ -19,9 +19,14 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-# The main job: run the scenario suite and write the report.
+# The main job: every scenario under scenarios/, its verdicts on the
+# terminal and in build/report.txt, and the reports: build/report.html (open
+# it in a browser), build/report.json, build/report.xml (JUnit),
+# build/report.md.
 run: build
-	./$(BUILD)/pcsim run scenarios $(RUN_ARGS) | tee $(BUILD)/report.txt; exit $${PIPESTATUS[0]}
+	./$(BUILD)/pcsim run scenarios --json $(BUILD)/report.json --junit $(BUILD)/report.xml \
+		--html $(BUILD)/report.html --markdown $(BUILD)/report.md $(RUN_ARGS) \
+		| tee $(BUILD)/report.txt; exit $${PIPESTATUS[0]}
 
 # The costs of zero_eof=submit|wait|deferred and buffer_head ordered mode on
 # the scenarios/perf workloads: regenerates docs/perf.md (and an HTML page).
