@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "model/model.h"
+#include "sim/explore/diagram.h"
 #include "sim/explore/explore.h"
 #include "sim/explore/search.h"
 
@@ -62,53 +63,60 @@ const char *pcx_frequency(const struct pcx_report *rep, int inv)
 	return rep->xr_inv[inv] == rep->xr_execs ? "Always" : "Sometimes";
 }
 
-/* The executed steps as a race diagram (one column per task that ran). */
-static char *events_diagram(struct sim *s, const struct pcs_event *ev, unsigned n)
+/* The executed steps as a race diagram (one column per task that ran, at
+ * most PCD_MAX_COLS): a scenario thread's operation line where it starts an
+ * operation, then its steps (a looping step once). */
+static char *events_diagram(struct sim *s, const struct scn_file *f, const struct pcs_event *ev,
+			    unsigned n)
 {
-	int col[64];
-	unsigned ncols = 0, width = 34;
-	size_t cap = 1 << 16, at = 0;
-	char *out = malloc(cap);
+	const char *cols[PCD_MAX_COLS];
+	int col[SIM_MAX_TASKS], thread[SIM_MAX_TASKS], opi[SIM_MAX_TASKS];
+	struct pcd_row *rows = malloc((2 * (size_t)n + 1) * sizeof(*rows));
+	unsigned ncols = 0, nrows = 0;
 	const char *prev = NULL;
 	int prev_task = -2;
+	char *out;
 
-	if (!out)
+	if (!rows)
 		return NULL;
-	for (int i = 0; i < 64; i++)
-		col[i] = -1;
-	for (unsigned i = 0; i < n; i++)
-		if (ev[i].e_task >= 0 && col[ev[i].e_task] < 0 && ncols < 6)
-			col[ev[i].e_task] = (int)ncols++;
-#define PUT(...) (at += (size_t)snprintf(out + at, at < cap ? cap - at : 0, __VA_ARGS__))
-	PUT("race\n    ");
-	for (unsigned c = 0; c < ncols; c++)
-		for (int t = 0; t < 64; t++)
-			if (col[t] == (int)c)
-				PUT("%-*s%s", c + 1 < ncols ? (int)width : 0, sim_task(s, (unsigned)t)->t_name,
-				    c + 1 < ncols ? "| " : "\n");
-	for (unsigned i = 0; i < n && at + 512 < cap; i++) {
-		int c = ev[i].e_task >= 0 ? col[ev[i].e_task] : -1;
+	for (int t = 0; t < SIM_MAX_TASKS; t++)
+		col[t] = thread[t] = opi[t] = -1;
+	for (unsigned i = 0; i < n; i++) {
+		int t = ev[i].e_task;
 
-		if (c < 0 || (ev[i].e_task == prev_task && ev[i].e_step == prev))
+		if (t < 0 || t >= SIM_MAX_TASKS || col[t] >= 0 || ncols == PCD_MAX_COLS)
+			continue;
+		col[t] = (int)ncols;
+		cols[ncols++] = sim_task(s, (unsigned)t)->t_name;
+		for (uint32_t k = 0; k < f->f_nthreads; k++)
+			if (!strcmp(f->f_threads[k].t_name, cols[col[t]]))
+				thread[t] = (int)k;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int t = ev[i].e_task, c = t >= 0 && t < SIM_MAX_TASKS ? col[t] : -1;
+		const struct scn_thread *th = c >= 0 && thread[t] >= 0 ? &f->f_threads[thread[t]] : NULL;
+
+		if (c < 0)
+			continue;
+		if (th && ev[i].e_opi != opi[t] && ev[i].e_opi < th->t_nops) {
+			opi[t] = ev[i].e_opi;
+			rows[nrows].dr_col = (int8_t)c;
+			scn_op_format(&th->t_ops[opi[t]], rows[nrows].dr_text,
+				      sizeof(rows[nrows].dr_text));
+			nrows++;
+			prev = NULL;
+		}
+		if (t == prev_task && ev[i].e_step == prev)
 			continue;
 		prev = ev[i].e_step;
-		prev_task = ev[i].e_task;
-		PUT("    ");
-		for (int k = 0; k < (int)ncols; k++) {
-			char cell[80];
-
-			snprintf(cell, sizeof(cell), "%s%s", k == c ? "  " : "",
-				 k == c && ev[i].e_step ? ev[i].e_step : "");
-			PUT("%-*s%s", k + 1 < (int)ncols ? (int)width : 0, cell,
-			    k + 1 < (int)ncols ? "| " : "");
-		}
-		while (at > 0 && at < cap && out[at - 1] == ' ')
-			at--;
-		PUT("\n");
+		prev_task = t;
+		rows[nrows].dr_col = (int8_t)c;
+		snprintf(rows[nrows].dr_text, sizeof(rows[nrows].dr_text), "  %s",
+			 ev[i].e_step ? ev[i].e_step : "");
+		nrows++;
 	}
-#undef PUT
-	if (at >= cap)
-		out[cap - 1] = '\0';
+	out = pcd_render(cols, ncols, rows, nrows);
+	free(rows);
 	return out;
 }
 
@@ -128,7 +136,7 @@ static void record_first(struct pcx_report *rep, struct sim *s, struct pcs *x,
 	pcr_collect(s, f, vi, &rep->xr_first);
 	rep->xr_first_mask = rep->xr_first.r_inv_mask;
 	ev = pcs_events(x, &n);
-	rep->xr_first.r_diagram = events_diagram(s, ev, n);
+	rep->xr_first.r_diagram = events_diagram(s, f, ev, n);
 }
 
 int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,

@@ -25,6 +25,7 @@
 
 #include "model/jbd2.h"
 #include "sim/core/sim.h"
+#include "sim/explore/diagram.h"
 #include "sim/explore/runner.h"
 
 #define MAX_SCRIPT_STEPS 200000
@@ -539,104 +540,54 @@ static int col_index(const char *const *cols, unsigned n, const char *name)
 	return -1;
 }
 
-/* A column is as wide as its widest cell (an operation line or an indented
- * step name) plus one blank, and never narrower than min. */
-static unsigned diagram_width(const struct run *ru, unsigned min)
-{
-	unsigned w = min;
-
-	for (unsigned i = 0; i < ru->nlog; i++) {
-		const struct pcr_logent *l = &ru->log[i];
-		char cell[128];
-		size_t n;
-
-		if (l->l_kind == 2)
-			continue;
-		if (l->l_kind == 1)
-			n = scn_op_format(&ru->f->f_items[l->l_op].si_op, cell,
-						   sizeof(cell));
-		else
-			n = strlen(l->l_step) + 2;
-		if (n + 1 > w && n < sizeof(cell))
-			w = (unsigned)n + 1;
-	}
-	return w;
-}
-
+/* The rows of the run's diagram: operation lines and steps from the step
+ * log (a looping step once), power cuts, and the crash point at the first
+ * step past write-log entry crash_point. */
 static char *diagram(struct run *ru, uint32_t crash_point, bool crashed)
 {
 	const char *cols[SIM_MAX_TASKS];
-	unsigned ncols = 0, width = 34;
-	size_t cap = 1 << 16, at = 0;
-	char *out = malloc(cap);
+	struct pcd_row *rows = malloc((2 * (size_t)ru->nlog + 1) * sizeof(*rows));
+	unsigned ncols = 0, nrows = 0;
 	bool crash_done = !crashed;
 	const char *prev = NULL;
-	unsigned prev_task = 255, rep = 0;
+	unsigned prev_task = 255;
+	char *out;
 
-	if (!out)
+	if (!rows)
 		return NULL;
 	for (unsigned i = 0; i < ru->nlog; i++)
 		if (ru->log[i].l_kind != 2 && col_index(cols, ncols, ru->log[i].l_name) < 0 &&
-		    ncols < 6)
+		    ncols < PCD_MAX_COLS)
 			cols[ncols++] = ru->log[i].l_name;
-	width = diagram_width(ru, width);
-#define PUT(...) (at += (size_t)snprintf(out + at, at < cap ? cap - at : 0, __VA_ARGS__))
-	PUT("race\n    ");
-	for (unsigned c = 0; c < ncols; c++)
-		PUT("%-*s%s", c + 1 < ncols ? (int)width : 0, cols[c],
-		    c + 1 < ncols ? "| " : "\n");
-	for (unsigned i = 0; i < ru->nlog && at < cap - 512; i++) {
+	for (unsigned i = 0; i < ru->nlog; i++) {
 		const struct pcr_logent *l = &ru->log[i];
-		char cell[128];
+		struct pcd_row *r;
 		int c;
 
-		if (l->l_kind == 2) {
-			PUT("    crash\n");
-			continue;
+		if (l->l_kind == 2 || (!crash_done && ru->log_wlog[i] > crash_point)) {
+			rows[nrows++].dr_col = -1;	/* a power cut, or the crash point */
+			crash_done |= l->l_kind != 2;
+			if (l->l_kind == 2)
+				continue;
 		}
-		if (!crash_done && ru->log_wlog[i] > crash_point) {
-			PUT("    crash\n");
-			crash_done = true;
-		}
-		if (l->l_kind == 2)
-			continue;
 		c = col_index(cols, ncols, l->l_name);
 		if (c < 0)
 			continue;
-		if (l->l_kind == 0 && prev && l->l_task == prev_task && l->l_step == prev &&
-		    !strcmp(l->l_name, cols[c])) {
-			rep++;
+		if (l->l_kind == 0 && prev && l->l_task == prev_task && l->l_step == prev)
 			continue;	/* a looping step: shown once */
-		}
 		prev = l->l_kind == 0 ? l->l_step : NULL;
 		prev_task = l->l_task;
-		rep = 0;
-		if (l->l_kind == 1) {
-			const struct scn_item *it = &ru->f->f_items[l->l_op];
-
-			scn_op_format(&it->si_op, cell, sizeof(cell));
-		} else {
-			snprintf(cell, sizeof(cell), "  %s", l->l_step);
-		}
-		PUT("    ");
-		for (int k = 0; k < (int)ncols; k++) {
-			if (k == c)
-				PUT("%-*s", k + 1 < (int)ncols ? (int)width : 0, cell);
-			else
-				PUT("%-*s", k + 1 < (int)ncols ? (int)width : 0, "");
-			if (k + 1 < (int)ncols)
-				PUT("| ");
-		}
-		/* trim trailing blanks */
-		while (at > 0 && at < cap && out[at - 1] == ' ')
-			at--;
-		PUT("\n");
+		r = &rows[nrows++];
+		r->dr_col = (int8_t)c;
+		if (l->l_kind == 1)
+			scn_op_format(&ru->f->f_items[l->l_op].si_op, r->dr_text, sizeof(r->dr_text));
+		else
+			snprintf(r->dr_text, sizeof(r->dr_text), "  %s", l->l_step);
 	}
 	if (!crash_done)
-		PUT("    crash\n");
-#undef PUT
-	if (at >= cap)
-		out[cap - 1] = '\0';
+		rows[nrows++].dr_col = -1;
+	out = pcd_render(cols, ncols, rows, nrows);
+	free(rows);
 	return out;
 }
 
