@@ -29,9 +29,12 @@ int cmd_fuzz(int argc, char **argv);
  * false on garbage or overflow past max. */
 bool cli_parse_u64(const char *opt, const char *val, uint64_t max, uint64_t *out);
 
-/* A --knob K=V given on the command line: true if some profile knows the
- * knob and accepts the value; otherwise prints why (cmd: the subcommand's
- * name) and returns false, before anything runs. */
-bool cli_check_knob(const char *cmd, const char *name, const char *value);
+struct pcr_opts;
+
+/* A --knob K=V given on the command line: checked before anything runs
+ * (some profile must know the knob and accept the value) and added to the
+ * runner's overrides. On a malformed argument, too many knobs or a knob no
+ * profile accepts, prints why (cmd: the subcommand's name) and returns false. */
+bool cli_add_knob(const char *cmd, struct pcr_opts *o, const char *kv);
 
 #endif

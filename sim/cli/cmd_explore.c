@@ -27,22 +27,6 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static bool knob_opt(struct pcr_opts *o, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-
-	if (!eq || eq == kv || o->noverrides >= PCR_MAX_OVERRIDES ||
-	    (size_t)(eq - kv) > SCN_MAX_NAME || strlen(eq + 1) > SCN_MAX_NAME) {
-		fprintf(stderr, "pcsim explore: --knob wants KNOB=VALUE\n");
-		return false;
-	}
-	snprintf(o->override_name[o->noverrides], sizeof(o->override_name[0]), "%.*s",
-		 (int)(eq - kv), kv);
-	snprintf(o->override_value[o->noverrides], sizeof(o->override_value[0]), "%s", eq + 1);
-	o->noverrides++;
-	return true;
-}
-
 /* Does the outcome agree with the variant's expectation? */
 static bool agrees(const struct scn_file *f, int vi, const struct pcx_report *rep)
 {
@@ -167,7 +151,7 @@ int cmd_explore(int argc, char **argv)
 		} else if (!strcmp(a, "--replay") && val) {
 			xo.x_replay = argv[++i];
 		} else if (!strcmp(a, "--knob") && val) {
-			if (!knob_opt(&o, argv[++i]))
+			if (!cli_add_knob("explore", &o, argv[++i]))
 				return PCSIM_EXIT_USAGE;
 		} else if (!strcmp(a, "--no-crash")) {
 			xo.x_crash = false;

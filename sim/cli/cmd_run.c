@@ -285,25 +285,6 @@ static int run_file(const char *path, const struct run_opts *ro, unsigned *ok, u
 	return rc;
 }
 
-static bool parse_knob(struct run_opts *ro, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	unsigned n = ro->o.noverrides;
-
-	if (!eq || eq == kv || !eq[1] || n >= PCR_MAX_OVERRIDES ||
-	    (size_t)(eq - kv) > SCN_MAX_NAME || strlen(eq + 1) > SCN_MAX_NAME) {
-		fprintf(stderr, "pcsim run: --knob wants KNOB=VALUE (got '%s')\n", kv);
-		return false;
-	}
-	snprintf(ro->o.override_name[n], sizeof(ro->o.override_name[n]), "%.*s",
-		 (int)(eq - kv), kv);
-	snprintf(ro->o.override_value[n], sizeof(ro->o.override_value[n]), "%s", eq + 1);
-	if (!cli_check_knob("run", ro->o.override_name[n], ro->o.override_value[n]))
-		return false;
-	ro->o.noverrides++;
-	return true;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts ro;
@@ -329,7 +310,7 @@ int cmd_run(int argc, char **argv)
 			ro.variant = val;
 			i++;
 		} else if (!strcmp(a, "--knob") && val) {
-			if (!parse_knob(&ro, val))
+			if (!cli_add_knob("run", &ro.o, val))
 				return PCSIM_EXIT_USAGE;
 			i++;
 		} else if (!strcmp(a, "--oracle") && val) {

@@ -10,6 +10,8 @@
 #include "sim/cli/cli.h"
 #include "model/model.h"
 #include "sim/core/sim.h"
+#include "sim/explore/runner.h"
+#include "sim/scenario/scenario.h"
 
 static const struct pcsim_cmd cmds[] = {
 	{ "demo", "[--tasks N] [--ops N] [--locks N] [--seed S] [--random] [--deadlock] "
@@ -76,7 +78,7 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-bool cli_check_knob(const char *cmd, const char *name, const char *value)
+static bool check_knob(const char *cmd, const char *name, const char *value)
 {
 	char err[512], first[512] = "";
 
@@ -92,8 +94,38 @@ bool cli_check_knob(const char *cmd, const char *name, const char *value)
 		if (!first[0])
 			snprintf(first, sizeof(first), "%s", err);
 	}
-	fprintf(stderr, "pcsim %s: --knob %s=%s: %s\n", cmd, name, value, first);
+	{
+		const char *near = scn_suggest(name, pc_knob_names(PC_PROF_EXT4_IOMAP));
+
+		if (near && strcmp(near, name))
+			fprintf(stderr, "pcsim %s: --knob %s=%s: %s; did you mean '%s'?\n", cmd,
+				name, value, first, near);
+		else
+			fprintf(stderr, "pcsim %s: --knob %s=%s: %s\n", cmd, name, value, first);
+	}
 	return false;
+}
+
+bool cli_add_knob(const char *cmd, struct pcr_opts *o, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	unsigned n = o->noverrides;
+
+	if (!eq || eq == kv || !eq[1] || (size_t)(eq - kv) > SCN_MAX_NAME ||
+	    strlen(eq + 1) > SCN_MAX_NAME) {
+		fprintf(stderr, "pcsim %s: --knob wants KNOB=VALUE (got '%s')\n", cmd, kv);
+		return false;
+	}
+	if (n >= PCR_MAX_OVERRIDES) {
+		fprintf(stderr, "pcsim %s: at most %d --knob options\n", cmd, PCR_MAX_OVERRIDES);
+		return false;
+	}
+	snprintf(o->override_name[n], sizeof(o->override_name[n]), "%.*s", (int)(eq - kv), kv);
+	snprintf(o->override_value[n], sizeof(o->override_value[n]), "%s", eq + 1);
+	if (!check_knob(cmd, o->override_name[n], o->override_value[n]))
+		return false;
+	o->noverrides++;
+	return true;
 }
 
 bool cli_parse_u64(const char *opt, const char *val, uint64_t max, uint64_t *out)

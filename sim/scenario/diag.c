@@ -275,6 +275,11 @@ const char *scn__suggest(const char *word, const char *const *names)
 	return best;
 }
 
+const char *scn_suggest(const char *word, const char *const *names)
+{
+	return scn__suggest(word, names);
+}
+
 void scn__did_you_mean(char *buf, size_t size, const char *word, const char *const *names)
 {
 	const char *s = scn__suggest(word, names);

@@ -397,4 +397,8 @@ const char *scn_task_kind_name(enum scn_task_kind k);
 int scn_append_item(struct scn_file *f, const struct scn_item *it);
 int scn_append_survivor(struct scn_file *f, uint32_t write_id);
 
+/* The name in the NULL-terminated list names closest to word (a small edit
+ * distance), or NULL: for "did you mean" hints outside scenario files. */
+const char *scn_suggest(const char *word, const char *const *names);
+
 #endif /* PCSIM_SCENARIO_H */
