@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "../scenario/check_util.h"
 
 #define MAX_OPS		50		/* operations per sequence (mmap included) */
 #define FILE_SPACE	(128u << 10)	/* modelled bytes per file, and the host mapping */
@@ -1689,12 +1690,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

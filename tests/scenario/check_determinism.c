@@ -4,6 +4,7 @@
 
 #include "sim/core/demo.h"
 #include "sim/core/sim.h"
+#include "check_util.h"
 
 static uint64_t run_once(uint64_t seed, unsigned tasks, unsigned ops, uint64_t *steps)
 {
@@ -60,12 +61,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sim/explore/fuzz.h"
+#include "check_util.h"
 
 #define SMOKE_RUNS 2000	/* a budget; every seed bug is found far sooner */
 
@@ -41,48 +42,10 @@ static const struct bug bugs[] = {
 
 #define NBUGS (sizeof(bugs) / sizeof(bugs[0]))
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct scn_file *parse(const char *path, const char *text, size_t len)
-{
-	struct scn_file *f = NULL;
-	struct scn_diag d;
-
-	ck_assert_msg(scn_parse(path, text, len, &pcr_vocab, &f, &d) == 0, "%s: %s", path,
-		      d.d_message);
-	return f;
-}
-
-static int variant(const struct scn_file *f, const char *name)
-{
-	for (uint32_t i = 0; i < f->f_nvariants; i++)
-		if (!strcmp(f->f_variants[i].v_name, name))
-			return (int)i;
-	ck_abort_msg("no variant %s", name);
-	return -1;
-}
-
-static void seed_path(const char *name, char *path, size_t len)
-{
-	const char *src = getenv("PCSIM_SRC");
-
-	snprintf(path, len, "%s/scenarios/seed/%s", src ? src : ".", name);
-}
-
 static void fuzz(const char *path, const char *text, size_t len, int vi,
 		 const struct pcf_opts *fo, struct pcf_stats *st)
 {
-	struct scn_file *f = parse(path, text, len);
+	struct scn_file *f = check_parse(path, text, len);
 	struct pcr_opts o = { .oracle = -1 };
 	char err[600];
 
@@ -106,10 +69,10 @@ START_TEST(rediscover_seed_bug)
 	char *text, *rtext, err[600];
 	int vi;
 
-	seed_path(b->b_file, path, sizeof(path));
-	text = slurp(path, &len);
-	seed = parse(path, text, len);
-	vi = variant(seed, b->b_variant);
+	check_seed_path(b->b_file, path, sizeof(path));
+	text = check_slurp(path, &len);
+	seed = check_parse(path, text, len);
+	vi = check_variant(seed, b->b_variant);
 	ck_assert(mkdtemp(dir) != NULL);
 	fo.f_out = dir;
 	fuzz(path, text, len, vi, &fo, &st);
@@ -117,8 +80,8 @@ START_TEST(rediscover_seed_bug)
 		      SMOKE_RUNS);
 	ck_assert_msg(st.fs_written >= 1 && st.fs_repro[0], "%s: no reproducer", b->b_file);
 	/* pcsim run on the reproducer fails the same way. */
-	rtext = slurp(st.fs_repro, &rlen);
-	repro = parse(st.fs_repro, rtext, rlen);
+	rtext = check_slurp(st.fs_repro, &rlen);
+	repro = check_parse(st.fs_repro, rtext, rlen);
 	ck_assert_uint_eq(repro->f_nvariants, 1);
 	ck_assert_int_eq(pcr_run(repro, st.fs_repro, 0, &o, &r, err, sizeof(err)), 0);
 	ck_assert_msg(r.r_verdict == PCR_FAIL_EXPECTED, "%s: %s (%s)", st.fs_repro,
@@ -159,10 +122,10 @@ START_TEST(shards_and_determinism)
 	int vi;
 	struct scn_file *f;
 
-	seed_path("04-xfs-zero-eof-vs-mmap.scn", path, sizeof(path));
-	text = slurp(path, &len);
-	f = parse(path, text, len);
-	vi = variant(f, "strict");
+	check_seed_path("04-xfs-zero-eof-vs-mmap.scn", path, sizeof(path));
+	text = check_slurp(path, &len);
+	f = check_parse(path, text, len);
+	vi = check_variant(f, "strict");
 	scn_free(f);
 	fuzz(path, text, len, vi, &fo, &all);
 	fuzz(path, text, len, vi, &fo, &again);
@@ -204,12 +167,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

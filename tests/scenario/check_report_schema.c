@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "json_schema.h"
+#include "check_util.h"
 
 /* ---- running pcsim ---- */
 
@@ -142,12 +143,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

@@ -43,6 +43,7 @@
 
 #include "json_schema.h"
 #include "xml_check.h"
+#include "check_util.h"
 
 #define XMLLINT "/usr/bin/xmllint"
 
@@ -59,24 +60,6 @@ static const char *bin(void)
 
 	ck_assert_msg(b != NULL, "PCSIM_BIN is not set");
 	return b;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert(buf != NULL);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 static void spit(const char *path, const char *text)
@@ -153,7 +136,7 @@ static bool have_xmllint(void)
  * installed (as .ci/deps html installs it). */
 static void assert_well_formed(const char *path)
 {
-	char *text = slurp(path), err[300];
+	char *text = check_slurp(path, NULL), err[300];
 
 	ck_assert_msg(xml_well_formed(text, err, sizeof(err)) == 0, "%s:%s", path, err);
 	free(text);
@@ -225,7 +208,7 @@ START_TEST(all_outputs_valid)
 	/* JUnit: a testcase per scenario variant, a testsuite per file */
 	snprintf(path, sizeof(path), "%s/a.xml", d);
 	assert_well_formed(path);
-	junit = slurp(path);
+	junit = check_slurp(path, NULL);
 	ck_assert_int_eq(count(junit, "<testcase "), nv);
 	ck_assert_int_eq(count(junit, "<testsuite "), summary(doc, "scenarios"));
 	ck_assert_int_eq(count(junit, "<failure "), 0);
@@ -236,7 +219,7 @@ START_TEST(all_outputs_valid)
 	 * timeline and the size chart beside it */
 	snprintf(path, sizeof(path), "%s/out/index.html", d);
 	assert_well_formed(path);
-	html = slurp(path);
+	html = check_slurp(path, NULL);
 	assert_self_contained(html);
 	ck_assert_int_eq(count(html, "<article "), details);
 	ck_assert_int_eq(count(html, "class=\"tl\""), details);
@@ -246,7 +229,7 @@ START_TEST(all_outputs_valid)
 		      "crash points, durable marks, i_disksize lines and offending bytes");
 
 	snprintf(path, sizeof(path), "%s/a.md", d);
-	md = slurp(path);
+	md = check_slurp(path, NULL);
 	ck_assert_msg(!strncmp(md, "### ✅ pcsim run: all ", strlen("### ✅ pcsim run: all ")),
 		      "markdown starts: %.60s", md);
 	free(md);
@@ -274,8 +257,8 @@ START_TEST(deterministic)
 
 		snprintf(a, sizeof(a), "%s/0/%s", d, files[i]);
 		snprintf(b, sizeof(b), "%s/1/%s", d, files[i]);
-		x = slurp(a);
-		y = slurp(b);
+		x = check_slurp(a, NULL);
+		y = check_slurp(b, NULL);
 		ck_assert_msg(!strcmp(x, y), "%s differs between two runs", files[i]);
 		if (i == 0)
 			ck_assert_msg(!strstr(x, "wall_ms"), "wall-clock time without --wall-time");
@@ -303,7 +286,7 @@ static void assert_no_temporaries(const char *dir)
 
 static void assert_content(const char *path, const char *want)
 {
-	char *got = slurp(path);
+	char *got = check_slurp(path, NULL);
 
 	ck_assert_msg(!strcmp(got, want), "%s was changed", path);
 	free(got);
@@ -397,7 +380,7 @@ START_TEST(diff_planted)
 			    "--junit %s/new.xml >/dev/null", bin(), d, d, d), 1);
 	/* the run's own summary and JUnit say what broke and how to replay it */
 	snprintf(p, sizeof(p), "%s/new.md", d);
-	out = slurp(p);
+	out = check_slurp(p, NULL);
 	ck_assert_msg(strstr(out, "### ❌ pcsim run: 2 of 4 verdicts not as expected") &&
 		      strstr(out, "- **writethrough-mkwrite-stale-isize / v3**: UNEXPECTED FAIL") &&
 		      strstr(out, "replay: `pcsim run scenarios/seed/01-writethrough-mkwrite.scn "
@@ -405,13 +388,13 @@ START_TEST(diff_planted)
 	free(out);
 	snprintf(p, sizeof(p), "%s/new.xml", d);
 	assert_well_formed(p);
-	out = slurp(p);
+	out = check_slurp(p, NULL);
 	ck_assert_int_eq(count(out, "<failure "), 2);
 	ck_assert_msg(strstr(out, "interleaving (as run):"), "the race diagram in the failure");
 	free(out);
 	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/new.json >%s/diff.txt", bin(), d, d, d), 1);
 	snprintf(p, sizeof(p), "%s/diff.txt", d);
-	out = slurp(p);
+	out = check_slurp(p, NULL);
 	ck_assert_msg(strstr(out, "knobs: BASE (none), NEW wt_isize_extended=off"), "%s", out);
 	sec = section(out, "verdicts changed");
 	ck_assert_msg(strstr(sec, "verdicts changed (2)"), "%s", out);
@@ -443,7 +426,7 @@ START_TEST(diff_planted)
 	/* a run against itself: nothing changed */
 	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/base.json >%s/same.txt", bin(), d, d, d), 0);
 	snprintf(p, sizeof(p), "%s/same.txt", d);
-	out = slurp(p);
+	out = check_slurp(p, NULL);
 	ck_assert_msg(strstr(out, "no changes") && strstr(out, "no regression in 4 variants"),
 		      "%s", out);
 	free(out);
@@ -514,20 +497,20 @@ START_TEST(explore_reports)
 
 	snprintf(p, sizeof(p), "%s/x.xml", d);
 	assert_well_formed(p);
-	text = slurp(p);
+	text = check_slurp(p, NULL);
 	ck_assert_int_eq(count(text, "<testcase "), 3);
 	ck_assert_msg(strstr(text, "explore: exhaustive search"), "the search in system-out");
 	free(text);
 	snprintf(p, sizeof(p), "%s/x.html", d);
 	assert_well_formed(p);
-	text = slurp(p);
+	text = check_slurp(p, NULL);
 	assert_self_contained(text);
 	ck_assert_int_eq(count(text, "<article "), 2);
 	ck_assert_int_eq(count(text, "class=\"tl\""), 2);
 	ck_assert_msg(strstr(text, "<h4>Search</h4>") && strstr(text, "Always"), "search details");
 	free(text);
 	snprintf(p, sizeof(p), "%s/x.md", d);
-	text = slurp(p);
+	text = check_slurp(p, NULL);
 	ck_assert_msg(strstr(text, "| variant | verdict | search | broke | found |") &&
 		      strstr(text, "eof-junk Always ("), "%s", text);
 	free(text);
@@ -545,7 +528,7 @@ START_TEST(explore_reports)
 	json_decref(doc);
 	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/new.json >%s/diff.txt", bin(), d, d, d), 1);
 	snprintf(p, sizeof(p), "%s/diff.txt", d);
-	text = slurp(p);
+	text = check_slurp(p, NULL);
 	ck_assert_msg(strstr(text, "verdicts changed (1)") &&
 		      strstr(text, "PASS → UNEXPECTED FAIL") &&
 		      strstr(text, "search.invariants.eof-junk.executions: 0 → "), "%s", text);
@@ -585,7 +568,7 @@ START_TEST(fuzz_reports)
 	json_decref(doc);
 	snprintf(p, sizeof(p), "%s/f.html", d);
 	assert_well_formed(p);
-	text = slurp(p);
+	text = check_slurp(p, NULL);
 	ck_assert_int_eq(count(text, "class=\"tl\""), 1);
 	free(text);
 
@@ -651,7 +634,7 @@ START_TEST(perf_command)
 
 	tmpdir(d, sizeof(d));
 	snprintf(p, sizeof(p), "%s/Makefile", src_dir());
-	mk = slurp(p);
+	mk = check_slurp(p, NULL);
 	ck_assert_msg(strstr(mk, "pcsim run -q scenarios/perf --metrics-md $(PERF_MD) --html "
 				 "$(PERF_HTML)"), "the Makefile's perf command changed: update "
 		      "this test");
@@ -659,7 +642,7 @@ START_TEST(perf_command)
 	ck_assert_int_eq(sh("'%s' run -q scenarios/perf --metrics-md %s/perf.md --html "
 			    "%s/perf.html >/dev/null", bin(), d, d), 0);
 	snprintf(p, sizeof(p), "%s/perf.md", d);
-	md = slurp(p);
+	md = check_slurp(p, NULL);
 	ck_assert_msg(strstr(md, "## `scenarios/perf`"), "%s", md);
 	/* the four designs side by side: a column each, a row per workload */
 	ck_assert_msg(strstr(md, "### The designs side by side") &&
@@ -721,12 +704,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

@@ -9,46 +9,7 @@
 #include <string.h>
 
 #include "sim/explore/runner.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	return buf;
-}
-
-static struct scn_file *load(const char *name)
-{
-	char path[512];
-	const char *src = getenv("PCSIM_SRC");
-	struct scn_file *f = NULL;
-	struct scn_diag d;
-	size_t len;
-	char *text;
-
-	snprintf(path, sizeof(path), "%s/scenarios/seed/%s", src ? src : ".", name);
-	text = slurp(path, &len);
-	if (scn_parse(path, text, len, &pcr_vocab, &f, &d)) {
-		char *msg = scn_diag_str(&d);
-
-		ck_abort_msg("%s", msg ? msg : "parse error");
-	}
-	free(text);
-	return f;
-}
-
-static int variant(const struct scn_file *f, const char *name)
-{
-	for (uint32_t i = 0; i < f->f_nvariants; i++)
-		if (!strcmp(f->f_variants[i].v_name, name))
-			return (int)i;
-	ck_abort_msg("no variant %s", name);
-	return -1;
-}
+#include "check_util.h"
 
 static void run(const struct scn_file *f, int vi, const struct pcr_opts *o, struct pcr_result *r)
 {
@@ -62,7 +23,7 @@ static void run(const struct scn_file *f, int vi, const struct pcr_opts *o, stru
  * expected to fail fails with (at least) the invariants it names. */
 static void check_file(const char *name)
 {
-	struct scn_file *f = load(name);
+	struct scn_file *f = check_load_seed(name, NULL, 0);
 	struct pcr_opts o = { .oracle = -1 };
 
 	for (uint32_t i = 0; i < f->f_nvariants; i++) {
@@ -96,7 +57,7 @@ static void mutate(struct scn_file *f, const char *name, const char *fixed,
 {
 	struct pcr_result r;
 
-	run(f, variant(f, fixed), o, &r);
+	run(f, check_variant(f, fixed), o, &r);
 	ck_assert_msg(r.r_inv_mask & (1u << inv), "%s: %s with %s did not fail with %s", name,
 		      fixed, what, pc_invariant_names[inv]);
 	pcr_result_free(&r);
@@ -104,9 +65,9 @@ static void mutate(struct scn_file *f, const char *name, const char *fixed,
 
 static void mutation(const char *name, const char *fixed, const char *buggy, int inv)
 {
-	struct scn_file *f = load(name);
+	struct scn_file *f = check_load_seed(name, NULL, 0);
 	struct pcr_opts o = { .oracle = -1 };
-	const struct scn_variant *b = &f->f_variants[variant(f, buggy)];
+	const struct scn_variant *b = &f->f_variants[check_variant(f, buggy)];
 
 	for (uint32_t i = 0; i < b->v_nknobs; i++)
 		override(&o, b->v_knobs[i].k_name, b->v_knobs[i].k_value);
@@ -118,7 +79,7 @@ static void mutation(const char *name, const char *fixed, const char *buggy, int
 static void mutation_knob(const char *name, const char *fixed, const char *k, const char *v,
 			  int inv)
 {
-	struct scn_file *f = load(name);
+	struct scn_file *f = check_load_seed(name, NULL, 0);
 	struct pcr_opts o = { .oracle = -1 };
 
 	override(&o, k, v);
@@ -138,8 +99,8 @@ static void mutation_knob(const char *name, const char *fixed, const char *k, co
  * to all-subsets: 2 states, and survivors 1 failed.) */
 START_TEST(reproducer_exact_crash_state)
 {
-	struct scn_file *f = load("05-ext4-iomap-zero-eof-truncate-up.scn");
-	int vi = variant(f, "submit");
+	struct scn_file *f = check_load_seed("05-ext4-iomap-zero-eof-truncate-up.scn", NULL, 0);
+	int vi = check_variant(f, "submit");
 	struct pcr_opts o = { .oracle = -1 };
 	struct pcr_result r;
 	char err[600];
@@ -265,7 +226,7 @@ static void roundtrip_dir(const char *dir, unsigned *n)
 		if (len < 5 || strcmp(e->d_name + len - 4, ".scn"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		text = slurp(path, &tl);
+		text = check_slurp(path, &tl);
 		ck_assert_msg(scn_parse(path, text, tl, &pcr_vocab, &a, &dg) == 0, "%s", path);
 		p1 = scn_print_str(a);
 		ck_assert_msg(scn_parse(path, p1, strlen(p1), &pcr_vocab, &b, &dg) == 0,
@@ -314,7 +275,7 @@ static void no_race_passes(const char *name)
 	char *text, *race, *end;
 
 	snprintf(path, sizeof(path), "%s/scenarios/seed/%s", src ? src : ".", name);
-	text = slurp(path, &len);
+	text = check_slurp(path, &len);
 	text[len] = '\0';
 	race = strstr(text, "\nrace\n");
 	ck_assert_msg(race != NULL, "%s has no race section", name);
@@ -353,7 +314,7 @@ END_TEST
 /* Same inputs, same trace hash. */
 START_TEST(seed_deterministic)
 {
-	struct scn_file *f = load("01-writethrough-mkwrite.scn");
+	struct scn_file *f = check_load_seed("01-writethrough-mkwrite.scn", NULL, 0);
 	struct pcr_opts o = { .oracle = -1 };
 	struct pcr_result a, b;
 
@@ -392,12 +353,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }
