@@ -36,6 +36,9 @@ static const struct pcsim_cmd cmds[] = {
 		  "[--no-crash] [--no-shrink] [--no-early-events] [--no-progress] [--stop] "
 		  "[--json FILE] [--junit FILE] [--html DIR|FILE] [--markdown FILE] [--wall-time]",
 	  "crash-point fuzzing; shrinks a violation and writes a reproducer scenario", cmd_fuzz },
+	{ "merge", "SHARD.json... [-o OUT.json]",
+	  "merge the --json documents of one fuzz campaign's shards (--shard K/N) into one",
+	  cmd_merge },
 	{ "steps", "[PROFILE] [--knob K=V]...",
 	  "list profiles, knobs, operations and the steps each expands into", cmd_steps },
 };

@@ -90,6 +90,15 @@ char *rpt_html_str(const struct rpt *rp);
 char *rpt_markdown_str(const struct rpt *rp);
 char *rpt_metrics_md_str(const struct rpt *rp);
 
+/* `pcsim merge`: the shard documents of one fuzz campaign (pcsim fuzz
+ * --shard K/N --json) at paths[0..n) as one results document (*out_text,
+ * malloc'd; sim/report/merge.c says how). *not_as_expected: the merged
+ * variants not as expected. Returns 0, or -1 with the file and field in err
+ * (unreadable JSON, not fuzz shards, shards of different campaigns, a shard
+ * twice). */
+int rpt_merge_fuzz(const char *const *paths, size_t n, char **out_text, unsigned *not_as_expected,
+		   char *err, size_t len);
+
 /* Write data to path atomically: path.tmp.PID, fsync, rename. */
 int rpt_write_atomic(const char *path, const char *data, size_t n, char *err, size_t len);
 
