@@ -79,6 +79,8 @@ static int load(const char *path, struct shard *sh, char *err, size_t len)
 
 	sh->path = path;
 	sh->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!sh->doc && je.line < 1)
+		return fail(err, len, "%s", je.text);	/* cannot open: jansson names the path */
 	if (!sh->doc)
 		return fail(err, len, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 	if (!json_is_object(sh->doc) ||
