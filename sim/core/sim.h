@@ -340,6 +340,15 @@ void sim_task_footprint(const struct sim *s, const struct sim_task *t, struct si
 void sim_fp_add(struct sim_fp *fp, uint32_t obj, enum sim_access mode);
 bool sim_fp_dependent(const struct sim_fp *a, const struct sim_fp *b);
 
+/* Debug check of declared footprints: from the current state run one step
+ * of a then one of b, and from the same state b then a; compare the world
+ * (the used arena less the trace hash, after norm, which may clear what
+ * legitimately follows the interleaving). The state is restored. 0: the
+ * same, 1: different (a and b do not commute), -1: not comparable (a task
+ * was not runnable, the run stopped). */
+int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
+		      void (*norm)(struct sim *s));
+
 /* ---- deadlock ---- */
 /* Fills a human-readable description and returns true if the waits-for graph
  * has a cycle or every task with work is blocked and no event is pending. */
