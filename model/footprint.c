@@ -113,6 +113,25 @@ static void fp_inode_read(const struct sim *s, const struct sim_task *t, const v
 	op_edge(t, fp);
 }
 
+/* xfs_file_write_zero_eof, first half: i_size, i_dio_count (sleeping on
+ * the inode's dio wait queue), MMAPLOCK taken exclusive. */
+static void fp_write_zero_eof_check(const struct sim *s, const struct sim_task *t,
+				    const void *arg, struct sim_fp *fp)
+{
+	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+	add(fp, PC_OBJ_INVAL, file_of(arg), 0, SIM_WRITE);
+	op_edge(t, fp);
+}
+
+/* io_getevents: i_aio_pending, sleeping on the inode's AIO wait queue
+ * (the completions that change them are global). */
+static void fp_inode_wait(const struct sim *s, const struct sim_task *t, const void *arg,
+			  struct sim_fp *fp)
+{
+	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+	op_edge(t, fp);
+}
+
 /* ext4_da_do_write_end: logging a moved i_disksize joins the journal. */
 static void fp_ext4_mark_inode_dirty(const struct sim *s, const struct sim_task *t,
 				     const void *arg, struct sim_fp *fp)
@@ -323,6 +342,8 @@ static const struct {
 	{ __pc_st_store, fp_store },
 	{ __pc_st_load, fp_load },
 	{ __pc_st_nop, fp_nop },
+	{ __pc_st_write_zero_eof_check, fp_write_zero_eof_check },
+	{ __pc_st_io_getevents, fp_inode_wait },
 };
 
 sim_fp_fn __pc_step_fp(sim_step_fn fn)
