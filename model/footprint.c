@@ -13,7 +13,8 @@
  * allocator, a workqueue or the event queue (other than the flusher's
  * timers), erases bytes in the oracle (size changes, truncate, punch), and
  * for every kernel task's step (flusher, end_io workers, jbd2, AIO) and
- * every event: each of those changes what a crash would leave on disk or
+ * every event but the flusher's and schedule_timeout's timers (which
+ * write only EVQ: model/writeback.c, ops.c): each of those changes what a crash would leave on disk or
  * what the post-crash oracle reads (write log, promises, erase steps), so
  * keeping them global orders them all among themselves and with every
  * other step.
@@ -28,8 +29,11 @@
  *   PC_OBJ_DISK         the disk image (read by read_folio);
  *   PC_OBJ_HB           the oracle's history: invocation and response
  *                       stamps (the op hook, model.c), w_hb, x_past_eof;
- *   PC_OBJ_EVQ          the inode dirty state and the flusher's timers
- *                       (__mark_inode_dirty -> flusher_arm schedules events);
+ *   PC_OBJ_EVQ          the event queue and the clock: the inode dirty state
+ *                       and the flusher's timers (__mark_inode_dirty ->
+ *                       flusher_arm schedules events), read by every step
+ *                       that reads the time; every event with a footprint
+ *                       writes it (an event moves the clock);
  *   PC_OBJ_LAT          the durability-latency ghost state (latency.c).
  *
  * Recording a violation is treated as commuting: verdicts read only the set
@@ -50,17 +54,24 @@ static void add(struct sim_fp *fp, unsigned kind, unsigned file, uint32_t n, enu
 }
 
 /* The op hook (model.c op_hook) stamps the invocation before the first step
- * and the response after the last (and the latency tracker notes both): a
- * first or last step writes the history.
- * A loop back to step 0 is covered too (over-approximation). */
+ * and the response after the last, and the latency tracker notes both with
+ * the time (the clock: EVQ, which events write). */
+static void op_stamps(struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_HB, 0, 0), SIM_WRITE);
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_LAT, 0, 0), SIM_WRITE);	/* __pc_lat_op_* */
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_READ);
+}
+
+/* A first or last step of an operation (a loop back to step 0 is covered
+ * too: over-approximation). A step that may end the operation early
+ * (__pc_goto_end) calls op_stamps itself. */
 static void op_edge(const struct sim_task *t, struct sim_fp *fp)
 {
 	const struct sim_op *op = sim_task_cur_op(t);
 
-	if (!op || t->t_pc == 0 || t->t_pc + 1u >= op->op_desc->nsteps) {
-		sim_fp_add(fp, PC_OBJ(PC_OBJ_HB, 0, 0), SIM_WRITE);
-		sim_fp_add(fp, PC_OBJ(PC_OBJ_LAT, 0, 0), SIM_WRITE);	/* __pc_lat_op_* */
-	}
+	if (!op || t->t_pc == 0 || t->t_pc + 1u >= op->op_desc->nsteps)
+		op_stamps(fp);
 }
 
 /* The folio the op's cursor is on; false (footprint made global) when it
@@ -261,7 +272,7 @@ static void fp_fault(const struct sim *s, const struct sim_task *t, const void *
 
 	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_READ);
 	add(fp, PC_OBJ_DISK, 0, 0, SIM_READ);
-	sim_fp_add(fp, PC_OBJ(PC_OBJ_HB, 0, 0), SIM_WRITE);
+	op_stamps(fp);
 	folio_at(arg, pos, fp, SIM_WRITE);
 }
 
@@ -277,7 +288,7 @@ static void fp_page_mkwrite(const struct sim *s, const struct sim_task *t, const
 	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
 	add(fp, PC_OBJ_DISK, 0, 0, SIM_READ);
 	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
-	sim_fp_add(fp, PC_OBJ(PC_OBJ_HB, 0, 0), SIM_WRITE);
+	op_stamps(fp);
 	folio_at(arg, x->x_pos, fp, SIM_WRITE);
 }
 
@@ -291,9 +302,8 @@ static void fp_store(const struct sim *s, const struct sim_task *t, const void *
 
 	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_READ);
 	folio_at(arg, x->x_pos, fp, SIM_WRITE);
-	sim_fp_add(fp, PC_OBJ(PC_OBJ_LAT, 0, 0), SIM_WRITE);
 	add(fp, PC_OBJ_DISK, 0, 0, SIM_READ);	/* latency: the write log's length */
-	sim_fp_add(fp, PC_OBJ(PC_OBJ_HB, 0, 0), SIM_WRITE);
+	op_stamps(fp);	/* latency (and the clock); a store past EOF marks its source */
 	op_edge(t, fp);
 }
 
@@ -314,6 +324,15 @@ static void fp_nop(const struct sim *s, const struct sim_task *t, const void *ar
 		   struct sim_fp *fp)
 {
 	op_edge(t, fp);
+}
+
+/* Events: a timer that only flips a flag the flusher reads and kicks it
+ * (wb_wakeup_delayed, wb_start_background_writeback), or wakes the sleeper
+ * of schedule_timeout. The woken or kicked task's own steps are global, and
+ * the search orders them after the event (an enabling edge). */
+void __pc_fp_timer(const struct sim *s, void *arg, uint64_t data, struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
 }
 
 static const struct {

@@ -155,6 +155,32 @@ int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
 	return rc;
 }
 
+int sim_check_commute_event(struct sim *s, struct sim_task *a, uint32_t k,
+			    void (*norm)(struct sim *s))
+{
+	size_t used = s->s_arena_used;
+	unsigned char *save = malloc(used ? used : 1);
+	uint64_t h1 = 0, h2 = 0;
+	int rc = -1;
+
+	if (!save)
+		return -1;
+	memcpy(save, s->s_arena, used);
+	if (sim_step_task(s, a) && !s->s_w->w_stopped && sim_fire_event_k(s, k)) {
+		h1 = arena_hash(s, norm);
+		memcpy(s->s_arena, save, used);
+		s->s_arena_used = used;
+		if (sim_fire_event_k(s, k) && sim_step_task(s, a)) {
+			h2 = arena_hash(s, norm);
+			rc = h1 != h2;
+		}
+	}
+	memcpy(s->s_arena, save, used);
+	s->s_arena_used = used;
+	free(save);
+	return rc;
+}
+
 sim_time_t sim_now(const struct sim *s)
 {
 	return s->s_w->w_now;

@@ -34,6 +34,27 @@ static void check_pairs(struct sim *s, struct pcx_fpcheck *r)
 	for (unsigned a = 0; a < SIM_MAX_TASKS; a++) {
 		if (!(mask & (1ULL << a)))
 			continue;
+		for (uint32_t k = 0; k < 4; k++) {
+			struct sim_fp efp;
+			const struct sim_step *sa = sim_task_next_step(sim_task(s, a));
+			int rc;
+
+			if (!sim_event_footprint(s, k, &efp))
+				break;
+			r->fc_pairs++;
+			if (sim_fp_dependent(&fp[a], &efp))
+				continue;
+			rc = sim_check_commute_event(s, sim_task(s, a), k, pc_model_fp_normalise);
+			if (rc < 0)
+				continue;
+			r->fc_checked++;
+			r->fc_events++;
+			if (rc > 0 && r->fc_failures++ == 0)
+				snprintf(r->fc_first, sizeof(r->fc_first),
+					 "%s:%s and event %u are declared independent but do not "
+					 "commute",
+					 sim_task(s, a)->t_name, sa ? sa->name : "?", k);
+		}
 		for (unsigned b = a + 1; b < SIM_MAX_TASKS; b++) {
 			struct sim_task *ta = sim_task(s, a), *tb = sim_task(s, b);
 			const struct sim_step *sa, *sb;
@@ -82,10 +103,12 @@ int pcx_fp_check(const struct scn_file *f, const char *path, int vi, unsigned wa
 
 			if (sim_status(s) != SIM_OK)
 				break;
-			if (cnt > 1)
+			if (cnt > 1 || (cnt && sim_events_pending(s)))
 				check_pairs(s, r);
 			if (!cnt || (sim_events_pending(s) && next_rand(&x) % 8 == 0)) {
-				if (!sim_fire_next_event(s))
+				uint32_t ek = cnt ? (uint32_t)(next_rand(&x) % sim_events_pending(s)) : 0;
+
+				if (!(cnt ? sim_fire_event_k(s, ek) : sim_fire_next_event(s)))
 					break;
 				continue;
 			}

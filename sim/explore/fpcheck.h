@@ -13,6 +13,7 @@ struct pcx_fpcheck {
 	uint64_t fc_states;	/* states with two or more runnable tasks */
 	uint64_t fc_pairs;	/* pairs of runnable tasks seen */
 	uint64_t fc_checked;	/* pairs declared independent, run both ways */
+	uint64_t fc_events;	/* of those, a step and an event */
 	uint64_t fc_failures;	/* of those, pairs that did not commute */
 	char fc_first[200];	/* the first failure */
 };
