@@ -509,6 +509,12 @@ const struct pc_wlog_ent *pc_disk_wlog(const struct pc_disk *d, uint32_t i)
 	return &d->d_wlog[i];
 }
 
+void pc_disk_wlog_clear_steps(struct pc_disk *d)
+{
+	for (uint32_t i = 0; i < d->d_wlog_len; i++)
+		d->d_wlog[i].wl_step = 0;
+}
+
 const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off)
 {
 	DISK_BUG_ON(off > d->d_payload_used);

@@ -134,6 +134,8 @@ const struct pc_bio *pc_disk_inflight_get(const struct pc_disk *d, uint32_t i);
 /* The write log of this run. */
 uint32_t pc_disk_wlog_len(const struct pc_disk *d);
 const struct pc_wlog_ent *pc_disk_wlog(const struct pc_disk *d, uint32_t i);
+/* Clear the entries' step stamps (the footprint check's normaliser). */
+void pc_disk_wlog_clear_steps(struct pc_disk *d);
 const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off);
 /* The durable image at the start of the run (after pc_disk_settle). */
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);

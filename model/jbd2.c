@@ -90,6 +90,7 @@
 #define JBD2_DEFAULT_INTERVAL	(5 * SIM_SEC)
 #define OBJ_JOURNAL		PC_OBJ(PC_OBJ_JOURNAL, 0, 0)
 #define OBJ_DISK		PC_OBJ(PC_OBJ_DISK, 0, 0)
+#define OBJ_EVQ			PC_OBJ(PC_OBJ_EVQ, 0, 0)
 
 #define JBD2_BUG_ON(cond)							\
 	do {									\
@@ -649,6 +650,7 @@ static void fp_journal(const struct sim *s, const struct sim_task *t, const void
 		       struct sim_fp *fp)
 {
 	sim_fp_add(fp, OBJ_JOURNAL, SIM_WRITE);
+	sim_fp_add(fp, OBJ_EVQ, SIM_WRITE);	/* the commit timer, the clock */
 }
 
 static void fp_journal_disk(const struct sim *s, const struct sim_task *t, const void *arg,
@@ -656,6 +658,7 @@ static void fp_journal_disk(const struct sim *s, const struct sim_task *t, const
 {
 	sim_fp_add(fp, OBJ_JOURNAL, SIM_WRITE);
 	sim_fp_add(fp, OBJ_DISK, SIM_WRITE);
+	sim_fp_add(fp, OBJ_EVQ, SIM_WRITE);	/* bio completions, the clock */
 }
 
 /* Steps that call the file system back (get_block, ordered data, the

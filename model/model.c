@@ -576,6 +576,15 @@ uint64_t pc_model_state_hash(const struct sim *s)
 	return h;
 }
 
+void pc_model_fp_normalise(struct sim *s)
+{
+	struct pc_world *w = pc_w(s);
+
+	memset(w->w_viol, 0, sizeof(w->w_viol));
+	w->w_nviol = 0;
+	pc_disk_wlog_clear_steps(w->w_disk);
+}
+
 uint64_t pc_model_crash_key(const struct sim *s)
 {
 	const struct pc_world *w = pc_w(s);

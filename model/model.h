@@ -215,6 +215,13 @@ void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_
 unsigned pc_model_nfiles(const struct sim *s);
 /* The end state a user sees (sizes and the bytes read(2) returns). */
 uint64_t pc_model_state_hash(const struct sim *s);
+/* For the footprint check (sim_check_commute), clear in the live world
+ * what legitimately follows the interleaving of independent steps: the list
+ * of violation reports (the set of invariants broken, w_viol_mask, stays)
+ * and the engine step stamps of the write log (only compared with other
+ * stamps, erase and promise steps, and every stamping step is dependent
+ * with every other). */
+void pc_model_fp_normalise(struct sim *s);
 /* Everything crash checking depends on (the write log with its data, the
  * oracle's history and the durability promises): equal keys, equal crash
  * findings, so the explorer checks each key's crash states once. */

@@ -720,7 +720,8 @@ enum sim_ret __pc_st_schedule_timeout(struct sim *s, struct sim_task *t, void *a
 	}
 	if (!x->x_phase) {
 		x->x_phase = 1;
-		sim_timer(s, x->o.o_dur, "schedule_timeout", sleep_timer, x, 0);
+		sim_event_set_fp(s, sim_timer(s, x->o.o_dur, "schedule_timeout", sleep_timer, x, 0),
+				 __pc_fp_timer);
 	}
 	sim_wait(s, t, &x->x_wq);
 	return SIM_BLOCKED;

@@ -72,6 +72,9 @@ enum pc_obj_kind {
 	PC_OBJ_ALLOC,
 	PC_OBJ_WQ,		/* a workqueue */
 	PC_OBJ_BIO,
+	PC_OBJ_HB,		/* the oracle's history: op invocation/response stamps */
+	PC_OBJ_EVQ,		/* the flusher's dirty list and timers, the event queue */
+	PC_OBJ_LAT,		/* the durability-latency ghost state (latency.c) */
 };
 
 /* Simulated errors are negative errno values (STYLE 9). */

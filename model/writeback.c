@@ -73,13 +73,17 @@ static void flusher_arm(struct sim *s, struct pc_world *w)
 		return;
 	if (w->w_k.k_bg_writeback && !w->w_bg_timer) {
 		w->w_bg_timer = true;
-		sim_timer(s, w->w_k.k_dirty_writeback, "wb_start_background_writeback",
-			  bg_writeback_timer, w, 0);
+		sim_event_set_fp(s,
+				 sim_timer(s, w->w_k.k_dirty_writeback,
+					   "wb_start_background_writeback", bg_writeback_timer, w, 0),
+				 __pc_fp_timer);
 	}
 	if (w->w_flusher_timer)
 		return;
 	w->w_flusher_timer = true;
-	sim_timer(s, w->w_k.k_dirty_writeback, "wb_wakeup_delayed", flusher_timer, w, 0);
+	sim_event_set_fp(s, sim_timer(s, w->w_k.k_dirty_writeback, "wb_wakeup_delayed",
+				      flusher_timer, w, 0),
+			 __pc_fp_timer);
 }
 
 /* __mark_inode_dirty(I_DIRTY_PAGES): dirtied_when is set when the inode

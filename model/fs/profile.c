@@ -332,7 +332,7 @@ const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *o
 	for (unsigned i = 0; i < n; i++) {
 		desc->steps[i].name = st[i]->name;
 		desc->steps[i].fn = st[i]->fn;
-		desc->steps[i].fp = NULL;
+		desc->steps[i].fp = __pc_step_fp(st[i]->fn);
 	}
 	return desc;
 }

@@ -18,6 +18,7 @@ struct sim_event {
 	void *ev_arg;
 	uint64_t ev_data;
 	const char *ev_name;
+	sim_event_fp_fn ev_fp;	/* NULL: global footprint */
 	uint32_t ev_gen;	/* bumped when the slot is freed */
 	bool ev_live;		/* false: cancelled or free */
 };

@@ -137,6 +137,7 @@ struct sim_event_handle sim_event_at(struct sim *s, sim_time_t when, const char 
 	ev->ev_arg = arg;
 	ev->ev_data = data;
 	ev->ev_name = name;
+	ev->ev_fp = NULL;
 	ev->ev_live = true;
 	w->w_heap[w->w_nheap] = slot;
 	heap_up(w, w->w_nheap++);
@@ -226,6 +227,58 @@ bool sim_next_event_time(struct sim *s, sim_time_t *when)
 	return peek_time(s, when);
 }
 
+static void event_fp(const struct sim *s, const struct sim_event *e, struct sim_fp *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	if (s->s_cfg.early_events && e->ev_fp)
+		e->ev_fp(s, e->ev_arg, e->ev_data, fp);
+	else
+		fp->fp_global = true;
+}
+
+void sim_event_set_fp(struct sim *s, struct sim_event_handle h, sim_event_fp_fn fp)
+{
+	struct sim_world *w = s->s_w;
+
+	if (h.eh_slot < SIM_MAX_EVENTS && w->w_ev[h.eh_slot].ev_gen == h.eh_gen &&
+	    w->w_ev[h.eh_slot].ev_live)
+		w->w_ev[h.eh_slot].ev_fp = fp;
+}
+
+/* The slot of the k-th live event in (time, seq) order, or -1. */
+static int32_t kth_event(const struct sim_world *w, uint32_t k)
+{
+	int32_t prev = -1;
+
+	for (uint32_t i = 0; i <= k; i++) {
+		int32_t m = -1;
+
+		for (uint32_t j = 0; j < w->w_nheap; j++) {
+			const struct sim_event *e = &w->w_ev[w->w_heap[j]];
+
+			if (!e->ev_live ||
+			    (prev >= 0 && !ev_before(&w->w_ev[prev], e)))
+				continue;
+			if (m < 0 || ev_before(e, &w->w_ev[m]))
+				m = (int32_t)w->w_heap[j];
+		}
+		if (m < 0)
+			return -1;
+		prev = m;
+	}
+	return prev;
+}
+
+bool sim_event_footprint(struct sim *s, uint32_t k, struct sim_fp *fp)
+{
+	int32_t slot = kth_event(s->s_w, k);
+
+	if (slot < 0)
+		return false;
+	event_fp(s, &s->s_w->w_ev[slot], fp);
+	return true;
+}
+
 bool sim_fire_event_named(struct sim *s, const char *name)
 {
 	struct sim_world *w = s->s_w;
@@ -241,8 +294,9 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 	if (!best)
 		return false;
 	if (s->s_pre) {
-		struct sim_fp g = { .fp_global = true };
+		struct sim_fp g;
 
+		event_fp(s, best, &g);
 		s->s_pre(s->s_pre_ctx, NULL, &g);
 	}
 	ev = *best;
@@ -290,8 +344,9 @@ bool sim_fire_event_k(struct sim *s, uint32_t k)
 	}
 	e = &w->w_ev[idx[k]];
 	if (s->s_pre) {
-		struct sim_fp g = { .fp_global = true };
+		struct sim_fp g;
 
+		event_fp(s, e, &g);
 		s->s_pre(s->s_pre_ctx, NULL, &g);
 	}
 	ev = *e;
@@ -322,8 +377,9 @@ bool sim_fire_next_event(struct sim *s)
 		return false;
 	}
 	if (s->s_pre) {
-		struct sim_fp g = { .fp_global = true };
+		struct sim_fp g;
 
+		event_fp(s, &s->s_w->w_ev[s->s_w->w_heap[0]], &g);
 		s->s_pre(s->s_pre_ctx, NULL, &g);
 	}
 	__sim_event_pop(s, &ev);

@@ -18,6 +18,7 @@
  */
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,76 @@ void sim_reset(struct sim *s)
 	s->s_divergence[0] = '\0';
 	if (s->s_replay)
 		s->s_replay->tp_pos = 0;
+}
+
+/* FNV-1a over the used arena after the model's normaliser, leaving out
+ * the trace hash (it hashes the order of trace records). The arena is
+ * restored by the caller. */
+static uint64_t arena_hash(struct sim *s, void (*norm)(struct sim *s))
+{
+	size_t th = offsetof(struct sim_world, w_trace_hash);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (norm)
+		norm(s);
+	for (size_t i = 0; i < s->s_arena_used; i++) {
+		if (i >= th && i < th + sizeof(uint64_t))
+			continue;
+		h = (h ^ s->s_arena[i]) * 0x100000001b3ULL;
+	}
+	return h ^ s->s_arena_used;
+}
+
+int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
+		      void (*norm)(struct sim *s))
+{
+	size_t used = s->s_arena_used;
+	unsigned char *save = malloc(used ? used : 1);
+	uint64_t h1 = 0, h2 = 0;
+	int rc = -1;
+
+	if (!save)
+		return -1;
+	memcpy(save, s->s_arena, used);
+	if (sim_step_task(s, a) && sim_step_task(s, b)) {
+		h1 = arena_hash(s, norm);
+		memcpy(s->s_arena, save, used);
+		s->s_arena_used = used;
+		if (sim_step_task(s, b) && sim_step_task(s, a)) {
+			h2 = arena_hash(s, norm);
+			rc = h1 != h2;
+		}
+	}
+	memcpy(s->s_arena, save, used);
+	s->s_arena_used = used;
+	free(save);
+	return rc;
+}
+
+int sim_check_commute_event(struct sim *s, struct sim_task *a, uint32_t k,
+			    void (*norm)(struct sim *s))
+{
+	size_t used = s->s_arena_used;
+	unsigned char *save = malloc(used ? used : 1);
+	uint64_t h1 = 0, h2 = 0;
+	int rc = -1;
+
+	if (!save)
+		return -1;
+	memcpy(save, s->s_arena, used);
+	if (sim_step_task(s, a) && !s->s_w->w_stopped && sim_fire_event_k(s, k)) {
+		h1 = arena_hash(s, norm);
+		memcpy(s->s_arena, save, used);
+		s->s_arena_used = used;
+		if (sim_fire_event_k(s, k) && sim_step_task(s, a)) {
+			h2 = arena_hash(s, norm);
+			rc = h1 != h2;
+		}
+	}
+	memcpy(s->s_arena, save, used);
+	s->s_arena_used = used;
+	free(save);
+	return rc;
 }
 
 sim_time_t sim_now(const struct sim *s)

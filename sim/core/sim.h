@@ -150,6 +150,12 @@ struct sim_rwsem {
 
 /* Events. */
 typedef void (*sim_event_fn)(struct sim *s, void *arg, uint64_t data);
+/* An event's footprint (partial-order reduction), computed just before it
+ * fires. Used only with early_events, where a pending event can fire at any
+ * moment; without, an event fires when no task can run, so every step that
+ * blocks enables it, and events stay global. */
+typedef void (*sim_event_fp_fn)(const struct sim *s, void *arg, uint64_t data,
+				struct sim_fp *fp);
 
 struct sim_event_handle {
 	uint32_t eh_slot;
@@ -297,6 +303,10 @@ struct sim_event_handle sim_timer(struct sim *s, sim_time_t delay, const char *n
  * pending event was cancelled. */
 bool sim_event_cancel(struct sim *s, struct sim_event_handle h);
 bool sim_event_pending(const struct sim *s, struct sim_event_handle h);
+/* Give a pending event a footprint (default: global). */
+void sim_event_set_fp(struct sim *s, struct sim_event_handle h, sim_event_fp_fn fp);
+/* Footprint of the k-th pending event in (time, seq) order; false if none. */
+bool sim_event_footprint(struct sim *s, uint32_t k, struct sim_fp *fp);
 unsigned sim_events_pending(const struct sim *s);
 
 /* ---- running ---- */
@@ -339,6 +349,18 @@ uint64_t sim_choose(struct sim *s, char kind, uint32_t n, uint64_t mask, uint32_
 void sim_task_footprint(const struct sim *s, const struct sim_task *t, struct sim_fp *fp);
 void sim_fp_add(struct sim_fp *fp, uint32_t obj, enum sim_access mode);
 bool sim_fp_dependent(const struct sim_fp *a, const struct sim_fp *b);
+
+/* Debug check of declared footprints: from the current state run one step
+ * of a then one of b, and from the same state b then a; compare the world
+ * (the used arena less the trace hash, after norm, which may clear what
+ * legitimately follows the interleaving). The state is restored. 0: the
+ * same, 1: different (a and b do not commute), -1: not comparable (a task
+ * was not runnable, the run stopped). */
+int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
+		      void (*norm)(struct sim *s));
+/* The same for a step of a and the k-th pending event firing. */
+int sim_check_commute_event(struct sim *s, struct sim_task *a, uint32_t k,
+			    void (*norm)(struct sim *s));
 
 /* ---- deadlock ---- */
 /* Fills a human-readable description and returns true if the waits-for graph

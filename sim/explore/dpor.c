@@ -4,8 +4,9 @@
  * analysis of one execution (see search_priv.h).
  *
  * Processes are the tasks plus one pseudo-process for events (timers and
- * completions firing, bit 63 of a scheduling mask), whose every event has a
- * global footprint. An execution is the sequence of its steps and events;
+ * completions firing, bit 63 of a scheduling mask); an event's footprint is
+ * global unless the model gave it one (sim_event_set_fp, only with pending
+ * events as choices). An execution is the sequence of its steps and events;
  * for each, in order:
  *
  *   1. its direct predecessors: per other process the latest event whose

@@ -214,7 +214,12 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 		for (int k = 0; k < PC_INV_N; k++)
 			if (mask & (1u << k))
 				rep->xr_inv[k]++;
-		hset_add(&finals, pc_model_state_hash(s));
+		{
+			uint64_t fh = pc_model_state_hash(s);
+
+			if (hset_add(&finals, fh))
+				rep->xr_finals_sum += fh | 1;
+		}
 		if (mask && !rep->xr_found)
 			record_first(rep, s, x, f, vi);
 		if (mask && xo->x_stop_at_first)

@@ -46,6 +46,7 @@ struct pcx_report {
 	uint64_t xr_dpor_skipped;	/* alternatives DPOR left out (no race needs them) */
 	uint64_t xr_bounded;		/* alternatives cut by the preemption bound */
 	uint64_t xr_distinct_finals;	/* distinct end states */
+	uint64_t xr_finals_sum;		/* sum of their hashes (compares the sets) */
 	uint64_t xr_crash_states;
 	uint64_t xr_crash_skipped;	/* executions whose crash states equal an earlier one's */
 	bool xr_complete;		/* the whole space (within the bound) was covered */

@@ -341,18 +341,19 @@ static void pre_step(void *ctx, const struct sim_task *t, const struct sim_fp *f
 	if (!x->x_ev_overflow)
 		record_event(x, t, fp);
 	x->x_sched_frame = -1;
-	if (!t) {
+	if (!t && fp->fp_global) {
 		x->x_sleep = 0;
 		return;
 	}
-	if (x->x_sleep & bit(t->t_id)) {
+	if (t && (x->x_sleep & bit(t->t_id))) {
 		/* A sleeping task runs (it was the only one enabled): this
 		 * execution is equivalent to one explored already. */
 		x->x_blocked = true;
 		sim_stop(x->x_s, SIM_STOPPED);
 		return;
 	}
-	x->x_last = (int16_t)t->t_id;
+	if (t)
+		x->x_last = (int16_t)t->t_id;
 	m = x->x_sleep;
 	while (m) {
 		uint64_t b = (uint64_t)__builtin_ctzll(m);
@@ -361,7 +362,7 @@ static void pre_step(void *ctx, const struct sim_task *t, const struct sim_fp *f
 
 		m &= m - 1;
 		o = b < SIM_EVENT_BIT ? sim_task(x->x_s, (unsigned)b) : NULL;
-		if (!o || o == t) {
+		if (!o || o == t) {	/* the event alternative, or t itself */
 			x->x_sleep &= ~bit(b);
 			continue;
 		}
