@@ -330,8 +330,13 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	for (uint64_t o = 0; o < end; o++) {
 		pc_tag_t t = ip->i_last[o];
 		const struct pc_srcx *sx = &w->w_srcx[t];
+		uint64_t b = o / w->w_bs;
+		const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
 
-		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv))) {
+		/* A block whose writeback failed (error reported once) is
+		 * covered by no later fsync: no expectation. */
+		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv)) ||
+		    (f->f_bfailed & (1u << (b % w->w_bpp)))) {
 			r = NULL;
 			continue;
 		}
@@ -365,6 +370,15 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 
 		if (x->o.o_kind != PC_OP_SYNC && f != x->o.o_file)
 			continue;
+		/* file_check_and_advance_wb_err: an fsync that reports a
+		 * writeback error (-EIO) promises nothing for the file. */
+		if (ip->i_wb_err != ip->i_wb_err_seen) {
+			ip->i_wb_err_seen = ip->i_wb_err;
+			x->x_err = -5;	/* -EIO */
+			sim_trace_note(s, -1, "wb_err", f, ip->i_wb_err,
+				       "%s of file %u returns -EIO: no promise", what, f);
+			continue;
+		}
 		if (w->w_npromise >= PC_MAX_PROMISES) {
 			snprintf(why, sizeof(why), "at most %u (PC_MAX_PROMISES)", PC_MAX_PROMISES);
 			promise_limit(s, x, why);
