@@ -282,6 +282,11 @@ PC_STEP(__pc_st_iomap_dio_complete)
 
 	if (!x->x_io)
 		return SIM_DONE;
+	/* iomap_dio_complete returns dio->error: the write fails with -EIO
+	 * (the writethrough patch sets written = 0), and an O_DSYNC write
+	 * that failed promises nothing (model/oracle.c __pc_promise). */
+	if (x->x_io->io_status)
+		x->x_err = x->x_io->io_status;
 	return dio_end_io(s, t, x->x_io);
 }
 

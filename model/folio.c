@@ -84,6 +84,7 @@ void __pc_folio_get(struct sim *s, struct pc_inode *ip, uint32_t index)
 		f->f_flags = PC_F_CACHED;
 		f->f_bdirty = 0;
 		f->f_buptodate = 0;
+		f->f_bfailed = 0;
 	}
 }
 
@@ -95,6 +96,7 @@ void __pc_folio_mark_dirty(struct sim *s, struct pc_inode *ip, uint32_t index, u
 
 	assert(f->f_flags & PC_F_CACHED);
 	f->f_bdirty |= bmask & f->f_buptodate;
+	f->f_bfailed &= (uint8_t)~bmask;	/* new data: the next fsync covers it */
 	f->f_flags |= PC_F_DIRTY;
 	__pc_inode_dirtied(s, ip);
 	assert(pc_folio_check(f, ip->i_w->w_bpp));
@@ -217,6 +219,7 @@ static void folio_evict(struct sim *s, struct pc_inode *ip, uint32_t index)
 		f->f_flags = 0;
 	f->f_bdirty = 0;
 	f->f_buptodate = 0;
+	f->f_bfailed = 0;
 	ip->i_pte[index].p_present = false;
 	ip->i_pte[index].p_writable = false;
 	ip->i_pte[index].p_dirty = false;

@@ -44,6 +44,8 @@ struct pc_folio {
 	uint8_t f_flags;
 	uint8_t f_bdirty;	/* per-block dirty bits (ifs / buffer_heads) */
 	uint8_t f_buptodate;	/* per-block uptodate bits */
+	uint8_t f_bfailed;	/* per-block: its last writeback failed and it was not
+				 * dirtied since (mapping_set_error; no fsync covers it) */
 	uint16_t f_wb_bios;	/* [folio] bios in flight for this folio */
 	struct sim_rwsem f_lock;	/* folio lock (exclusive only) */
 	struct sim_wq f_wb_wq;	/* folio_wait_writeback */
@@ -69,6 +71,8 @@ struct pc_inode {
 	uint32_t i_dio_count;		/* inode_dio_begin/end */
 	struct sim_wq i_dio_wq;
 	bool i_dirty;			/* on the flusher's b_dirty list */
+	uint32_t i_wb_err;		/* errseq of the mapping: writeback errors so far */
+	uint32_t i_wb_err_seen;		/* the file's f_wb_err: the errors fsync reported */
 	sim_time_t i_dirtied_when;
 	struct jbd2_inode i_jinode;
 	pc_tid_t i_sync_tid;		/* last transaction that changed this inode */

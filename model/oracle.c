@@ -330,8 +330,13 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	for (uint64_t o = 0; o < end; o++) {
 		pc_tag_t t = ip->i_last[o];
 		const struct pc_srcx *sx = &w->w_srcx[t];
+		uint64_t b = o / w->w_bs;
+		const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
 
-		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv))) {
+		/* A block whose writeback failed (error reported once) is
+		 * covered by no later fsync: no expectation. */
+		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv)) ||
+		    (f->f_bfailed & (1u << (b % w->w_bpp)))) {
 			r = NULL;
 			continue;
 		}
@@ -357,14 +362,23 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 	uint64_t inv = x->x_src ? w->w_srcx[x->x_src].x_inv : w->w_hb;
 	char why[96];
 
-	if (!w->w_settled)
-		return;
+	if (!w->w_settled || x->x_err)
+		return;	/* an operation that returned an error promises nothing */
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		struct pc_inode *ip = w->w_inode[f];
 		struct pc_promise *pr;
 
 		if (x->o.o_kind != PC_OP_SYNC && f != x->o.o_file)
 			continue;
+		/* file_check_and_advance_wb_err: an fsync that reports a
+		 * writeback error (-EIO) promises nothing for the file. */
+		if (ip->i_wb_err != ip->i_wb_err_seen) {
+			ip->i_wb_err_seen = ip->i_wb_err;
+			x->x_err = -5;	/* -EIO */
+			sim_trace_note(s, -1, "wb_err", f, ip->i_wb_err,
+				       "%s of file %u returns -EIO: no promise", what, f);
+			continue;
+		}
 		if (w->w_npromise >= PC_MAX_PROMISES) {
 			snprintf(why, sizeof(why), "at most %u (PC_MAX_PROMISES)", PC_MAX_PROMISES);
 			promise_limit(s, x, why);
@@ -375,6 +389,18 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		pr->pr_hb = inv;
 		pr->pr_step = sim_steps(s);
 		pr->pr_size = ip->i_size;
+		/* The size only a failed write carried is not promised:
+		 * xfs_end_ioend (fs/xfs/xfs_aops.c) and the ext4-iomap end_io
+		 * raise the on-disk size only when the I/O succeeded, and the
+		 * error was reported once (file_check_and_advance_wb_err). */
+		while (pr->pr_size > 0) {
+			uint64_t b = (pr->pr_size - 1) / w->w_bs;
+
+			if (b / w->w_bpp >= ip->i_npages ||
+			    !(ip->i_folios[b / w->w_bpp].f_bfailed & (1u << (b % w->w_bpp))))
+				break;
+			pr->pr_size = b * w->w_bs;
+		}
 		pr->pr_off = 0;
 		pr->pr_len = ip->i_size;
 		if (x->o.o_kind == PC_OP_MSYNC) {

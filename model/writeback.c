@@ -339,9 +339,36 @@ static void zero_io_state(struct sim *s, struct pc_ioend *io, uint8_t st)
 	}
 }
 
+/* A buffered write-back I/O failed: iomap_finish_folio_write (fs/iomap/
+ * ioend.c) and ext4_finish_bio (fs/ext4/page-io.c) call mapping_set_error,
+ * which bumps the mapping's errseq (lib/errseq.c); the folio ends
+ * writeback clean, so nothing writes those blocks again unless they are
+ * dirtied again. The next fsync reports -EIO (file_check_and_advance_wb_err
+ * in file_write_and_wait_range, mm/filemap.c) and promises nothing; later
+ * ones return 0 without covering the lost blocks. A direct or write-through
+ * I/O returns its error to the writer (iomap_dio_complete) instead, but
+ * its blocks are just as lost to later fsyncs: they are marked too. */
+static void ioend_set_error(struct pc_ioend *io)
+{
+	struct pc_inode *ip = io->io_inode;
+	struct pc_world *w = ip->i_w;
+	uint64_t end = io->io_off + io->io_len;
+
+	if (!io->io_dio)
+		ip->i_wb_err++;
+	for (uint64_t b = io->io_off / w->w_bs; b * w->w_bs < end; b++) {
+		uint32_t index = (uint32_t)(b / w->w_bpp);
+
+		if (index < ip->i_npages)
+			__pc_folio(ip, index)->f_bfailed |= (uint8_t)(1u << (b % w->w_bpp));
+	}
+}
+
 /* iomap_finish_ioends / ext4_finish_bio: folio_end_writeback per folio. */
 void __pc_ioend_finish(struct sim *s, struct pc_ioend *io)
 {
+	if (io->io_status)
+		ioend_set_error(io);
 	for (uint32_t p = io->io_first_page; p <= io->io_last_page; p++)
 		__pc_folio_end_writeback(s, io->io_inode, p);
 	zero_io_state(s, io, Z_DONE);

@@ -86,8 +86,20 @@ enum sim_ret __pc_zero_eof_block(struct sim *s, struct sim_task *t, struct pc_op
 		/* ext4-iomap: track the zeroed block from the moment it is
 		 * dirty, under the folio lock, so any writeback of it after
 		 * this step carries io_zero (a flusher pass before phase 1
-		 * must not write it untracked). */
-		if (w->w_k.k_profile == PC_PROF_EXT4_IOMAP && ip->i_map[b].e_state == EXT_WRITTEN) {
+		 * must not write it untracked). Zeroing again a tail whose
+		 * zero write is still in flight (Z_SUBMITTED, or Z_COMPLETED
+		 * with its end_io to run) keeps the tracker on that write: it
+		 * already carries these zeros, and it is the I/O an
+		 * i_disksize raise past the boundary must wait for (patch
+		 * 17/23's TODO, seed 002). Going back to Z_DIRTY forgot it:
+		 * a WB_SYNC_NONE pass skips the folio under writeback
+		 * (writeback_iter, mm/page-writeback.c), writes the blocks
+		 * past i_disksize, and their end_io raised the size with the
+		 * zeros still in flight. */
+		if (w->w_k.k_profile == PC_PROF_EXT4_IOMAP && ip->i_map[b].e_state == EXT_WRITTEN &&
+		    !((ip->i_zero.z_state == Z_SUBMITTED || ip->i_zero.z_state == Z_COMPLETED) &&
+		      (f->f_flags & PC_F_WRITEBACK) && from >= ip->i_zero.z_start &&
+		      bend <= ip->i_zero.z_end)) {
 			ip->i_zero.z_start = from;
 			ip->i_zero.z_end = bend;
 			ip->i_zero.z_state = Z_DIRTY;

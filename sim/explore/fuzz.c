@@ -49,6 +49,7 @@ struct fz {
 	struct sim *s;
 	struct pcs *x;
 	const struct pcf_opts *fo;
+	const struct pcr_opts *oo;	/* the options the world was built with */
 	uint32_t expect;	/* invariants the variant expects, 0: expects pass */
 	unsigned shrink_runs;
 	struct hset_ {
@@ -253,6 +254,33 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 	sim_tape_free(&out);
 }
 
+/* Set knob name=value in a knob list (a variant's, or the fs line's),
+ * replacing a knob of that name. */
+static int knob_set(struct scn_knob **k, uint32_t *n, uint32_t *cap, const char *name,
+		    const char *value)
+{
+	uint32_t i;
+
+	for (i = 0; i < *n && strcmp((*k)[i].k_name, name); i++)
+		;
+	if (i == *n) {
+		if (*n == *cap) {
+			uint32_t c = *cap ? *cap * 2 : 4;
+			struct scn_knob *m = realloc(*k, c * sizeof(*m));
+
+			if (!m)
+				return -1;
+			*k = m;
+			*cap = c;
+		}
+		memset(&(*k)[i], 0, sizeof((*k)[i]));
+		snprintf((*k)[i].k_name, sizeof((*k)[i].k_name), "%s", name);
+		(*n)++;
+	}
+	snprintf((*k)[i].k_value, sizeof((*k)[i].k_value), "%s", value);
+	return 0;
+}
+
 /* The reproducer: the scenario with only this variant, expecting inv. Its
  * race keeps the rows up to the last power cut (the earlier lifetimes) and
  * then says the failing interleaving of the threads as race rows, when
@@ -293,6 +321,20 @@ static char *reproducer(struct fz *z, const char *text, size_t text_len, int inv
 		g->f_expect.present = true;
 		g->f_expect_v.e_fail = true;
 		g->f_expect_v.e_invariants = 1u << inv;
+	}
+	/* The knobs the run had beyond the file's (--knob, and a swarm
+	 * batch's configuration), so that pcsim run replays it. */
+	for (unsigned i = 0; i < z->oo->noverrides; i++) {
+		int r = z->vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
+					      &g->f_variants[0].v_cap, z->oo->override_name[i],
+					      z->oo->override_value[i])
+				   : knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
+					      z->oo->override_name[i], z->oo->override_value[i]);
+
+		if (r) {
+			snprintf(err, len, "out of memory");
+			goto done;
+		}
 	}
 	g->f_persist.present = false;
 	g->f_persist_kind = SCN_PERSIST_UNSET;
@@ -439,8 +481,10 @@ static uint32_t expected_mask(const struct scn_file *f, int vi)
 static void swarm_opts(const struct pcr_opts *o, uint64_t batch, uint64_t seed,
 		       struct pcr_opts *out)
 {
-	static const char *const commit[] = { "1s", "5s", "5s" };
-	static const char *const expire[] = { "5s", "30s", "30s" };
+	/* In the scenario language's units (seconds; centiseconds), so a
+	 * reproducer can carry them: 1 s or 5 s, 5 s or 30 s. */
+	static const char *const commit[] = { "1", "5", "5" };
+	static const char *const expire[] = { "500", "3000", "3000" };
 	uint64_t st = seed ^ (batch * 0xa24baed4963ee407ULL);
 	uint64_t r = sim_splitmix64(&st);
 
@@ -474,6 +518,7 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 	uint64_t batch = UINT64_MAX;
 	int rc = 0;
 
+	z.oo = &oo;
 	memset(st, 0, sizeof(*st));
 	z.expect = expected_mask(f, vi);
 	so.s_strategy = fo->f_strategy == PCF_PCT ? PCS_PCT : PCS_RANDOM;

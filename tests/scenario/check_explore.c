@@ -4,8 +4,12 @@
  * variant names within a bound of at most 2 deviations from the default
  * schedule, and the first counterexample's tape replays to the same
  * invariant. For each variant expected to pass, the complete search within
- * bound 1 reports every invariant Never. (Within bound 2, three fixed
- * variants break: docs/explore.md, "What the seeds show".) */
+ * the file's Never bound reports every invariant Never: bound 2 where that
+ * is clean and takes seconds, bound 1 for 02 truncate up (its `today`
+ * breaks within bound 2: the jbd2 ordered-data window of
+ * scenarios/regressions/eof-junk-truncate-up-ordered-window-ext4.scn, a
+ * finding) and for 08 (clean within bound 2 but 32536-62827 executions,
+ * 60-130 s each). docs/explore.md, "What the seeds show". */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -15,7 +19,14 @@
 #include "sim/explore/explore.h"
 
 #define MAX_FIND_BOUND 2
-#define NEVER_BOUND    1
+/* Unoptimised builds (make sanitize and make coverage: Debug, several times
+ * slower) check fixed variants within bound 1 only, to stay inside the
+ * tcase timeout. */
+#ifdef __OPTIMIZE__
+#define NEVER_BOUND_MAX 2
+#else
+#define NEVER_BOUND_MAX 1
+#endif
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -112,23 +123,23 @@ static void check_buggy(const struct scn_file *f, const char *path, int vi, uint
 		     MAX_FIND_BOUND);
 }
 
-/* A fixed variant: the complete search within NEVER_BOUND breaks nothing. */
-static void check_fixed(const struct scn_file *f, const char *path, int vi)
+/* A fixed variant: the complete search within `never` breaks nothing. */
+static void check_fixed(const struct scn_file *f, const char *path, int vi, unsigned never)
 {
 	struct pcx_report rep;
 
-	explore(f, path, vi, NEVER_BOUND, NULL, &rep);
+	explore(f, path, vi, never, NULL, &rep);
 	ck_assert(rep.xr_complete);
 	ck_assert_msg(seen(&rep) == 0, "%s variant %s broke 0x%x within bound %u", path,
-		      vi >= 0 ? f->f_variants[vi].v_name : "-", seen(&rep), NEVER_BOUND);
+		      vi >= 0 ? f->f_variants[vi].v_name : "-", seen(&rep), never);
 	ck_assert_uint_gt(rep.xr_execs, 0);
 	printf("%-44s %-16s Never within bound %u: %llu executions, %llu crash states\n",
-	       strrchr(path, '/') + 1, vi >= 0 ? f->f_variants[vi].v_name : "-", NEVER_BOUND,
+	       strrchr(path, '/') + 1, vi >= 0 ? f->f_variants[vi].v_name : "-", never,
 	       (unsigned long long)rep.xr_execs, (unsigned long long)rep.xr_crash_states);
 	pcx_report_free(&rep);
 }
 
-static void check_file(const char *name)
+static void check_file(const char *name, unsigned never)
 {
 	char path[512];
 	struct scn_file *f = load(name, path, sizeof(path));
@@ -140,7 +151,7 @@ static void check_file(const char *name)
 		if (fail)
 			check_buggy(f, path, vi, want);
 		else
-			check_fixed(f, path, vi);
+			check_fixed(f, path, vi, never);
 		if (vi < 0)
 			break;
 	}
@@ -151,29 +162,35 @@ static void check_file(const char *name)
 
 START_TEST(explore_seed)
 {
-	static const char *const files[NSEEDS] = {
-		"01-writethrough-mkwrite.scn",
-		"02-eof-junk-extending-write.scn",
-		"02-eof-junk-truncate-up.scn",
-		"03-aio-endio-isize.scn",
-		"04-xfs-zero-eof-vs-mmap.scn",
-		"05-ext4-bh-ordered-append-write.scn",
-		"05-ext4-bh-ordered-fallocate.scn",
-		"05-ext4-bh-ordered-truncate-up.scn",
-		"05-ext4-iomap-zero-eof-append-write.scn",
-		"05-ext4-iomap-zero-eof-fallocate.scn",
-		"05-ext4-iomap-zero-eof-truncate-up.scn",
-		"06-deferred-sync-file-range.scn",
-		"07-endio-deadlock.scn",
-		"08-durability-ext4-iomap.scn",
-		"08-durability-ext4.scn",
-		"08-durability-xfs.scn",
-		"09-flusher-isize-window-ext4-iomap.scn",
-		"09-flusher-isize-window-ext4.scn",
-		"09-flusher-isize-window-xfs.scn",
+	/* Each seed file and the bound within which its fixed variants
+	 * must be Never. */
+	static const struct {
+		const char *file;
+		unsigned never;
+	} seeds[NSEEDS] = {
+		{ "01-writethrough-mkwrite.scn", 2 },
+		{ "02-eof-junk-extending-write.scn", 2 },
+		{ "02-eof-junk-truncate-up.scn", 1 },
+		{ "03-aio-endio-isize.scn", 2 },
+		{ "04-xfs-zero-eof-vs-mmap.scn", 2 },
+		{ "05-ext4-bh-ordered-append-write.scn", 2 },
+		{ "05-ext4-bh-ordered-fallocate.scn", 2 },
+		{ "05-ext4-bh-ordered-truncate-up.scn", 2 },
+		{ "05-ext4-iomap-zero-eof-append-write.scn", 2 },
+		{ "05-ext4-iomap-zero-eof-fallocate.scn", 2 },
+		{ "05-ext4-iomap-zero-eof-truncate-up.scn", 2 },
+		{ "06-deferred-sync-file-range.scn", 2 },
+		{ "07-endio-deadlock.scn", 2 },
+		{ "08-durability-ext4-iomap.scn", 1 },
+		{ "08-durability-ext4.scn", 1 },
+		{ "08-durability-xfs.scn", 1 },
+		{ "09-flusher-isize-window-ext4-iomap.scn", 2 },
+		{ "09-flusher-isize-window-ext4.scn", 2 },
+		{ "09-flusher-isize-window-xfs.scn", 2 },
 	};
 
-	check_file(files[_i]);
+	check_file(seeds[_i].file,
+		   seeds[_i].never < NEVER_BOUND_MAX ? seeds[_i].never : NEVER_BOUND_MAX);
 }
 END_TEST
 

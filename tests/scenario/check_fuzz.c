@@ -107,6 +107,49 @@ START_TEST(rediscover_seed_bug)
 }
 END_TEST
 
+/* A swarm reproducer carries its batch's knobs (commit, dirty_expire,
+ * fail_write) on its variant line, so pcsim run replays it: seed 04
+ * `today` under swarm, seed 0, breaks eof-junk at run 181 in a batch with
+ * dirty_expire=500 (docs/model.md section 8 row 23). Without the knobs the
+ * reproducer passed under pcsim run. */
+START_TEST(swarm_reproducer_replays)
+{
+	char path[512], dir[] = "/tmp/pcsim-fuzz-XXXXXX";
+	struct pcf_opts fo = { .f_strategy = PCF_SWARM, .f_runs = 400, .f_seed = 0,
+			       .f_nshards = 1, .f_pct_depth = 3, .f_crash = true,
+			       .f_early_events = true, .f_shrink = true, .f_stop = true };
+	struct pcr_opts o = { .oracle = -1 };
+	struct pcf_stats st;
+	struct pcr_result r;
+	struct scn_file *f, *repro;
+	size_t len, rlen;
+	char *text, *rtext, err[600];
+	int vi;
+
+	seed_path("04-xfs-zero-eof-vs-mmap.scn", path, sizeof(path));
+	text = slurp(path, &len);
+	f = parse(path, text, len);
+	vi = variant(f, "today");
+	scn_free(f);
+	ck_assert(mkdtemp(dir) != NULL);
+	fo.f_out = dir;
+	fuzz(path, text, len, vi, &fo, &st);
+	ck_assert_msg(st.fs_written >= 1 && st.fs_repro[0], "no reproducer in 400 swarm runs");
+	rtext = slurp(st.fs_repro, &rlen);
+	ck_assert_msg(strstr(rtext, "dirty_expire=") != NULL, "%s", rtext);
+	repro = parse(st.fs_repro, rtext, rlen);
+	ck_assert_int_eq(pcr_run(repro, st.fs_repro, 0, &o, &r, err, sizeof(err)), 0);
+	ck_assert_msg(r.r_verdict == PCR_FAIL_EXPECTED, "%s: %s (%s)", st.fs_repro,
+		      pcr_verdict_name(r.r_verdict), r.r_error);
+	pcr_result_free(&r);
+	unlink(st.fs_repro);
+	rmdir(dir);
+	scn_free(repro);
+	free(rtext);
+	free(text);
+}
+END_TEST
+
 /* Shards K/N cover disjoint runs that add up to the unsharded campaign; the
  * same seed gives the same campaign. */
 START_TEST(shards_and_determinism)
@@ -161,6 +204,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, rediscover_seed_bug, 0, NBUGS);
 	tcase_add_test(tc, shards_and_determinism);
+	tcase_add_test(tc, swarm_reproducer_replays);
 	suite_add_tcase(s, tc);
 	return s;
 }
