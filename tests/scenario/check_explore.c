@@ -11,12 +11,12 @@
  * finding) and for 08 (clean within bound 2 but 32536-62827 executions,
  * 60-130 s each). docs/explore.md, "What the seeds show". */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/explore/explore.h"
+#include "check_util.h"
 
 #define MAX_FIND_BOUND 2
 /* Unoptimised builds (make sanitize and make coverage: Debug, several times
@@ -27,34 +27,6 @@
 #else
 #define NEVER_BOUND_MAX 1
 #endif
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct scn_file *load(const char *name, char *path, size_t plen)
-{
-	const char *src = getenv("PCSIM_SRC");
-	struct scn_file *f = NULL;
-	struct scn_diag d;
-	size_t len;
-	char *text;
-
-	snprintf(path, plen, "%s/scenarios/seed/%s", src ? src : ".", name);
-	text = slurp(path, &len);
-	ck_assert_msg(scn_parse(path, text, len, &pcr_vocab, &f, &d) == 0, "%s: %s", path,
-		      d.d_message);
-	free(text);
-	return f;
-}
 
 /* Invariants the variant names, as a mask of enum pc_invariant. */
 static uint32_t expected(const struct scn_file *f, int vi, bool *fail)
@@ -142,7 +114,7 @@ static void check_fixed(const struct scn_file *f, const char *path, int vi, unsi
 static void check_file(const char *name, unsigned never)
 {
 	char path[512];
-	struct scn_file *f = load(name, path, sizeof(path));
+	struct scn_file *f = check_load_seed(name, path, sizeof(path));
 
 	for (int vi = f->f_nvariants ? 0 : -1; vi < (int)f->f_nvariants; vi++) {
 		bool fail;
@@ -197,19 +169,7 @@ END_TEST
 /* Every seed file is in the list above. */
 START_TEST(every_seed_listed)
 {
-	const char *src = getenv("PCSIM_SRC");
-	char dir[512];
-	DIR *d;
-	struct dirent *e;
-	unsigned n = 0;
-
-	snprintf(dir, sizeof(dir), "%s/scenarios/seed", src ? src : ".");
-	d = opendir(dir);
-	ck_assert(d != NULL);
-	while ((e = readdir(d)))
-		n += strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".scn");
-	closedir(d);
-	ck_assert_uint_eq(n, NSEEDS);
+	ck_assert_uint_eq(check_count_seeds(), NSEEDS);
 }
 END_TEST
 
@@ -227,12 +187,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

@@ -126,18 +126,18 @@ START_TEST(swarm_reproducer_replays)
 	char *text, *rtext, err[600];
 	int vi;
 
-	seed_path("04-xfs-zero-eof-vs-mmap.scn", path, sizeof(path));
-	text = slurp(path, &len);
-	f = parse(path, text, len);
-	vi = variant(f, "today");
+	check_seed_path("04-xfs-zero-eof-vs-mmap.scn", path, sizeof(path));
+	text = check_slurp(path, &len);
+	f = check_parse(path, text, len);
+	vi = check_variant(f, "today");
 	scn_free(f);
 	ck_assert(mkdtemp(dir) != NULL);
 	fo.f_out = dir;
 	fuzz(path, text, len, vi, &fo, &st);
 	ck_assert_msg(st.fs_written >= 1 && st.fs_repro[0], "no reproducer in 400 swarm runs");
-	rtext = slurp(st.fs_repro, &rlen);
+	rtext = check_slurp(st.fs_repro, &rlen);
 	ck_assert_msg(strstr(rtext, "dirty_expire=") != NULL, "%s", rtext);
-	repro = parse(st.fs_repro, rtext, rlen);
+	repro = check_parse(st.fs_repro, rtext, rlen);
 	ck_assert_int_eq(pcr_run(repro, st.fs_repro, 0, &o, &r, err, sizeof(err)), 0);
 	ck_assert_msg(r.r_verdict == PCR_FAIL_EXPECTED, "%s: %s (%s)", st.fs_repro,
 		      pcr_verdict_name(r.r_verdict), r.r_error);

@@ -9,44 +9,16 @@
  * independent in both orders, and the two worlds must be equal
  * (sim/explore/fpcheck.c). Figures are printed. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/explore/explore.h"
 #include "sim/explore/fpcheck.h"
+#include "check_util.h"
 
 #define BOUND 1
 #define WALKS 4
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct scn_file *load(const char *name, char *path, size_t plen)
-{
-	const char *src = getenv("PCSIM_SRC");
-	struct scn_file *f = NULL;
-	struct scn_diag d;
-	size_t len;
-	char *text;
-
-	snprintf(path, plen, "%s/scenarios/seed/%s", src ? src : ".", name);
-	text = slurp(path, &len);
-	ck_assert_msg(scn_parse(path, text, len, &pcr_vocab, &f, &d) == 0, "%s: %s", path,
-		      d.d_message);
-	free(text);
-	return f;
-}
 
 static void explore(const struct scn_file *f, const char *path, int vi, unsigned bound,
 		    bool reduce, struct pcx_report *rep)
@@ -94,7 +66,7 @@ static int nvariants(const struct scn_file *f)
 static void agree(const char *file, unsigned bound)
 {
 	char path[600];
-	struct scn_file *f = load(file, path, sizeof(path));
+	struct scn_file *f = check_load_seed(file, path, sizeof(path));
 
 	for (int v = 0; v < nvariants(f); v++) {
 		int vi = f->f_nvariants ? v : -1;
@@ -148,7 +120,7 @@ END_TEST
 START_TEST(footprints_commute)
 {
 	char path[600];
-	struct scn_file *f = load(files[_i], path, sizeof(path));
+	struct scn_file *f = check_load_seed(files[_i], path, sizeof(path));
 
 	for (int v = 0; v < nvariants(f); v++) {
 		int vi = f->f_nvariants ? v : -1;
@@ -174,19 +146,7 @@ END_TEST
 /* Every seed file is in the list above. */
 START_TEST(every_seed_listed)
 {
-	const char *src = getenv("PCSIM_SRC");
-	char dir[512];
-	DIR *d;
-	struct dirent *e;
-	unsigned n = 0;
-
-	snprintf(dir, sizeof(dir), "%s/scenarios/seed", src ? src : ".");
-	d = opendir(dir);
-	ck_assert(d != NULL);
-	while ((e = readdir(d)))
-		n += strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".scn");
-	closedir(d);
-	ck_assert_uint_eq(n, NSEEDS);
+	ck_assert_uint_eq(check_count_seeds(), NSEEDS);
 }
 END_TEST
 
@@ -206,13 +166,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }

@@ -9,6 +9,7 @@
 #define PCSIM_CHECK_UTIL_H
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,28 @@ static inline int check_variant(const struct scn_file *f, const char *name)
 	return -1;
 }
 
+/* How many .scn files scenarios/seed/ has: tests that list the seeds
+ * assert they list every one. */
+static inline unsigned check_count_seeds(void)
+{
+	const char *src = getenv("PCSIM_SRC");
+	char dir[512];
+	DIR *d;
+	struct dirent *e;
+	unsigned n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/scenarios/seed", src ? src : ".");
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		n += l > 4 && !strcmp(e->d_name + l - 4, ".scn");
+	}
+	closedir(d);
+	return n;
+}
+
 /* Run the suite in fork mode (a crashing test fails alone); the exit status
  * for main(). */
 static inline int check_main(Suite *s)
@@ -99,6 +122,7 @@ static inline int check_main(Suite *s)
 	SRunner *sr = srunner_create(s);
 	int failed;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* figures interleave with Check's lines */
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
