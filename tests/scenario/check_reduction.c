@@ -18,7 +18,18 @@
 #include "check_util.h"
 
 #define BOUND 1
+/* Unoptimised builds (make sanitize, make coverage: several times slower)
+ * compare the reductions on every third seed file and walk fewer times; the
+ * release build's `make test` covers every seed. */
+#ifdef __OPTIMIZE__
 #define WALKS 4
+#define AGREE_STRIDE 1
+#define NSMALL 3
+#else
+#define WALKS 2
+#define AGREE_STRIDE 3
+#define NSMALL 1
+#endif
 
 static void explore(const struct scn_file *f, const char *path, int vi, unsigned bound,
 		    bool reduce, struct pcx_report *rep)
@@ -100,7 +111,7 @@ static void agree(const char *file, unsigned bound)
 
 START_TEST(reduction_agrees)
 {
-	agree(files[_i], BOUND);
+	agree(files[_i * AGREE_STRIDE], BOUND);
 }
 END_TEST
 
@@ -157,8 +168,8 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, footprints_commute, 0, NSEEDS);
-	tcase_add_loop_test(tc, reduction_agrees, 0, NSEEDS);
-	tcase_add_loop_test(tc, reduction_agrees_bound2, 0, 3);
+	tcase_add_loop_test(tc, reduction_agrees, 0, (NSEEDS + AGREE_STRIDE - 1) / AGREE_STRIDE);
+	tcase_add_loop_test(tc, reduction_agrees_bound2, 0, NSMALL);
 	tcase_add_test(tc, every_seed_listed);
 	suite_add_tcase(s, tc);
 	return s;
