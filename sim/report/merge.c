@@ -46,6 +46,8 @@ static const char *str(const json_t *s)
 	return t ? t : "";
 }
 
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
