@@ -582,7 +582,7 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 
 		if (!parse_duration(value, dst, dst == &k->k_commit_interval ? SIM_SEC : 10 * SIM_MSEC) ||
 		    *dst == 0) {
-			snprintf(err, len, "bad duration '%s' for knob %s (use e.g. 5s, 30s, 500ms)",
+			snprintf(err, len, "bad duration '%s' for knob %s (use e.g. 5s, 30s, 500ms; at most 1h)",
 				 value, name);
 			return -1;
 		}

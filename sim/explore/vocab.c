@@ -24,6 +24,18 @@ static const char *const *v_values(const char *profile, const char *knob)
 	return pc_knob_values(knob);
 }
 
+/* The model's own parser decides (durations with units, ranges). */
+static int v_value(const char *profile, const char *knob, const char *value, char *why, size_t len)
+{
+	int p = pc_profile_lookup(profile);
+	struct pc_knobs k;
+
+	if (p < 0)
+		return 0;	/* the profile's error comes first */
+	pc_knobs_default(&k, (enum pc_profile)p);
+	return pc_knob_set(&k, knob, value, why, len) ? -1 : 0;
+}
+
 static void op_spec(const struct scn_op *op, struct pc_opspec *sp)
 {
 	static const uint8_t kinds[SCN_OP__COUNT] = {
@@ -90,6 +102,7 @@ const struct scn_vocab pcr_vocab = {
 	.profiles = pc_profile_names,
 	.knobs = v_knobs,
 	.knob_values = v_values,
+	.knob_value = v_value,
 	.steps = v_steps,
 	.metrics = NULL,
 };

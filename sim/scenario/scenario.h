@@ -327,6 +327,13 @@ struct scn_vocab {
 	/* allowed values, or NULL meaning "any unsigned number (k/m suffix)" */
 	const char *const *(*knob_values)(const char *profile, const char *knob);
 	/*
+	 * Optional: checks the value of a knob knob_values gives no list for
+	 * (a number, a duration such as commit=5s); 0 when the model accepts
+	 * it, else -1 with what it expects in why. NULL: any unsigned number.
+	 */
+	int (*knob_value)(const char *profile, const char *knob, const char *value, char *why,
+			  size_t len);
+	/*
 	 * Step names a task runs under profile with these knob settings (the fs
 	 * line with a variant's knobs applied). task_kind is "user" for scenario
 	 * threads (op is the operation, flags included) or one of "flusher",

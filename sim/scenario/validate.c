@@ -166,6 +166,14 @@ static int scn_check_value(struct scn_ctx *c, const struct scn_knob *k)
 		return scn__err(c, k->k_pos.line, col, len, note,
 				"bad value '%s' for knob '%s'%s", k->k_value, k->k_name, dym);
 	}
+	if (c->c_vocab->knob_value) {
+		char why[SCN_DIAG_NOTE];
+
+		if (!c->c_vocab->knob_value(f->f_profile, k->k_name, k->k_value, why, sizeof(why)))
+			return 0;
+		return scn__err(c, k->k_pos.line, col, len, why, "bad value '%s' for knob '%s'",
+				k->k_value, k->k_name);
+	}
 	if (scn__number(k->k_value, &v, NULL) || v > SCN_MAX_KNOB_NUMBER)
 		return scn__err(c, k->k_pos.line, col, len,
 				"expected a number up to 2^32-1 (decimal or 0x hex, optional k or m suffix)",

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "sim/scenario/scenario.h"
+#include "sim/explore/runner.h"
 #include "tests/unit/test_scenario_vocab.h"
 
 /* A valid prefix most tests build on. */
@@ -171,6 +172,31 @@ static void test_bad_knob_value(void **state)
 		    "bad value '3000' for knob 'blocksize'", "allowed values: 512, 1024");
 	/* a number equal to an allowed value is allowed */
 	check_ok("fs ext4 blocksize=1k commit=0x10\nexpect pass\n");
+}
+
+/* With the model's vocabulary, a knob without a list of values is checked
+ * by the model's own parser: durations take units, as --knob does. */
+static void test_model_knob_value(void **state)
+{
+	const char *ok = "fs ext4 commit=5s dirty_expire=500ms\nexpect pass\n";
+	const char *bare = "fs ext4 commit=5 dirty_expire=3000\nexpect pass\n";
+	const char *bad = "fs ext4 commit=2h\nexpect pass\n";
+	const char *big = "fs ext4 commit=4000s\nexpect pass\n";
+	struct scn_file *f = NULL;
+	struct scn_diag d;
+
+	(void)state;
+	assert_int_equal(scn_parse("t.scn", ok, strlen(ok), &pcr_vocab, &f, &d), 0);
+	scn_free(f);
+	assert_int_equal(scn_parse("t.scn", bare, strlen(bare), &pcr_vocab, &f, &d), 0);
+	scn_free(f);
+	assert_int_not_equal(scn_parse("t.scn", bad, strlen(bad), &pcr_vocab, &f, &d), 0);
+	assert_int_equal(d.d_line, 1);
+	assert_int_equal(d.d_col, 16);
+	assert_non_null(strstr(d.d_message, "bad value '2h' for knob 'commit'"));
+	assert_non_null(strstr(d.d_note, "bad duration"));
+	assert_int_not_equal(scn_parse("t.scn", big, strlen(big), &pcr_vocab, &f, &d), 0);
+	assert_non_null(strstr(d.d_note, "at most 1h"));
 }
 
 static void test_unknown_invariant(void **state)
@@ -542,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_profile),
 		cmocka_unit_test(test_unknown_knob),
 		cmocka_unit_test(test_bad_knob_value),
+		cmocka_unit_test(test_model_knob_value),
 		cmocka_unit_test(test_unknown_invariant),
 		cmocka_unit_test(test_race_two_columns),
 		cmocka_unit_test(test_race_no_column),
