@@ -36,6 +36,7 @@ enum pc_bug {
 	PC_BUG_FSYNC_NO_FLUSH,	/* fsync skips the cache flush / commit wait */
 	PC_BUG_FSYNC_NO_WAIT,	/* fsync does not wait for data writeback */
 	PC_BUG_FSYNC_TRUST_COMMIT, /* fsync skips jbd2_trans_will_send_data_barrier */
+	PC_BUG_FSYNC_IGNORE_EIO, /* fsync returns 0 after a journal abort or a failed flush */
 };
 
 struct pc_knobs {

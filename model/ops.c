@@ -538,6 +538,11 @@ static void flush_endio(struct sim *s, struct pc_bio *bio)
 {
 	struct pc_opctx *x = bio->bi_private;
 
+	/* blkdev_issue_flush returns the flush bio's status; ext4_sync_file
+	 * and xfs_file_fsync return it (fs/ext4/fsync.c, fs/xfs/xfs_file.c),
+	 * and an fsync that fails promises nothing. */
+	if (bio->bi_status && !x->x_err && x->x_w->w_k.k_bug != PC_BUG_FSYNC_IGNORE_EIO)
+		x->x_err = bio->bi_status;
 	x->x_woken = true;
 	pc_bio_put(x->x_w->w_disk, bio);
 	sim_wake_all(s, &x->x_wq);
@@ -610,6 +615,13 @@ enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 	if (x->x_phase & 0x400) {
 		if (!jbd2_log_wait_commit(s, t, w->w_j, x->x_tid))
 			return SIM_BLOCKED;
+		/* jbd2_log_wait_commit (fs/jbd2/journal.c) returns -EIO when the
+		 * journal aborted: the commit fsync waited for never completed
+		 * (for xfs, the log's shutdown: xfs_log_force_seq fails). */
+		if (jbd2_journal_errno(w->w_j) && w->w_k.k_bug != PC_BUG_FSYNC_IGNORE_EIO) {
+			x->x_err = -PC_EIO;
+			goto done;
+		}
 		if (!(x->x_phase & 0x800))
 			goto done;
 		x->x_phase = (x->x_phase & ~0x400u) | 0x200;

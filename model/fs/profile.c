@@ -421,7 +421,7 @@ static const char *const v_endio[] = { "async", "sync", NULL };
 static const char *const v_wq[] = { "ordered", "unbound", NULL };
 static const char *const v_zw[] = { "bio", "endio", NULL };
 static const char *const v_bug[] = { "none", "fsync-no-flush", "fsync-no-wait",
-				      "fsync-trust-commit", NULL };
+				      "fsync-trust-commit", "fsync-ignore-eio", NULL };
 static const char *const v_oracle[] = { "default", "strict", NULL };
 
 static const struct knobdef knobs[] = {

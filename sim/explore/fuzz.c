@@ -490,7 +490,7 @@ static void swarm_opts(const struct pcr_opts *o, uint64_t batch, uint64_t seed,
 
 	*out = *o;
 	out->early_events = r & 1;
-	if (out->noverrides + 3 <= PCR_MAX_OVERRIDES) {
+	if (out->noverrides + 4 <= PCR_MAX_OVERRIDES) {
 		unsigned n = out->noverrides;
 
 		snprintf(out->override_name[n], sizeof(out->override_name[0]), "commit");
@@ -502,7 +502,12 @@ static void swarm_opts(const struct pcr_opts *o, uint64_t batch, uint64_t seed,
 		snprintf(out->override_name[n + 2], sizeof(out->override_name[0]), "fail_write");
 		snprintf(out->override_value[n + 2], sizeof(out->override_value[0]), "%u",
 			 (unsigned)((r >> 24) % 4 == 0 ? 1 + (r >> 32) % 4 : 0));
-		out->noverrides += 3;
+		/* One batch in eight fails a cache flush (the 1st to 4th): a
+		 * journal commit aborts, or an fsync's own flush fails. */
+		snprintf(out->override_name[n + 3], sizeof(out->override_name[0]), "fail_flush");
+		snprintf(out->override_value[n + 3], sizeof(out->override_value[0]), "%u",
+			 (unsigned)((r >> 40) % 8 == 0 ? 1 + (r >> 44) % 4 : 0));
+		out->noverrides += 4;
 	}
 }
 
