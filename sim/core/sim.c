@@ -129,25 +129,38 @@ static uint64_t arena_hash(struct sim *s, void (*norm)(struct sim *s))
 	return h ^ s->s_arena_used;
 }
 
-int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
-		      void (*norm)(struct sim *s))
+/* One of the two moves sim_check_commute* compares: a task's next step, or
+ * the k-th pending event fired. */
+struct move {
+	struct sim_task *m_task;	/* NULL: the event */
+	uint32_t m_event;
+};
+
+static bool move_run(struct sim *s, const struct move *m)
+{
+	return m->m_task ? sim_step_task(s, m->m_task) : sim_fire_event_k(s, m->m_event);
+}
+
+/* Run x then y, and y then x, from the same world; compare the worlds.
+ * 1: they differ, 0: equal, -1: an order could not run (or the world
+ * stopped after x, when stop_ends). The world is restored either way. */
+static int commute(struct sim *s, const struct move *x, const struct move *y,
+		   void (*norm)(struct sim *s), bool stop_ends)
 {
 	size_t used = s->s_arena_used;
 	unsigned char *save = malloc(used ? used : 1);
-	uint64_t h1 = 0, h2 = 0;
 	int rc = -1;
 
 	if (!save)
 		return -1;
 	memcpy(save, s->s_arena, used);
-	if (sim_step_task(s, a) && sim_step_task(s, b)) {
-		h1 = arena_hash(s, norm);
+	if (move_run(s, x) && !(stop_ends && s->s_w->w_stopped) && move_run(s, y)) {
+		uint64_t h1 = arena_hash(s, norm);
+
 		memcpy(s->s_arena, save, used);
 		s->s_arena_used = used;
-		if (sim_step_task(s, b) && sim_step_task(s, a)) {
-			h2 = arena_hash(s, norm);
-			rc = h1 != h2;
-		}
+		if (move_run(s, y) && move_run(s, x))
+			rc = h1 != arena_hash(s, norm);
 	}
 	memcpy(s->s_arena, save, used);
 	s->s_arena_used = used;
@@ -155,30 +168,20 @@ int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
 	return rc;
 }
 
+int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
+		      void (*norm)(struct sim *s))
+{
+	struct move x = { .m_task = a }, y = { .m_task = b };
+
+	return commute(s, &x, &y, norm, false);
+}
+
 int sim_check_commute_event(struct sim *s, struct sim_task *a, uint32_t k,
 			    void (*norm)(struct sim *s))
 {
-	size_t used = s->s_arena_used;
-	unsigned char *save = malloc(used ? used : 1);
-	uint64_t h1 = 0, h2 = 0;
-	int rc = -1;
+	struct move x = { .m_task = a }, y = { .m_event = k };
 
-	if (!save)
-		return -1;
-	memcpy(save, s->s_arena, used);
-	if (sim_step_task(s, a) && !s->s_w->w_stopped && sim_fire_event_k(s, k)) {
-		h1 = arena_hash(s, norm);
-		memcpy(s->s_arena, save, used);
-		s->s_arena_used = used;
-		if (sim_fire_event_k(s, k) && sim_step_task(s, a)) {
-			h2 = arena_hash(s, norm);
-			rc = h1 != h2;
-		}
-	}
-	memcpy(s->s_arena, save, used);
-	s->s_arena_used = used;
-	free(save);
-	return rc;
+	return commute(s, &x, &y, norm, true);
 }
 
 sim_time_t sim_now(const struct sim *s)
