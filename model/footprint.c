@@ -335,6 +335,46 @@ void __pc_fp_timer(const struct sim *s, void *arg, uint64_t data, struct sim_fp 
 	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
 }
 
+/* ---- bio completions (the disk's "disk_complete" event, disk.c, declares
+ * DISK, EVQ and LAT; these add what each bi_end_io touches) ---- */
+/* pc_bio_endio (writeback.c) for a write-back or direct I/O ioend: the
+ * ioend, the inode (i_zero state and its wait queue, i_wb_err), the folios
+ * of the ioend (folio_end_writeback, f_bfailed on error), queue_work on the
+ * end_io or dio workqueue (kicks its workers) or the wake of a sync DIO
+ * waiter. Many folios: global. */
+static void fp_ioend(const struct pc_ioend *io, struct sim_fp *fp)
+{
+	const struct pc_inode *ip = io->io_inode;
+	uint32_t first = UINT32_MAX, last = 0;
+
+	if (io->io_first_page <= io->io_last_page) {
+		first = io->io_first_page;
+		last = io->io_last_page;
+	}
+	if (io->io_len) {
+		uint32_t a = (uint32_t)(io->io_off / PC_PAGE_SIZE);
+		uint32_t b = (uint32_t)((io->io_off + io->io_len - 1) / PC_PAGE_SIZE);
+
+		first = a < first ? a : first;
+		last = b > last ? b : last;
+	}
+	add(fp, PC_OBJ_INODE, ip->i_ino, 0, SIM_WRITE);
+	add(fp, PC_OBJ_WQ, 0, 0, SIM_WRITE);
+	if (first > last)
+		return;
+	if (last - first >= 8) {
+		fp->fp_global = true;
+		return;
+	}
+	for (uint32_t p = first; p <= last && p < ip->i_npages; p++)
+		add(fp, PC_OBJ_FOLIO, ip->i_ino, p, SIM_WRITE);
+}
+
+void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp)
+{
+	fp_ioend(bio->bi_private, fp);
+}
+
 static const struct {
 	sim_step_fn fn;
 	sim_fp_fn fp;

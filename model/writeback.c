@@ -419,6 +419,7 @@ void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk
 	bio->bi_blk = pblk;
 	bio->bi_nblk = nblk;
 	bio->bi_end_io = pc_bio_endio;
+	bio->bi_end_io_fp = __pc_fp_ioend_bio;
 	bio->bi_private = io;
 	io->io_bio = bio->bi_id;
 	io->io_nbios++;
