@@ -375,6 +375,43 @@ void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp)
 	fp_ioend(bio->bi_private, fp);
 }
 
+/* ---- the end_io work items (writeback.c, on the end_io workqueue's
+ * workers; kernel tasks: no op stamps) ---- */
+/* iomap_finish_ioends / ext4_finish_bio (__pc_ioend_finish): what the
+ * completion above touches (folio_end_writeback, f_bfailed, i_wb_err, the
+ * zeroing state, work_done's wake); the last step of the work item, so
+ * the worker also takes its next item from the workqueue (worker_next). */
+void __pc_fp_finish_ioends(const struct sim *s, const struct sim_task *t, const void *arg,
+			   struct sim_fp *fp)
+{
+	fp_ioend(arg, fp);
+}
+
+/* ext4_iomap_wait_zero_eof: the inode's zeroing state, sleeping on its
+ * wait queue. */
+void __pc_fp_ioend_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+			 struct sim_fp *fp)
+{
+	const struct pc_ioend *io = arg;
+
+	add(fp, PC_OBJ_INODE, io->io_inode->i_ino, 0, SIM_WRITE);
+}
+
+/* xfs_end_ioend_write / ext4 conversion: a (reserved) handle of the
+ * running transaction, the extent map, i_disksize, ext4_mark_inode_dirty
+ * (journal), jbd2_journal_stop (may start a commit: kicks jbd2, the commit
+ * timer, the clock). */
+void __pc_fp_end_io_convert(const struct sim *s, const struct sim_task *t, const void *arg,
+			    struct sim_fp *fp)
+{
+	const struct pc_ioend *io = arg;
+
+	add(fp, PC_OBJ_INODE, io->io_inode->i_ino, 0, SIM_WRITE);
+	add(fp, PC_OBJ_JOURNAL, 0, 0, SIM_WRITE);
+	add(fp, PC_OBJ_EVQ, 0, 0, SIM_WRITE);
+	add(fp, PC_OBJ_WQ, 0, 0, SIM_WRITE);
+}
+
 static const struct {
 	sim_step_fn fn;
 	sim_fp_fn fp;
