@@ -326,6 +326,42 @@ static void fp_nop(const struct sim *s, const struct sim_task *t, const void *ar
 	op_edge(t, fp);
 }
 
+static void fp_ioend(const struct pc_ioend *io, struct sim_fp *fp);
+
+/* schedule_timeout: arms its timer (the event queue), reads x_woken, which
+ * that timer (EVQ) sets. */
+static void fp_schedule_timeout(const struct sim *s, const struct sim_task *t, const void *arg,
+				struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+	op_edge(t, fp);
+}
+
+/* iomap_dio_wait: the ioend's state and wait queue, which its completion
+ * (the event or the work item, both writing the ioend's INODE) change. */
+static void fp_dio_wait(const struct sim *s, const struct sim_task *t, const void *arg,
+			struct sim_fp *fp)
+{
+	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+	op_edge(t, fp);
+}
+
+/* inode_dio_end: for a sync ioend, dio_done: i_dio_count, i_aio_pending and
+ * their wait queues, an AIO's response stamp (HB, LAT), then what
+ * __pc_ioend_finish touches (fp_ioend); otherwise nothing. */
+static void fp_inode_dio_end(const struct sim *s, const struct sim_task *t, const void *arg,
+			     struct sim_fp *fp)
+{
+	const struct pc_opctx *x = arg;
+
+	if (x->x_io && x->x_io->io_sync) {
+		add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+		fp_ioend(x->x_io, fp);
+		op_stamps(fp);
+	}
+	op_edge(t, fp);
+}
+
 /* Events: a timer that only flips a flag the flusher reads and kicks it
  * (wb_wakeup_delayed, wb_start_background_writeback), or wakes the sleeper
  * of schedule_timeout. The woken or kicked task's own steps are global, and
@@ -377,6 +413,15 @@ void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp)
 
 /* ---- the end_io work items (writeback.c, on the end_io workqueue's
  * workers; kernel tasks: no op stamps) ---- */
+/* ---- the flusher (writeback.c wb_workfn; a kernel task: no stamps) ---- */
+/* wb_check_old_data_flush: the clock, the flags its timers set
+ * (w_flusher_all), w_last_flush, and its own context. */
+void __pc_fp_wb_check_old(const struct sim *s, const struct sim_task *t, const void *arg,
+			  struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+}
+
 /* iomap_finish_ioends / ext4_finish_bio (__pc_ioend_finish): what the
  * completion above touches (folio_end_writeback, f_bfailed, i_wb_err, the
  * zeroing state, work_done's wake); the last step of the work item, so
@@ -440,6 +485,9 @@ static const struct {
 	{ __pc_st_nop, fp_nop },
 	{ __pc_st_write_zero_eof_check, fp_write_zero_eof_check },
 	{ __pc_st_io_getevents, fp_inode_wait },
+	{ __pc_st_schedule_timeout, fp_schedule_timeout },
+	{ __pc_st_iomap_dio_wait, fp_dio_wait },
+	{ __pc_st_inode_dio_end, fp_inode_dio_end },
 };
 
 sim_fp_fn __pc_step_fp(sim_step_fn fn)

@@ -168,7 +168,8 @@ static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *ar
 }
 
 static const struct sim_op_desc wb_workfn_desc = {
-	"wb_workfn", 3, { { "wb_check_old_data_flush", st_wb_check_old_data_flush, NULL },
+	"wb_workfn", 3, { { "wb_check_old_data_flush", st_wb_check_old_data_flush,
+			    __pc_fp_wb_check_old },
 			  { "writeback_sb_inodes", st_writeback_sb_inodes, NULL },
 			  { "requeue_inode", st_requeue_inode, NULL } }
 };
