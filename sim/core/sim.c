@@ -86,6 +86,8 @@ void sim_destroy(struct sim *s)
 		return;
 	free(s->s_arena);
 	free(s->s_snap);
+	free(s->s_cmp[0]);
+	free(s->s_cmp[1]);
 	free(s);
 }
 
@@ -111,73 +113,96 @@ void sim_reset(struct sim *s)
 		s->s_replay->tp_pos = 0;
 }
 
-/* FNV-1a over the used arena after the model's normaliser, leaving out
- * the trace hash (it hashes the order of trace records). The arena is
- * restored by the caller. */
-static uint64_t arena_hash(struct sim *s, void (*norm)(struct sim *s))
+/* Scratch buffer i of at least n bytes, kept across calls (the footprint
+ * check runs thousands of pairs: no allocation and page faults each). */
+static unsigned char *cmp_buf(struct sim *s, unsigned i, size_t n)
 {
-	size_t th = offsetof(struct sim_world, w_trace_hash);
-	uint64_t h = 0xcbf29ce484222325ULL;
+	if (n > s->s_cmp_cap[i]) {
+		unsigned char *b = realloc(s->s_cmp[i], n);
+
+		if (!b)
+			return NULL;
+		s->s_cmp[i] = b;
+		s->s_cmp_cap[i] = n;
+	}
+	return s->s_cmp[i];
+}
+
+/* The world after one order of a pair, normalised (norm may clear what
+ * legitimately follows the interleaving), for arena_same; NULL: no memory. */
+static unsigned char *arena_take(struct sim *s, void (*norm)(struct sim *s), size_t *len)
+{
+	unsigned char *w;
 
 	if (norm)
 		norm(s);
-	for (size_t i = 0; i < s->s_arena_used; i++) {
-		if (i >= th && i < th + sizeof(uint64_t))
-			continue;
-		h = (h ^ s->s_arena[i]) * 0x100000001b3ULL;
-	}
-	return h ^ s->s_arena_used;
+	*len = s->s_arena_used;
+	w = cmp_buf(s, 1, *len ? *len : 1);
+	if (w)
+		memcpy(w, s->s_arena, *len);
+	return w;
+}
+
+/* The world now, normalised, against first: byte for byte (an exact
+ * comparison, and cheaper than hashing both), less the trace hash (it
+ * hashes the order of trace records). The arena is restored by the
+ * caller. */
+static bool arena_same(struct sim *s, void (*norm)(struct sim *s), const unsigned char *first,
+		       size_t len)
+{
+	size_t th = offsetof(struct sim_world, w_trace_hash), te = th + sizeof(uint64_t);
+
+	if (norm)
+		norm(s);
+	if (s->s_arena_used != len)
+		return false;
+	if (len <= te)
+		return memcmp(s->s_arena, first, len) == 0;
+	return memcmp(s->s_arena, first, th) == 0 &&
+	       memcmp(s->s_arena + te, first + te, len - te) == 0;
 }
 
 int sim_check_commute(struct sim *s, struct sim_task *a, struct sim_task *b,
 		      void (*norm)(struct sim *s))
 {
-	size_t used = s->s_arena_used;
-	unsigned char *save = malloc(used ? used : 1);
-	uint64_t h1 = 0, h2 = 0;
+	size_t used = s->s_arena_used, len = 0;
+	unsigned char *save = cmp_buf(s, 0, used ? used : 1), *first = NULL;
 	int rc = -1;
 
 	if (!save)
 		return -1;
 	memcpy(save, s->s_arena, used);
 	if (sim_step_task(s, a) && sim_step_task(s, b)) {
-		h1 = arena_hash(s, norm);
+		first = arena_take(s, norm, &len);
 		memcpy(s->s_arena, save, used);
 		s->s_arena_used = used;
-		if (sim_step_task(s, b) && sim_step_task(s, a)) {
-			h2 = arena_hash(s, norm);
-			rc = h1 != h2;
-		}
+		if (first && sim_step_task(s, b) && sim_step_task(s, a))
+			rc = !arena_same(s, norm, first, len);
 	}
 	memcpy(s->s_arena, save, used);
 	s->s_arena_used = used;
-	free(save);
 	return rc;
 }
 
 int sim_check_commute_event(struct sim *s, struct sim_task *a, uint32_t k,
 			    void (*norm)(struct sim *s))
 {
-	size_t used = s->s_arena_used;
-	unsigned char *save = malloc(used ? used : 1);
-	uint64_t h1 = 0, h2 = 0;
+	size_t used = s->s_arena_used, len = 0;
+	unsigned char *save = cmp_buf(s, 0, used ? used : 1), *first = NULL;
 	int rc = -1;
 
 	if (!save)
 		return -1;
 	memcpy(save, s->s_arena, used);
 	if (sim_step_task(s, a) && !s->s_w->w_stopped && sim_fire_event_k(s, k)) {
-		h1 = arena_hash(s, norm);
+		first = arena_take(s, norm, &len);
 		memcpy(s->s_arena, save, used);
 		s->s_arena_used = used;
-		if (sim_fire_event_k(s, k) && sim_step_task(s, a)) {
-			h2 = arena_hash(s, norm);
-			rc = h1 != h2;
-		}
+		if (first && sim_fire_event_k(s, k) && sim_step_task(s, a))
+			rc = !arena_same(s, norm, first, len);
 	}
 	memcpy(s->s_arena, save, used);
 	s->s_arena_used = used;
-	free(save);
 	return rc;
 }
 
