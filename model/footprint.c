@@ -9,15 +9,20 @@
  * the commutation check (pc_fp_check, tests/scenario/check_reduction.c)
  * looks for. A step not listed in steps[] below keeps no footprint (NULL):
  * the engine reads that as dependent with everything. That is the case for
- * every step that submits or waits for I/O, touches the journal, the block
- * allocator, a workqueue or the event queue (other than the flusher's
- * timers), erases bytes in the oracle (size changes, truncate, punch), and
- * for every kernel task's step (flusher, end_io workers, jbd2, AIO) and
- * every event but the flusher's and schedule_timeout's timers (which
- * write only EVQ: model/writeback.c, ops.c): each of those changes what a crash would leave on disk or
- * what the post-crash oracle reads (write log, promises, erase steps), so
- * keeping them global orders them all among themselves and with every
- * other step.
+ * every step that submits I/O or waits for it to be written, touches the
+ * block allocator, erases bytes in the oracle (size changes, truncate,
+ * punch), for the flusher's writeback walk and requeue, the direct I/O
+ * completion work, AIO, and jbd2's steps that call the file system back:
+ * each of those changes what a crash would leave on disk or what the
+ * post-crash oracle reads (write log, promises, erase steps), so keeping
+ * them global orders them all among themselves and with every other step.
+ *
+ * Declared besides the operation steps: the bio completion event (disk.c
+ * disk_complete_fp: DISK, EVQ, LAT, and each in-flight bio's
+ * bi_end_io_fp, below and in jbd2.c, ops.c), the buffered end_io work's
+ * steps, the flusher's first step, and the timers (EVQ). Every completion
+ * writes DISK, as does every jbd2 step that submits: write-log appends stay
+ * totally ordered.
  *
  * Objects:
  *   PC_OBJ_INODE(f)     i_size, i_disksize, the extent map, i_mapped,
@@ -26,7 +31,10 @@
  *   PC_OBJ_FOLIO(f, n)  folio n (flags, data, block bits, its lock and
  *                       writeback wait queue), PTE n, and the oracle's
  *                       per-byte ghost state of page n (i_last, erases);
- *   PC_OBJ_DISK         the disk image (read by read_folio);
+ *   PC_OBJ_DISK         the disk image, the write log, the bio pool (read by
+ *                       read_folio, the latency tracker; written by every
+ *                       completion; a submitting step writes it or is
+ *                       global);
  *   PC_OBJ_HB           the oracle's history: invocation and response
  *                       stamps (the op hook, model.c), w_hb, x_past_eof;
  *   PC_OBJ_EVQ          the event queue and the clock: the inode dirty state
@@ -34,7 +42,11 @@
  *                       flusher_arm schedules events), read by every step
  *                       that reads the time; every event with a footprint
  *                       writes it (an event moves the clock);
- *   PC_OBJ_LAT          the durability-latency ghost state (latency.c).
+ *   PC_OBJ_LAT          the durability-latency ghost state (latency.c);
+ *   PC_OBJ_JOURNAL      the journal (jbd2.c; its commit steps declare it);
+ *   PC_OBJ_WQ           the workqueues and their workers (queue_work,
+ *                       work_done, a worker taking its next item), and a
+ *                       blocked op's own wait queue (flush_endio).
  *
  * Recording a violation is treated as commuting: verdicts read only the set
  * of invariants broken (w_viol_mask), which is a union.
