@@ -352,6 +352,28 @@ static void submit_account(struct pc_disk *d, struct pc_bio *bio, uint32_t slot)
 
 static void disk_complete(struct sim *s, void *arg, uint64_t data);
 
+/* The footprint of a "disk_complete" event. Which in-flight bio completes
+ * is chosen when it fires, so it is the union over all of them: the disk
+ * (image, write log, bio pool: every completion writes DISK, so all write-log
+ * appends stay ordered), the clock, the latency tracker (notify_durable),
+ * and what each bio's end_io touches (global when it does not say). */
+static void disk_complete_fp(const struct sim *s, void *arg, uint64_t data, struct sim_fp *fp)
+{
+	const struct pc_disk *d = arg;
+
+	sim_fp_add(fp, DISK_LABEL, SIM_WRITE);
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_LAT, 0, 0), SIM_WRITE);
+	for (uint32_t i = 0; i < d->d_ninflight && !fp->fp_global; i++) {
+		const struct pc_bio *b = &d->d_bio[d->d_inflight[i]];
+
+		if (b->bi_end_io_fp)
+			b->bi_end_io_fp(b, fp);
+		else if (b->bi_end_io)
+			fp->fp_global = true;
+	}
+}
+
 void pc_disk_submit(struct sim *s, struct pc_disk *d, struct pc_bio *bio, const pc_tag_t *data)
 {
 	uint32_t slot = bio_slot(d, bio);
@@ -394,7 +416,8 @@ void pc_disk_submit(struct sim *s, struct pc_disk *d, struct pc_bio *bio, const 
 	/* A bio submitted after the log overflowed has no data copy: the run
 	 * is stopped, and should the caller go on anyway its completion leaves
 	 * the image unchanged. */
-	sim_event_at(s, bio->bi_due, "disk_complete", disk_complete, d, bio->bi_id);
+	sim_event_set_fp(s, sim_event_at(s, bio->bi_due, "disk_complete", disk_complete, d, bio->bi_id),
+			 disk_complete_fp);
 	sim_trace_note(s, -1, "submit_bio", bio->bi_id, bio->bi_blk,
 		       "bio %u op=%s%s%s kind=%u blk=%u+%u due=%llu", bio->bi_id,
 		       bio->bi_op == PC_REQ_WRITE ? "write" : "flush",

@@ -54,6 +54,10 @@ enum pc_bio_kind {
 
 struct pc_bio;
 typedef void (*pc_bio_end_io)(struct sim *s, struct pc_bio *bio);
+/* What bi_end_io may read or write, beyond the disk (DISK, the clock EVQ,
+ * the latency tracker LAT: the completion event declares those itself), for
+ * the completion event's footprint; NULL with a bi_end_io: global. */
+typedef void (*pc_bio_end_io_fp)(const struct pc_bio *bio, struct sim_fp *fp);
 
 struct pc_bio {
 	uint32_t bi_id;		/* submission order, from 1 */
@@ -66,6 +70,7 @@ struct pc_bio {
 	uint32_t bi_nblk;	/* contiguous blocks */
 	sim_time_t bi_due;	/* when its completion event is due */
 	pc_bio_end_io bi_end_io;	/* runs in the completion event */
+	pc_bio_end_io_fp bi_end_io_fp;	/* its footprint (model/footprint.c) */
 	void *bi_private;	/* the submitter's */
 	uint64_t bi_private2;
 	uint32_t bi_wlog;	/* index of its submit entry in the write log */

@@ -9,15 +9,20 @@
  * the commutation check (pc_fp_check, tests/scenario/check_reduction.c)
  * looks for. A step not listed in steps[] below keeps no footprint (NULL):
  * the engine reads that as dependent with everything. That is the case for
- * every step that submits or waits for I/O, touches the journal, the block
- * allocator, a workqueue or the event queue (other than the flusher's
- * timers), erases bytes in the oracle (size changes, truncate, punch), and
- * for every kernel task's step (flusher, end_io workers, jbd2, AIO) and
- * every event but the flusher's and schedule_timeout's timers (which
- * write only EVQ: model/writeback.c, ops.c): each of those changes what a crash would leave on disk or
- * what the post-crash oracle reads (write log, promises, erase steps), so
- * keeping them global orders them all among themselves and with every
- * other step.
+ * every step that submits I/O or waits for it to be written, touches the
+ * block allocator, erases bytes in the oracle (size changes, truncate,
+ * punch), for the flusher's writeback walk and requeue, the direct I/O
+ * completion work, AIO, and jbd2's steps that call the file system back:
+ * each of those changes what a crash would leave on disk or what the
+ * post-crash oracle reads (write log, promises, erase steps), so keeping
+ * them global orders them all among themselves and with every other step.
+ *
+ * Declared besides the operation steps: the bio completion event (disk.c
+ * disk_complete_fp: DISK, EVQ, LAT, and each in-flight bio's
+ * bi_end_io_fp, below and in jbd2.c, ops.c), the buffered end_io work's
+ * steps, the flusher's first step, and the timers (EVQ). Every completion
+ * writes DISK, as does every jbd2 step that submits: write-log appends stay
+ * totally ordered.
  *
  * Objects:
  *   PC_OBJ_INODE(f)     i_size, i_disksize, the extent map, i_mapped,
@@ -26,7 +31,10 @@
  *   PC_OBJ_FOLIO(f, n)  folio n (flags, data, block bits, its lock and
  *                       writeback wait queue), PTE n, and the oracle's
  *                       per-byte ghost state of page n (i_last, erases);
- *   PC_OBJ_DISK         the disk image (read by read_folio);
+ *   PC_OBJ_DISK         the disk image, the write log, the bio pool (read by
+ *                       read_folio, the latency tracker; written by every
+ *                       completion; a submitting step writes it or is
+ *                       global);
  *   PC_OBJ_HB           the oracle's history: invocation and response
  *                       stamps (the op hook, model.c), w_hb, x_past_eof;
  *   PC_OBJ_EVQ          the event queue and the clock: the inode dirty state
@@ -34,7 +42,11 @@
  *                       flusher_arm schedules events), read by every step
  *                       that reads the time; every event with a footprint
  *                       writes it (an event moves the clock);
- *   PC_OBJ_LAT          the durability-latency ghost state (latency.c).
+ *   PC_OBJ_LAT          the durability-latency ghost state (latency.c);
+ *   PC_OBJ_JOURNAL      the journal (jbd2.c; its commit steps declare it);
+ *   PC_OBJ_WQ           the workqueues and their workers (queue_work,
+ *                       work_done, a worker taking its next item), and a
+ *                       blocked op's own wait queue (flush_endio).
  *
  * Recording a violation is treated as commuting: verdicts read only the set
  * of invariants broken (w_viol_mask), which is a union.
@@ -326,6 +338,42 @@ static void fp_nop(const struct sim *s, const struct sim_task *t, const void *ar
 	op_edge(t, fp);
 }
 
+static void fp_ioend(const struct pc_ioend *io, struct sim_fp *fp);
+
+/* schedule_timeout: arms its timer (the event queue), reads x_woken, which
+ * that timer (EVQ) sets. */
+static void fp_schedule_timeout(const struct sim *s, const struct sim_task *t, const void *arg,
+				struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+	op_edge(t, fp);
+}
+
+/* iomap_dio_wait: the ioend's state and wait queue, which its completion
+ * (the event or the work item, both writing the ioend's INODE) change. */
+static void fp_dio_wait(const struct sim *s, const struct sim_task *t, const void *arg,
+			struct sim_fp *fp)
+{
+	add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+	op_edge(t, fp);
+}
+
+/* inode_dio_end: for a sync ioend, dio_done: i_dio_count, i_aio_pending and
+ * their wait queues, an AIO's response stamp (HB, LAT), then what
+ * __pc_ioend_finish touches (fp_ioend); otherwise nothing. */
+static void fp_inode_dio_end(const struct sim *s, const struct sim_task *t, const void *arg,
+			     struct sim_fp *fp)
+{
+	const struct pc_opctx *x = arg;
+
+	if (x->x_io && x->x_io->io_sync) {
+		add(fp, PC_OBJ_INODE, file_of(arg), 0, SIM_WRITE);
+		fp_ioend(x->x_io, fp);
+		op_stamps(fp);
+	}
+	op_edge(t, fp);
+}
+
 /* Events: a timer that only flips a flag the flusher reads and kicks it
  * (wb_wakeup_delayed, wb_start_background_writeback), or wakes the sleeper
  * of schedule_timeout. The woken or kicked task's own steps are global, and
@@ -333,6 +381,92 @@ static void fp_nop(const struct sim *s, const struct sim_task *t, const void *ar
 void __pc_fp_timer(const struct sim *s, void *arg, uint64_t data, struct sim_fp *fp)
 {
 	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+}
+
+/* ---- bio completions (the disk's "disk_complete" event, disk.c, declares
+ * DISK, EVQ and LAT; these add what each bi_end_io touches) ---- */
+/* pc_bio_endio (writeback.c) for a write-back or direct I/O ioend: the
+ * ioend, the inode (i_zero state and its wait queue, i_wb_err), the folios
+ * of the ioend (folio_end_writeback, f_bfailed on error), queue_work on the
+ * end_io or dio workqueue (kicks its workers) or the wake of a sync DIO
+ * waiter. Many folios: global. */
+static void fp_ioend(const struct pc_ioend *io, struct sim_fp *fp)
+{
+	const struct pc_inode *ip = io->io_inode;
+	uint32_t first = UINT32_MAX, last = 0;
+
+	if (io->io_first_page <= io->io_last_page) {
+		first = io->io_first_page;
+		last = io->io_last_page;
+	}
+	if (io->io_len) {
+		uint32_t a = (uint32_t)(io->io_off / PC_PAGE_SIZE);
+		uint32_t b = (uint32_t)((io->io_off + io->io_len - 1) / PC_PAGE_SIZE);
+
+		first = a < first ? a : first;
+		last = b > last ? b : last;
+	}
+	add(fp, PC_OBJ_INODE, ip->i_ino, 0, SIM_WRITE);
+	add(fp, PC_OBJ_WQ, 0, 0, SIM_WRITE);
+	if (first > last)
+		return;
+	if (last - first >= 8) {
+		fp->fp_global = true;
+		return;
+	}
+	for (uint32_t p = first; p <= last && p < ip->i_npages; p++)
+		add(fp, PC_OBJ_FOLIO, ip->i_ino, p, SIM_WRITE);
+}
+
+void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp)
+{
+	fp_ioend(bio->bi_private, fp);
+}
+
+/* ---- the end_io work items (writeback.c, on the end_io workqueue's
+ * workers; kernel tasks: no op stamps) ---- */
+/* ---- the flusher (writeback.c wb_workfn; a kernel task: no stamps) ---- */
+/* wb_check_old_data_flush: the clock, the flags its timers set
+ * (w_flusher_all), w_last_flush, and its own context. */
+void __pc_fp_wb_check_old(const struct sim *s, const struct sim_task *t, const void *arg,
+			  struct sim_fp *fp)
+{
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_EVQ, 0, 0), SIM_WRITE);
+}
+
+/* iomap_finish_ioends / ext4_finish_bio (__pc_ioend_finish): what the
+ * completion above touches (folio_end_writeback, f_bfailed, i_wb_err, the
+ * zeroing state, work_done's wake); the last step of the work item, so
+ * the worker also takes its next item from the workqueue (worker_next). */
+void __pc_fp_finish_ioends(const struct sim *s, const struct sim_task *t, const void *arg,
+			   struct sim_fp *fp)
+{
+	fp_ioend(arg, fp);
+}
+
+/* ext4_iomap_wait_zero_eof: the inode's zeroing state, sleeping on its
+ * wait queue. */
+void __pc_fp_ioend_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+			 struct sim_fp *fp)
+{
+	const struct pc_ioend *io = arg;
+
+	add(fp, PC_OBJ_INODE, io->io_inode->i_ino, 0, SIM_WRITE);
+}
+
+/* xfs_end_ioend_write / ext4 conversion: a (reserved) handle of the
+ * running transaction, the extent map, i_disksize, ext4_mark_inode_dirty
+ * (journal), jbd2_journal_stop (may start a commit: kicks jbd2, the commit
+ * timer, the clock). */
+void __pc_fp_end_io_convert(const struct sim *s, const struct sim_task *t, const void *arg,
+			    struct sim_fp *fp)
+{
+	const struct pc_ioend *io = arg;
+
+	add(fp, PC_OBJ_INODE, io->io_inode->i_ino, 0, SIM_WRITE);
+	add(fp, PC_OBJ_JOURNAL, 0, 0, SIM_WRITE);
+	add(fp, PC_OBJ_EVQ, 0, 0, SIM_WRITE);
+	add(fp, PC_OBJ_WQ, 0, 0, SIM_WRITE);
 }
 
 static const struct {
@@ -363,6 +497,9 @@ static const struct {
 	{ __pc_st_nop, fp_nop },
 	{ __pc_st_write_zero_eof_check, fp_write_zero_eof_check },
 	{ __pc_st_io_getevents, fp_inode_wait },
+	{ __pc_st_schedule_timeout, fp_schedule_timeout },
+	{ __pc_st_iomap_dio_wait, fp_dio_wait },
+	{ __pc_st_inode_dio_end, fp_inode_dio_end },
 };
 
 sim_fp_fn __pc_step_fp(sim_step_fn fn)

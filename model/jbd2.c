@@ -223,6 +223,13 @@ static void jbd2_end_io(struct sim *s, struct pc_bio *bio)
 	pc_bio_put(j->j_disk, bio);
 }
 
+/* jbd2_end_io's footprint: the journal (j_io_pending, j_io_error,
+ * j_commit_done, the j_wait_io queue). */
+static void jbd2_end_io_fp(const struct pc_bio *bio, struct sim_fp *fp)
+{
+	sim_fp_add(fp, OBJ_JOURNAL, SIM_WRITE);
+}
+
 static void jbd2_submit(struct sim *s, struct jbd2_journal *j, uint8_t op, uint8_t flags,
 			uint8_t kind, pc_blk_t blk, const pc_tag_t *data)
 {
@@ -235,6 +242,7 @@ static void jbd2_submit(struct sim *s, struct jbd2_journal *j, uint8_t op, uint8
 	bio->bi_blk = blk;
 	bio->bi_nblk = op == PC_REQ_WRITE ? 1 : 0;
 	bio->bi_end_io = jbd2_end_io;
+	bio->bi_end_io_fp = jbd2_end_io_fp;
 	bio->bi_private = j;
 	j->j_io_pending++;
 	pc_disk_submit(s, j->j_disk, bio, data);

@@ -548,6 +548,15 @@ static void flush_endio(struct sim *s, struct pc_bio *bio)
 	sim_wake_all(s, &x->x_wq);
 }
 
+/* flush_endio's footprint: the waiting op's x_woken and wait queue (only
+ * its own, blocked, task reads them). */
+static void flush_endio_fp(const struct pc_bio *bio, struct sim_fp *fp)
+{
+	const struct pc_opctx *x = bio->bi_private;
+
+	sim_fp_add(fp, PC_OBJ(PC_OBJ_WQ, x->o.o_file, 2), SIM_WRITE);
+}
+
 enum sim_ret __pc_blkdev_issue_flush(struct sim *s, struct sim_task *t, struct pc_opctx *x)
 {
 	struct pc_bio *bio;
@@ -563,6 +572,7 @@ enum sim_ret __pc_blkdev_issue_flush(struct sim *s, struct sim_task *t, struct p
 		bio->bi_flags = PC_REQ_PREFLUSH;
 		bio->bi_kind = PC_BIO_FLUSH;
 		bio->bi_end_io = flush_endio;
+		bio->bi_end_io_fp = flush_endio_fp;
 		bio->bi_private = x;
 		pc_disk_submit(s, x->x_w->w_disk, bio, NULL);
 		x->x_phase |= 0x100;

@@ -168,7 +168,8 @@ static enum sim_ret st_requeue_inode(struct sim *s, struct sim_task *t, void *ar
 }
 
 static const struct sim_op_desc wb_workfn_desc = {
-	"wb_workfn", 3, { { "wb_check_old_data_flush", st_wb_check_old_data_flush, NULL },
+	"wb_workfn", 3, { { "wb_check_old_data_flush", st_wb_check_old_data_flush,
+			    __pc_fp_wb_check_old },
 			  { "writeback_sb_inodes", st_writeback_sb_inodes, NULL },
 			  { "requeue_inode", st_requeue_inode, NULL } }
 };
@@ -419,6 +420,7 @@ void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk
 	bio->bi_blk = pblk;
 	bio->bi_nblk = nblk;
 	bio->bi_end_io = pc_bio_endio;
+	bio->bi_end_io_fp = __pc_fp_ioend_bio;
 	bio->bi_private = io;
 	io->io_bio = bio->bi_id;
 	io->io_nbios++;
@@ -519,17 +521,19 @@ static enum sim_ret st_finish_ioends(struct sim *s, struct sim_task *t, void *ar
 }
 
 static const struct sim_op_desc endio_xfs = {
-	"xfs_end_io", 2, { { "xfs_end_ioend_write", st_end_io_convert, NULL },
-			   { "iomap_finish_ioends", st_finish_ioends, NULL } }
+	"xfs_end_io", 2, { { "xfs_end_ioend_write", st_end_io_convert, __pc_fp_end_io_convert },
+			   { "iomap_finish_ioends", st_finish_ioends, __pc_fp_finish_ioends } }
 };
 static const struct sim_op_desc endio_ext4 = {
-	"ext4_end_io_end", 2, { { "ext4_convert_unwritten_io_end_vec", st_end_io_convert, NULL },
-				{ "ext4_finish_bio", st_finish_ioends, NULL } }
+	"ext4_end_io_end", 2, { { "ext4_convert_unwritten_io_end_vec", st_end_io_convert,
+				  __pc_fp_end_io_convert },
+				{ "ext4_finish_bio", st_finish_ioends, __pc_fp_finish_ioends } }
 };
 static const struct sim_op_desc endio_ext4_iomap = {
-	"ext4_iomap_end_io", 3, { { "ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero, NULL },
-				  { "ext4_iomap_end_ioend", st_end_io_convert, NULL },
-				  { "iomap_finish_ioends", st_finish_ioends, NULL } }
+	"ext4_iomap_end_io", 3, { { "ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero,
+				    __pc_fp_ioend_inode },
+				  { "ext4_iomap_end_ioend", st_end_io_convert, __pc_fp_end_io_convert },
+				  { "iomap_finish_ioends", st_finish_ioends, __pc_fp_finish_ioends } }
 };
 
 static const struct sim_op_desc *endio_desc(const struct pc_world *w)

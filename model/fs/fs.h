@@ -20,6 +20,16 @@ void __pc_fp_inode(const struct sim *s, const struct sim_task *t, const void *ar
 /* footprint.c: the footprint function of a profile step, NULL (dependent
  * with everything) for a step whose footprint is not declared. */
 sim_fp_fn __pc_step_fp(sim_step_fn fn);
+struct pc_bio;
+void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp);
+void __pc_fp_finish_ioends(const struct sim *s, const struct sim_task *t, const void *arg,
+			   struct sim_fp *fp);
+void __pc_fp_ioend_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+			 struct sim_fp *fp);
+void __pc_fp_end_io_convert(const struct sim *s, const struct sim_task *t, const void *arg,
+			    struct sim_fp *fp);
+void __pc_fp_wb_check_old(const struct sim *s, const struct sim_task *t, const void *arg,
+			  struct sim_fp *fp);
 void __pc_fp_timer(const struct sim *s, void *arg, uint64_t data, struct sim_fp *fp);
 void __pc_prepare_partial_blocks(struct sim *s, struct pc_inode *ip, uint32_t index,
 				 uint64_t pos, uint64_t end);

@@ -71,6 +71,8 @@ struct sim {
 	void *s_obs_ctx;
 	sim_pre_step_fn s_pre;
 	void *s_pre_ctx;
+	unsigned char *s_cmp[2];	/* sim_check_commute's scratch: saved, first order */
+	size_t s_cmp_cap[2];
 };
 
 void __sim_events_init(struct sim *s);

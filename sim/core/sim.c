@@ -86,6 +86,8 @@ void sim_destroy(struct sim *s)
 		return;
 	free(s->s_arena);
 	free(s->s_snap);
+	free(s->s_cmp[0]);
+	free(s->s_cmp[1]);
 	free(s);
 }
 
@@ -111,22 +113,53 @@ void sim_reset(struct sim *s)
 		s->s_replay->tp_pos = 0;
 }
 
-/* FNV-1a over the used arena after the model's normaliser, leaving out
- * the trace hash (it hashes the order of trace records). The arena is
- * restored by the caller. */
-static uint64_t arena_hash(struct sim *s, void (*norm)(struct sim *s))
+/* Scratch buffer i of at least n bytes, kept across calls (the footprint
+ * check runs thousands of pairs: no allocation and page faults each). */
+static unsigned char *cmp_buf(struct sim *s, unsigned i, size_t n)
 {
-	size_t th = offsetof(struct sim_world, w_trace_hash);
-	uint64_t h = 0xcbf29ce484222325ULL;
+	if (n > s->s_cmp_cap[i]) {
+		unsigned char *b = realloc(s->s_cmp[i], n);
+
+		if (!b)
+			return NULL;
+		s->s_cmp[i] = b;
+		s->s_cmp_cap[i] = n;
+	}
+	return s->s_cmp[i];
+}
+
+/* The world after one order of a pair, normalised (norm may clear what
+ * legitimately follows the interleaving), for arena_same; NULL: no memory. */
+static unsigned char *arena_take(struct sim *s, void (*norm)(struct sim *s), size_t *len)
+{
+	unsigned char *w;
 
 	if (norm)
 		norm(s);
-	for (size_t i = 0; i < s->s_arena_used; i++) {
-		if (i >= th && i < th + sizeof(uint64_t))
-			continue;
-		h = (h ^ s->s_arena[i]) * 0x100000001b3ULL;
-	}
-	return h ^ s->s_arena_used;
+	*len = s->s_arena_used;
+	w = cmp_buf(s, 1, *len ? *len : 1);
+	if (w)
+		memcpy(w, s->s_arena, *len);
+	return w;
+}
+
+/* The world now, normalised, against first: byte for byte (an exact
+ * comparison, and cheaper than hashing both), less the trace hash (it
+ * hashes the order of trace records). The arena is restored by the
+ * caller. */
+static bool arena_same(struct sim *s, void (*norm)(struct sim *s), const unsigned char *first,
+		       size_t len)
+{
+	size_t th = offsetof(struct sim_world, w_trace_hash), te = th + sizeof(uint64_t);
+
+	if (norm)
+		norm(s);
+	if (s->s_arena_used != len)
+		return false;
+	if (len <= te)
+		return memcmp(s->s_arena, first, len) == 0;
+	return memcmp(s->s_arena, first, th) == 0 &&
+	       memcmp(s->s_arena + te, first + te, len - te) == 0;
 }
 
 /* One of the two moves sim_check_commute* compares: a task's next step, or
@@ -147,24 +180,22 @@ static bool move_run(struct sim *s, const struct move *m)
 static int commute(struct sim *s, const struct move *x, const struct move *y,
 		   void (*norm)(struct sim *s), bool stop_ends)
 {
-	size_t used = s->s_arena_used;
-	unsigned char *save = malloc(used ? used : 1);
+	size_t used = s->s_arena_used, len = 0;
+	unsigned char *save = cmp_buf(s, 0, used ? used : 1), *first = NULL;
 	int rc = -1;
 
 	if (!save)
 		return -1;
 	memcpy(save, s->s_arena, used);
 	if (move_run(s, x) && !(stop_ends && s->s_w->w_stopped) && move_run(s, y)) {
-		uint64_t h1 = arena_hash(s, norm);
-
+		first = arena_take(s, norm, &len);
 		memcpy(s->s_arena, save, used);
 		s->s_arena_used = used;
-		if (move_run(s, y) && move_run(s, x))
-			rc = h1 != arena_hash(s, norm);
+		if (first && move_run(s, y) && move_run(s, x))
+			rc = !arena_same(s, norm, first, len);
 	}
 	memcpy(s->s_arena, save, used);
 	s->s_arena_used = used;
-	free(save);
 	return rc;
 }
 

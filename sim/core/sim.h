@@ -44,7 +44,7 @@
 #define SIM_MAX_TASKS     63	/* bit 63 of an enabled mask is "fire next event" */
 #define SIM_MAX_EVENTS    1024	/* pending events at once */
 #define SIM_MAX_STREAMS   8	/* PRNG streams */
-#define SIM_MAX_FP        8	/* objects in one step's footprint */
+#define SIM_MAX_FP        16	/* objects in one step's footprint */
 #define SIM_MAX_OPS       64	/* operations queued on one user task */
 #define SIM_MAX_STEPS     64	/* steps in one operation */
 #define SIM_DEFAULT_STEP_LIMIT 10000000ULL

@@ -69,10 +69,16 @@ bool __sim_task_prepare(struct sim *s, struct sim_task *t)
 	if (t->t_next_op) {
 		struct sim_op op;
 
+		memset(&op, 0, sizeof(op));
 		if (t->t_next_op(s, t, &op)) {
 			assert(op.op_desc && op.op_desc->nsteps > 0);
-			/* Daemons reuse slot 0; they keep one operation at a time. */
-			t->t_ops[0] = op;
+			/* Daemons reuse slot 0; they keep one operation at a time.
+			 * Field by field into a zeroed slot: the world is compared
+			 * bytewise (sim_check_commute), padding included. */
+			memset(&t->t_ops[0], 0, sizeof(t->t_ops[0]));
+			t->t_ops[0].op_desc = op.op_desc;
+			t->t_ops[0].op_arg = op.op_arg;
+			t->t_ops[0].op_id = op.op_id;
 			t->t_nops = 1;
 			t->t_opi = 0;
 			t->t_pc = 0;

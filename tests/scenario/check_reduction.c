@@ -22,7 +22,7 @@
  * compare the reductions on every third seed file and walk fewer times; the
  * release build's `make test` covers every seed. */
 #ifdef __OPTIMIZE__
-#define WALKS 4
+#define WALKS 32
 #define AGREE_STRIDE 1
 #define NSMALL 3
 #else

@@ -90,6 +90,7 @@ static void rm_rf(const char *dir)
  * fsize is not 0 the command runs with RLIMIT_FSIZE at fsize bytes (and
  * SIGXFSZ ignored): every write past it fails with EFBIG, as a full disk
  * would make it fail. */
+static int sh_limited(unsigned long fsize, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int sh_limited(unsigned long fsize, const char *fmt, ...)
 {
 	char cmd[4096];
