@@ -155,11 +155,6 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 	s = pcr_build(f, path, vi, &oo, err, len);
 	if (!s)
 		return -1;
-	if (sim_snapshot(s)) {
-		snprintf(err, len, "out of memory");
-		sim_destroy(s);
-		return -1;
-	}
 	so.s_strategy = (enum pcs_strategy)xo->x_strategy;
 	so.s_sleep_sets = xo->x_sleep_sets;
 	so.s_dpor = xo->x_dpor && xo->x_sleep_sets;

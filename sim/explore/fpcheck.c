@@ -90,11 +90,6 @@ int pcx_fp_check(const struct scn_file *f, const char *path, int vi, unsigned wa
 	s = pcr_build(f, path, vi, &o, err, len);
 	if (!s)
 		return -1;
-	if (sim_snapshot(s)) {
-		snprintf(err, len, "out of memory");
-		sim_destroy(s);
-		return -1;
-	}
 	for (unsigned k = 0; k < walks; k++) {
 		sim_reset(s);
 		for (unsigned n = 0; n < 200000; n++) {

@@ -543,7 +543,7 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 			if (fo->f_strategy == PCF_SWARM)
 				swarm_opts(o, batch, fo->f_seed, &oo);
 			z.s = pcr_build(f, path, vi, &oo, err, len);
-			if (!z.s || sim_snapshot(z.s) || !(z.x = pcs_new(z.s, &so))) {
+			if (!z.s || !(z.x = pcs_new(z.s, &so))) {
 				rc = -1;
 				break;
 			}

@@ -747,6 +747,12 @@ struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 		free(ru.log);
 		free(ru.log_wlog);
 	}
+	/* Every search resets to this point before each execution. */
+	if (ru.s && sim_snapshot(ru.s)) {
+		snprintf(err, len, "out of memory");
+		sim_destroy(ru.s);
+		ru.s = NULL;
+	}
 	return ru.s;
 }
 

@@ -80,7 +80,9 @@ int pcr_run(const struct scn_file *f, const char *path, int vi, const struct pcr
 	    struct pcr_result *r, char *err, size_t len);
 void pcr_result_free(struct pcr_result *r);
 /* The model of variant vi with its setup done and the threads' operations
- * queued, ready to run (the explorer's starting point). NULL + message. */
+ * queued, ready to run, and snapshotted there (sim_reset returns to it):
+ * the starting point of explore, fuzz and the footprint check. NULL +
+ * message. */
 struct sim *pcr_build(const struct scn_file *f, const char *path, int vi,
 		      const struct pcr_opts *o, char *err, size_t len);
 /* The item after the race's last power cut (a crash row with rows after
