@@ -649,9 +649,12 @@ void pc_model_finish(struct sim *s)
 		final_read(s, w->w_inode[i]);
 }
 
-/* Check one recovered image. */
-static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
+/* Check one recovered image; tell view (if any) what it holds. */
+static void check_image(struct sim *s, pc_tag_t *image, uint32_t point, pc_crash_view_fn view,
+			void *ctx)
 {
+	struct pc_crash_view cv;
+	uint8_t *vals[PC_MAX_FILES] = { NULL };
 	struct pc_world *w = pc_w(s);
 	struct jbd2_recovery_info ri;
 	struct pc_extent *map;
@@ -659,11 +662,20 @@ static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
 	char why[96];
 
 	memset(&ri, 0, sizeof(ri));
+	memset(&cv, 0, sizeof(cv));
+	cv.cv_point = point;
+	cv.cv_nfiles = w->w_ninodes;
+	w->w_state_viol = 0;
 	if (jbd2_journal_recover(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS, JOURNAL_BLOCKS,
 				 &ri) < 0 ||
 	    ri.ri_corrupt) {
 		__pc_violation(s, PC_INV_JOURNAL, 0, 0, 0, 0, true, point,
 			       "after crash, journal recovery failed: %s", ri.ri_why);
+		if (view) {
+			cv.cv_bad = true;
+			cv.cv_viol = w->w_state_viol;
+			view(ctx, s, &cv);
+		}
 		return;
 	}
 	w->w_crash_tid = w->w_base_tid;
@@ -718,15 +730,37 @@ static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
 		}
 		__pc_oracle_check_bytes(s, ip, 0, bytes, size, true, point);
 		__pc_check_promises(s, f, size, bytes, point);
+		if (view && f < PC_MAX_FILES && (vals[f] = malloc(size ? size : 1))) {
+			for (uint64_t o = 0; o < size; o++)
+				vals[f][o] = pc_byte_value(s, bytes[o], o);
+			cv.cv_size[f] = size;
+			cv.cv_bytes[f] = vals[f];
+		}
 		free(bytes);
 	}
+	if (view) {
+		for (unsigned f = 0; f < cv.cv_nfiles && f < PC_MAX_FILES; f++)
+			if (!cv.cv_bytes[f])
+				cv.cv_bad = true;
+		cv.cv_viol = w->w_state_viol;
+		view(ctx, s, &cv);
+	}
 out:
+	for (unsigned f = 0; f < PC_MAX_FILES; f++)
+		free(vals[f]);
 	free(owner);
 	free(map);
 }
 
 uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				const struct pc_persist *p, bool *complete, uint64_t *dups)
+{
+	return pc_model_check_crashes_view(s, from, to, p, complete, dups, NULL, NULL);
+}
+
+uint64_t pc_model_check_crashes_view(struct sim *s, uint32_t from, uint32_t to,
+				     const struct pc_persist *p, bool *complete, uint64_t *dups,
+				     pc_crash_view_fn view, void *ctx)
 {
 	struct pc_world *w = pc_w(s);
 	struct pc_crash_iter *it = pc_crash_iter_new(w->w_disk, from, to, p);
@@ -754,7 +788,7 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 		unsigned before = w->w_nviol;
 
 		memcpy(img, cs->cs_image, isz);
-		check_image(s, img, cs->cs_point);
+		check_image(s, img, cs->cs_point, view, ctx);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
 			w->w_nsurv = cs->cs_nsurvivors;

@@ -193,6 +193,23 @@ void pc_model_finish(struct sim *s);
  * number of states checked; *complete says whether every subset was. */
 uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				const struct pc_persist *p, bool *complete, uint64_t *dups);
+/* One recovered crash state as pc_model_check_crashes_view shows it: the
+ * crash point, per file the recovered on-disk size and the byte values a
+ * read returns, and the invariants this state broke (cv_bad: recovery
+ * failed or a file could not be read back). */
+struct pc_crash_view {
+	uint32_t cv_point;
+	unsigned cv_nfiles;
+	uint64_t cv_size[PC_MAX_FILES];
+	const uint8_t *cv_bytes[PC_MAX_FILES];
+	uint32_t cv_viol;
+	bool cv_bad;
+};
+typedef void (*pc_crash_view_fn)(void *ctx, const struct sim *s, const struct pc_crash_view *v);
+/* pc_model_check_crashes, telling view about every state it checks. */
+uint64_t pc_model_check_crashes_view(struct sim *s, uint32_t from, uint32_t to,
+				     const struct pc_persist *p, bool *complete, uint64_t *dups,
+				     pc_crash_view_fn view, void *ctx);
 unsigned pc_violations(const struct sim *s, const struct pc_violation **v);
 /* The bio ids of the uncertain writes that survived in the first crash
  * state that broke an invariant (at most max, increasing); returns the

@@ -239,6 +239,7 @@ struct pc_world {
 	struct pc_violation w_viol[PC_MAX_VIOL];
 	unsigned w_nviol;
 	uint32_t w_viol_mask;		/* invariants seen (one report each at run time) */
+	uint32_t w_state_viol;		/* invariants the crash state being checked broke */
 
 	uint32_t w_surv[PC_CRASH_MAX_SURVIVORS];	/* survivors of the first violating crash state */
 	unsigned w_nsurv;

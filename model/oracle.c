@@ -133,6 +133,8 @@ void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_
 	struct pc_violation *v;
 	va_list ap;
 
+	if (crash)
+		w->w_state_viol |= 1u << inv;
 	/* Merge with the previous report of the same kind when contiguous. */
 	if (w->w_nviol) {
 		v = &w->w_viol[w->w_nviol - 1];

@@ -25,6 +25,7 @@ int cmd_steps(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_kernel(int argc, char **argv);
 
 /* Parse an unsigned decimal/hex option value; prints an error and returns
  * false on garbage or overflow past max. */

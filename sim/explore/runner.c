@@ -112,7 +112,7 @@ static int file_index(struct run *ru, const char *name, char *err, size_t len,
 	return (int)ru->nfiles++;
 }
 
-static void to_spec(const struct scn_op *op, int file, struct pc_opspec *sp)
+void pcr_op_spec(const struct scn_op *op, int file, struct pc_opspec *sp)
 {
 	static const uint8_t kinds[SCN_OP__COUNT] = {
 		[SCN_OP_PWRITE] = PC_OP_PWRITE, [SCN_OP_APPEND] = PC_OP_APPEND,
@@ -252,7 +252,7 @@ static int queue(struct run *ru, struct sim_task *t, const struct scn_op *op, co
 
 	if (fi < 0)
 		return -1;
-	to_spec(op, fi, &sp);
+	pcr_op_spec(op, fi, &sp);
 	if (pc_queue_op(ru->s, t, &sp, msg, sizeof(msg)) < 0) {
 		snprintf(err, len, "%s:%u:%u: error: %s", path, op->o_pos.line, op->o_pos.col, msg);
 		return -1;
@@ -440,7 +440,7 @@ static bool step_exists(struct run *ru, const struct scn_item *it)
 
 		if (it->si_thread < 0 || it->si_op_index < 0)
 			return true;
-		to_spec(op, 0, &sp);
+		pcr_op_spec(op, 0, &sp);
 		n = pc_op_steps(&ru->knobs, &sp, names, 96);
 	} else {
 		n = pc_task_steps(&ru->knobs, it->si_task, names, 96);

@@ -95,5 +95,8 @@ const char *pcr_verdict_name(enum pcr_verdict v);
 
 /* The vocabulary the parser validates against (profiles, knobs, steps). */
 extern const struct scn_vocab pcr_vocab;
+/* The model's operation for a scenario operation on file index file. */
+struct pc_opspec;
+void pcr_op_spec(const struct scn_op *op, int file, struct pc_opspec *sp);
 
 #endif
