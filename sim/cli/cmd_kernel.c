@@ -98,9 +98,13 @@ static void shrink(struct kc_host *h, struct kworkload *kw, const struct kopts *
 	free(t);
 }
 
-static void print_rerun(FILE *out, int profile, uint32_t bs, const struct kworkload *kw)
+static void print_rerun(FILE *out, const struct kopts *o, int profile, uint32_t bs,
+			const struct kworkload *kw)
 {
-	fprintf(out, "    rerun: pcsim kernel --fs %s --bs %u --ops '", pc_profile_names[profile], bs);
+	fprintf(out, "    rerun: pcsim kernel --fs %s --bs %u", pc_profile_names[profile], bs);
+	for (unsigned i = 0; i < o->kc.nknobs; i++)
+		fprintf(out, " --knob %s=%s", o->kc.knob_name[i], o->kc.knob_value[i]);
+	fprintf(out, " --ops '");
 	kw_format(kw, out);
 	fprintf(out, "'\n");
 }
@@ -275,7 +279,7 @@ input_error:
 			shrink(h, &f->kw, o, f->m.cls, &f->m);
 		printf("  mismatch (%s) from %s, %u operations after shrinking:\n    %s\n",
 		       kc_class_names[f->m.cls], f->origin, f->kw.nops, f->m.what);
-		print_rerun(stdout, profile, bs, &f->kw);
+		print_rerun(stdout, o, profile, bs, &f->kw);
 		if (md) {
 			fprintf(md, "- **%s** %s %u (%s): %s\n  `pcsim kernel --fs %s --bs %u --ops '",
 				kc_class_names[f->m.cls], pc_profile_names[profile], bs, f->origin,
@@ -324,8 +328,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: pcsim kernel [FILE.scn...] [--ops 'OP; OP...'] [--fsxops FILE] "
 		"[--generate N] [--seed S] [--max-ops N] [--fs ext4|xfs|all] [--bs 1024|4096|all] "
-		"[--bits N] [--model-bits N] [--shrink N] [--json FILE] [--markdown FILE] "
-		"[--workdir DIR] [-v]\n");
+		"[--bits N] [--model-bits N] [--shrink N] [--knob K=V]... [--json FILE] "
+		"[--markdown FILE] [--workdir DIR] [-v]\n");
 }
 
 int cmd_kernel(int argc, char **argv)
@@ -419,6 +423,26 @@ int cmd_kernel(int argc, char **argv)
 			if (!cli_parse_u64(a, v, 16, &n))
 				return PCSIM_EXIT_USAGE;
 			o.kc.model_bits = (unsigned)n;
+		} else if (!strcmp(a, "--knob")) {
+			const char *eq = strchr(v, '=');
+			struct pc_knobs k;
+			char kerr[300], name[32];
+
+			if (!eq || eq == v || (size_t)(eq - v) >= sizeof(name) || strlen(eq + 1) >= 32 ||
+			    o.kc.nknobs == 8) {
+				fprintf(stderr, "pcsim kernel: --knob %s: expected K=V (at most 8)\n", v);
+				return PCSIM_EXIT_USAGE;
+			}
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - v), v);
+			pc_knobs_default(&k, PC_PROF_EXT4);
+			if (!strcmp(name, "blocksize") ||
+			    pc_knob_set(&k, name, eq + 1, kerr, sizeof(kerr))) {
+				fprintf(stderr, "pcsim kernel: --knob %s: %s\n", v,
+					!strcmp(name, "blocksize") ? "use --bs" : kerr);
+				return PCSIM_EXIT_USAGE;
+			}
+			snprintf(o.kc.knob_name[o.kc.nknobs], 32, "%s", name);
+			snprintf(o.kc.knob_value[o.kc.nknobs++], 32, "%s", eq + 1);
 		} else if (!strcmp(a, "--shrink")) {
 			if (!cli_parse_u64(a, v, 10000, &o.shrink_tries))
 				return PCSIM_EXIT_USAGE;

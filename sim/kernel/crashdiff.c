@@ -562,13 +562,18 @@ static int model_side(const struct kworkload *kw, const struct kc_opts *o, int p
 	memset(&cfg, 0, sizeof(cfg));
 	pc_knobs_default(&cfg.c_knobs, (enum pc_profile)profile);
 	cfg.c_knobs.k_bs = bs;
+	for (unsigned i = 0; i < o->nknobs; i++)
+		if (pc_knob_set(&cfg.c_knobs, o->knob_name[i], o->knob_value[i], err, len))
+			return -1;
 	cfg.c_nfiles = kw->nfiles ? kw->nfiles : 1;
 	cfg.c_file_bytes = kw_file_space(kw);
 	cfg.c_volatile_cache = true;
 	cfg.c_lat_min = cfg.c_lat_max = 100 * SIM_USEC;
 	memset(&sc, 0, sizeof(sc));
 	sc.seed = 1;
-	sc.arena_size = pc_model_arena_size(&cfg);
+	/* pc_model_arena_size is tight for two files at 4 KiB blocks; the arena
+	 * is only touched where used, so a generous one costs little. */
+	sc.arena_size = pc_model_arena_size(&cfg) * 2 + (16u << 20);
 	s = sim_create(&sc);
 	if (!s) {
 		snprintf(err, len, "model: cannot create the simulation");
@@ -586,7 +591,14 @@ static int model_side(const struct kworkload *kw, const struct kc_opts *o, int p
 	m->s = s;
 	m->t = t;
 	for (unsigned i = 0; i < kw->nops; i++) {
-		int no = pc_queue_op(s, t, &kw->op[i], err, len);
+		struct pc_opspec op = kw->op[i];
+		int no;
+
+		/* sync-file-range to EOF (length 0): the model's file ends at
+		 * its modelled space. */
+		if (op.o_kind == PC_OP_SYNC_FILE_RANGE && op.o_off + op.o_len > cfg.c_file_bytes)
+			op.o_len = op.o_off < cfg.c_file_bytes ? cfg.c_file_bytes - op.o_off : 0;
+		no = pc_queue_op(s, t, &op, err, len);
 
 		if (no < 0)
 			goto out;

@@ -38,6 +38,9 @@ struct kc_opts {
 	unsigned model_bits;	/* model: persist all-subsets max= */
 	uint64_t seed;		/* sampling */
 	bool verbose;
+	/* model knobs set on top of the profile's defaults (planted bugs, ...) */
+	char knob_name[8][32], knob_value[8][32];
+	unsigned nknobs;
 };
 
 struct kc_counts {
