@@ -121,7 +121,8 @@ static json_t *counts_json(const struct kc_counts *c)
 
 	for (unsigned k = 0; k < KC_NCLASS; k++)
 		json_object_set_new(mm, kc_class_names[k], json_integer((json_int_t)c->mismatch[k]));
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+	return json_pack("{s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+			 "host_seconds", c->host_s, "model_seconds", c->model_s,
 			 "workloads", (json_int_t)c->workloads, "operations", (json_int_t)c->ops,
 			 "skipped_operations", (json_int_t)c->skipped,
 			 "images_built", (json_int_t)c->images,

@@ -92,23 +92,37 @@ static int file_index(struct kworkload *kw, const char *name, char *err, size_t 
 	return (int)kw->nfiles++;
 }
 
+/* A position of the wrapped scenario as the user's list has it. */
+static struct scn_pos map_pos(const struct origin *org, uint32_t nlines, struct scn_pos p)
+{
+	if (org && p.line >= 1 && p.line <= nlines && org[p.line - 1].line) {
+		const struct origin *o = &org[p.line - 1];
+
+		p.col = o->col + (p.col > 5 ? p.col - 5 : 0);
+		p.line = o->line;
+	}
+	return p;
+}
+
 static int add_ops(struct kworkload *kw, const struct scn_op *ops, uint32_t n, bool setup,
-		   const char *path, char *err, size_t errlen)
+		   const char *path, char *err, size_t errlen, const struct origin *org,
+		   uint32_t nlines)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		const struct scn_op *so = &ops[i];
+		struct scn_pos pos = map_pos(org, nlines, so->o_pos);
 		struct pc_opspec *o;
 		int fi = 0;
 		char why[96];
 
 		if (so->o_file[0] && (fi = file_index(kw, so->o_file, why, sizeof(why))) < 0) {
-			snprintf(err, errlen, "%s:%u:%u: error: %s", path, so->o_pos.line,
-				 so->o_pos.col, why);
+			snprintf(err, errlen, "%s:%u:%u: error: %s", path, pos.line,
+				 pos.col, why);
 			return -1;
 		}
 		if ((setup ? kw->nsetup : kw->nops) >= KW_MAX_OPS) {
 			snprintf(err, errlen, "%s:%u:%u: error: more than %u operations", path,
-				 so->o_pos.line, so->o_pos.col, KW_MAX_OPS);
+				 pos.line, pos.col, KW_MAX_OPS);
 			return -1;
 		}
 		o = setup ? &kw->setup[kw->nsetup++] : &kw->op[kw->nops++];
@@ -120,13 +134,13 @@ static int add_ops(struct kworkload *kw, const struct scn_op *ops, uint32_t n, b
 		     o->o_kind == PC_OP_PUNCH || o->o_kind == PC_OP_APPEND) &&
 		    (o->o_off + o->o_len > KW_MAX_END || o->o_off > KW_MAX_END)) {
 			snprintf(err, errlen, "%s:%u:%u: error: the range ends past %u bytes, the "
-				 "most a kernel-check file holds", path, so->o_pos.line,
-				 so->o_pos.col, KW_MAX_END);
+				 "most a kernel-check file holds", path, pos.line,
+				 pos.col, KW_MAX_END);
 			return -1;
 		}
 		if (o->o_kind == PC_OP_TRUNCATE && o->o_off > KW_MAX_END) {
 			snprintf(err, errlen, "%s:%u:%u: error: size past %u bytes", path,
-				 so->o_pos.line, so->o_pos.col, KW_MAX_END);
+				 pos.line, pos.col, KW_MAX_END);
 			return -1;
 		}
 	}
@@ -134,7 +148,7 @@ static int add_ops(struct kworkload *kw, const struct scn_op *ops, uint32_t n, b
 }
 
 static int from_scenario(struct kworkload *kw, const struct scn_file *f, const char *path,
-			 char *err, size_t errlen)
+			 char *err, size_t errlen, const struct origin *org, uint32_t nlines)
 {
 	int p = pc_profile_lookup(f->f_profile);
 
@@ -147,11 +161,11 @@ static int from_scenario(struct kworkload *kw, const struct scn_file *f, const c
 	for (uint32_t i = 0; i < f->f_nknobs; i++)
 		if (!strcmp(f->f_knobs[i].k_name, "blocksize"))
 			kw->bs = (uint32_t)strtoul(f->f_knobs[i].k_value, NULL, 10);
-	if (add_ops(kw, f->f_setup_ops, f->f_setup_nops, true, path, err, errlen))
+	if (add_ops(kw, f->f_setup_ops, f->f_setup_nops, true, path, err, errlen, org, nlines))
 		return -1;
 	for (uint32_t t = 0; t < f->f_nthreads; t++)
 		if (add_ops(kw, f->f_threads[t].t_ops, f->f_threads[t].t_nops, false, path, err,
-			    errlen))
+			    errlen, org, nlines))
 			return -1;
 	return 0;
 }
@@ -177,7 +191,7 @@ int kw_parse(struct kworkload *kw, const char *path, const char *text, size_t le
 				 d.d_message);
 			return -1;
 		}
-		rc = from_scenario(kw, f, path, err, errlen);
+		rc = from_scenario(kw, f, path, err, errlen, NULL, 0);
 		scn_free(f);
 		return rc;
 	}
@@ -229,7 +243,7 @@ int kw_parse(struct kworkload *kw, const char *path, const char *text, size_t le
 			snprintf(err, errlen, "%s: error: %s", path, d.d_message);
 		goto out;
 	}
-	rc = from_scenario(kw, f, path, err, errlen);
+	rc = from_scenario(kw, f, path, err, errlen, org, nlines);
 out:
 	scn_free(f);
 	free(buf);
