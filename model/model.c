@@ -372,6 +372,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 	w->w_nviol = 0;
 	w->w_viol_mask = 0;
 	w->w_npromise = 0;
+	w->w_nerase = 0;
 	w->w_nprun = 0;
 	for (unsigned i = 0; i < w->w_ninodes; i++) {
 		struct pc_inode *ip = w->w_inode[i];

@@ -18,6 +18,7 @@
 #define PC_MAX_WORKERS		2
 #define PC_MAX_OPS_WORLD	512
 #define PC_MAX_PROMISES		256	/* per run; one more stops the run (pc_model_limit) */
+#define PC_MAX_ERASES		2048	/* erased ranges kept per run; one more stops the run */
 
 /* ---- extent map (per file block) ---- */
 enum pc_ext_state { EXT_HOLE = 0, EXT_DELALLOC, EXT_UNWRITTEN, EXT_WRITTEN };
@@ -250,6 +251,15 @@ struct pc_world {
 	struct pc_prun *w_prun;		/* [w_prun_cap] the promises' runs, in order */
 	uint32_t w_nprun, w_prun_cap;
 	char w_limit[200];		/* a model bound that stopped the run, or "" */
+	/* Every erase's range and engine step, in order: a promise's byte is
+	 * excused by any erase between the promise and the crash, not only by
+	 * the byte's latest one (i_erase_step), which a later truncate
+	 * overwrites. */
+	struct pc_erase_rec {
+		uint8_t er_file;
+		uint32_t er_off, er_end, er_step;
+	} w_erase[PC_MAX_ERASES];
+	unsigned w_nerase;
 
 	uint64_t w_hb;			/* happens-before clock: op begin/end, erases */
 	pc_tid_t w_base_tid;		/* committed when the run began */

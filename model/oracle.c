@@ -193,6 +193,8 @@ static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
  * src == 0, that it was erased or newly exposed by a size change (then an
  * erase event is kept; bytes whose writer is still running are left alone:
  * that writer's data is what the range should hold). */
+static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end);
+
 void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
 			pc_tag_t src)
 {
@@ -211,11 +213,20 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 	if (!src) {
 		uint64_t inv = cur_inv(s, sim_current(s));
 		uint32_t hb = (uint32_t)++w->w_hb;
-		for (uint64_t o = off; o < end; o++) {
-			pc_tag_t last = ip->i_last[o];
+		uint64_t run = UINT64_MAX;
 
-			if (last && w->w_srcx[last].x_resp == UINT64_MAX)
-				continue;	/* its writer is still running */
+		for (uint64_t o = off; o <= end; o++) {
+			pc_tag_t last = o < end ? ip->i_last[o] : 0;
+
+			if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
+				/* its writer is still running: not erased */
+				if (run != UINT64_MAX)
+					erase_log(s, ip, run, o);
+				run = UINT64_MAX;
+				continue;
+			}
+			if (run == UINT64_MAX)
+				run = o;
 			ip->i_last[o] = 0;
 			ip->i_erase_inv[o] = (uint32_t)inv;
 			ip->i_erase_hb[o] = hb;
@@ -227,6 +238,51 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 write:
 	for (uint64_t o = off; o < end; o++)
 		ip->i_last[o] = src;
+}
+
+/* Keep [off, end) of ip as erased now, for promises (w_erase). */
+static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end)
+{
+	struct pc_world *w = pc_w(s);
+	struct pc_erase_rec *e;
+
+	if (!w->w_settled || w->w_limit[0])
+		return;
+	if (w->w_nerase == PC_MAX_ERASES) {
+		snprintf(w->w_limit, sizeof(w->w_limit),
+			 "the run erased more ranges (truncate, punch, zero range, EOF zeroing) "
+			 "than the model keeps for its durability checks (%u)", PC_MAX_ERASES);
+		sim_stop(s, SIM_STEP_LIMIT);
+		return;
+	}
+	e = &w->w_erase[w->w_nerase++];
+	e->er_file = (uint8_t)ip->i_ino;
+	e->er_off = (uint32_t)off;
+	e->er_end = (uint32_t)end;
+	e->er_step = (uint32_t)sim_steps(s);
+}
+
+/* Was byte o of ip erased after step from and at or before step to? The
+ * byte's latest erase answers when it is not past to; else the log of
+ * every erase does. */
+static bool erased_between(const struct pc_world *w, const struct pc_inode *ip, uint64_t o,
+			   uint64_t from, uint64_t to)
+{
+	uint64_t last = ip->i_erase_step[o];
+
+	if (last <= from)
+		return false;
+	if (last <= to)
+		return true;
+	for (unsigned i = 0; i < w->w_nerase; i++) {
+		const struct pc_erase_rec *e = &w->w_erase[i];
+
+		if (e->er_step > to)
+			break;
+		if (e->er_step > from && e->er_file == ip->i_ino && o >= e->er_off && o < e->er_end)
+			return true;
+	}
+	return false;
 }
 
 /* Classify one byte; returns the invariant broken or -1. */
@@ -441,7 +497,7 @@ static void check_run(struct sim *s, const struct pc_inode *ip, const struct pc_
 			continue;
 		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_inv > pr->pr_hb)
 			continue;	/* a later write */
-		if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
+		if (erased_between(w, ip, o, pr->pr_step, crash_step))
 			continue;	/* erased later */
 		if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
 			continue;
@@ -471,8 +527,7 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 			bool shrunk = false;
 
 			for (uint64_t o = disksize; o < pr->pr_size && !shrunk; o++)
-				shrunk = ip->i_erase_step[o] > pr->pr_step &&
-					 ip->i_erase_step[o] <= crash_step;
+				shrunk = erased_between(w, ip, o, pr->pr_step, crash_step);
 			if (!shrunk)
 				__pc_violation(s, PC_INV_NOT_DURABLE, f, disksize,
 					       pr->pr_size - disksize, 0, true, point,
