@@ -329,7 +329,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: pcsim kernel [FILE.scn...] [--ops 'OP; OP...'] [--fsxops FILE] "
 		"[--generate N] [--seed S] [--max-ops N] [--fs ext4|xfs|all] [--bs 1024|4096|all] "
-		"[--bits N] [--model-bits N] [--shrink N] [--knob K=V]... [--json FILE] "
+		"[--bits N] [--model-bits N] [--schedules N] [--shrink N] [--knob K=V]... [--json FILE] "
 		"[--markdown FILE] [--workdir DIR] [-v]\n");
 }
 
@@ -353,6 +353,7 @@ int cmd_kernel(int argc, char **argv)
 	o.shrink_tries = 40;
 	o.kc.subset_bits = 4;
 	o.kc.model_bits = 8;
+	o.kc.schedules = 4;
 	o.files = calloc((size_t)argc + 1, sizeof(*o.files));
 	if (!o.files)
 		return PCSIM_EXIT_USAGE;
@@ -420,6 +421,12 @@ int cmd_kernel(int argc, char **argv)
 			if (!cli_parse_u64(a, v, 10, &n))
 				return PCSIM_EXIT_USAGE;
 			o.kc.subset_bits = (unsigned)n;
+		} else if (!strcmp(a, "--schedules")) {
+			if (!cli_parse_u64(a, v, 64, &n) || !n) {
+				fprintf(stderr, "pcsim kernel: --schedules: 1..64\n");
+				return PCSIM_EXIT_USAGE;
+			}
+			o.kc.schedules = (unsigned)n;
 		} else if (!strcmp(a, "--model-bits")) {
 			if (!cli_parse_u64(a, v, 16, &n))
 				return PCSIM_EXIT_USAGE;

@@ -41,7 +41,8 @@ static const struct pcsim_cmd cmds[] = {
 	  cmd_merge },
 	{ "kernel", "[FILE.scn...] [--ops 'OP; OP...'] [--fsxops FILE] [--generate N] [--seed S] "
 		    "[--max-ops N] [--fs ext4|xfs|all] [--bs 1024|4096|all] [--bits N] "
-		    "[--model-bits N] [--shrink N] [--knob K=V]... [--json FILE] [--markdown FILE] "
+		    "[--model-bits N] [--schedules N] [--shrink N] [--knob K=V]... [--json FILE] "
+		    "[--markdown FILE] "
 		    "[--workdir DIR] [-v]",
 	  "crash states of the host kernel (ext4, XFS on a write-logging loop device) against "
 	  "the model's (needs root, /dev/fuse, loop devices)", cmd_kernel },

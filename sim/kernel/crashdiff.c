@@ -426,7 +426,9 @@ struct kstate {
 	int win;		/* operation window */
 	int win_hi;		/* real: the crash may be as late as this window */
 	bool at_end;		/* model: the crash point is the operation's response */
-	uint32_t viol;		/* model: invariants broken */
+	uint32_t viol;		/* model: invariants broken (any schedule) */
+	uint32_t viol0;		/* model: invariants broken under the default schedule */
+	bool sched0;		/* model: reached under the default schedule */
 	bool bad;		/* could not be read back */
 	unsigned nfiles;
 	uint64_t size[2];
@@ -454,7 +456,8 @@ static uint64_t state_hash(unsigned nfiles, const uint64_t *size, const uint8_t 
 /* Add a state (copies the bytes); duplicates by (hash, window) are kept
  * once, their violation masks joined. */
 static void kset_add(struct kset *s, unsigned nfiles, const uint64_t *size,
-		     const uint8_t *const *bytes, bool bad, int win, bool at_end, uint32_t viol)
+		     const uint8_t *const *bytes, bool bad, int win, bool at_end, uint32_t viol,
+		     bool sched0)
 {
 	uint64_t h = state_hash(nfiles, size, bytes, bad);
 	struct kstate *k;
@@ -462,6 +465,10 @@ static void kset_add(struct kset *s, unsigned nfiles, const uint64_t *size,
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].h == h && s->v[i].win == win && s->v[i].at_end == at_end) {
 			s->v[i].viol |= viol;
+			if (sched0) {
+				s->v[i].viol0 |= viol;
+				s->v[i].sched0 = true;
+			}
 			return;
 		}
 	if (s->n == s->cap) {
@@ -479,6 +486,8 @@ static void kset_add(struct kset *s, unsigned nfiles, const uint64_t *size,
 	k->win = k->win_hi = win;
 	k->at_end = at_end;
 	k->viol = viol;
+	k->viol0 = sched0 ? viol : 0;
+	k->sched0 = sched0;
 	k->bad = bad;
 	k->nfiles = nfiles;
 	for (unsigned f = 0; f < nfiles; f++) {
@@ -507,6 +516,8 @@ struct mside {
 	uint32_t end[KW_MAX_OPS];	/* write-log length at each response */
 	bool ended[KW_MAX_OPS];
 	struct kset states;
+	unsigned sched;			/* 0: the default schedule */
+	uint64_t rng;
 	uint32_t runtime_viol;
 	char runtime_msg[300];
 };
@@ -526,6 +537,27 @@ static void m_observe(void *ctx, const struct sim_task *t, const char *step, enu
 	m->ended[op->op_id - m->base] = true;
 }
 
+/* Schedules after the first: a random runnable task, and now and then a
+ * pending event (timer, I/O completion) early, so writeback, commits and
+ * completions land between and inside the operations. */
+static uint64_t m_choose(struct sim *s, void *ctx, const struct sim_choice *c)
+{
+	struct mside *m = ctx;
+	uint64_t tasks, k;
+
+	m->rng = m->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	k = m->rng >> 33;
+	if (c->c_kind != SIM_CH_SCHED)
+		return c->c_n ? k % c->c_n : 0;
+	tasks = c->c_mask & ~(1ULL << SIM_EVENT_BIT);
+	if (!tasks || ((c->c_mask >> SIM_EVENT_BIT) & 1 && k % 8 == 0))
+		return SIM_EVENT_BIT;
+	k = (k >> 3) % (uint64_t)__builtin_popcountll(tasks);
+	while (k--)
+		tasks &= tasks - 1;
+	return (uint64_t)__builtin_ctzll(tasks);
+}
+
 /* The window of a point: the first operation whose response is at or
  * after it; nops for a point after every response. */
 static int window_of(const uint32_t *end, unsigned nops, uint64_t point)
@@ -543,14 +575,15 @@ static void m_view(void *ctx, const struct sim *s, const struct pc_crash_view *v
 	int win = window_of(m->end, m->kw->nops, v->cv_point);
 
 	kset_add(&m->states, v->cv_nfiles, v->cv_size, v->cv_bytes, v->cv_bad, win,
-		 win < (int)m->kw->nops && v->cv_point == m->end[win], v->cv_viol);
+		 win < (int)m->kw->nops && v->cv_point == m->end[win], v->cv_viol, m->sched == 0);
 }
 
 static int model_side(const struct kworkload *kw, const struct kc_opts *o, int profile,
-		      uint32_t bs, struct mside *m, char *err, size_t len)
+		      uint32_t bs, struct mside *m, unsigned sched, char *err, size_t len)
 {
 	struct pc_config cfg;
 	struct sim_config sc;
+	struct sim_chooser ch = { m_choose, m };
 	struct pc_persist p;
 	struct sim *s;
 	struct sim_task *t;
@@ -574,6 +607,11 @@ static int model_side(const struct kworkload *kw, const struct kc_opts *o, int p
 	/* pc_model_arena_size is tight for two files at 4 KiB blocks; the arena
 	 * is only touched where used, so a generous one costs little. */
 	sc.arena_size = pc_model_arena_size(&cfg) * 2 + (16u << 20);
+	sc.early_events = sched > 0;
+	m->sched = sched;
+	m->rng = sched * 0x9e3779b97f4a7c15ULL + o->seed;
+	memset(m->end, 0, sizeof(m->end));
+	memset(m->ended, 0, sizeof(m->ended));
 	s = sim_create(&sc);
 	if (!s) {
 		snprintf(err, len, "model: cannot create the simulation");
@@ -606,6 +644,8 @@ static int model_side(const struct kworkload *kw, const struct kc_opts *o, int p
 			m->base = (uint32_t)no;
 	}
 	sim_set_step_observer(s, m_observe, m);
+	if (sched)
+		sim_set_chooser(s, &ch);
 	if (sim_run(s) != SIM_OK) {
 		pc_model_finish(s);
 		nv = pc_violations(s, &viol);
@@ -614,6 +654,7 @@ static int model_side(const struct kworkload *kw, const struct kc_opts *o, int p
 		goto out;
 	}
 	sim_set_step_observer(s, NULL, NULL);
+	sim_set_chooser(s, NULL);
 	for (unsigned i = 0; i < kw->nops; i++)
 		if (!m->ended[i])
 			m->end[i] = i ? m->end[i - 1] : 0;
@@ -698,7 +739,7 @@ static int read_image(struct kc_host *h, const struct kworkload *kw, struct hsid
 		do_umount(h->mnt);
 	}
 	loop_detach(lfd);
-	kset_add(&hs->states, nf, size, (const uint8_t *const *)bytes, bad, win, false, 0);
+	kset_add(&hs->states, nf, size, (const uint8_t *const *)bytes, bad, win, false, 0, true);
 	rc = -1;
 	for (size_t i = 0; i < hs->states.n; i++)
 		if (hs->states.v[i].h == state_hash(nf, size, (const uint8_t *const *)bytes, bad) &&
@@ -995,6 +1036,33 @@ static void mismatch(struct kc_counts *c, struct kc_mismatch *m, int *n, enum kc
 	}
 }
 
+/* A state in a few words: per file its size and runs of equal bytes. */
+static void state_text(const struct kworkload *kw, const struct kstate *k, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned f = 0; f < k->nfiles && n < len; f++) {
+		unsigned runs = 0;
+
+		n += (size_t)snprintf(buf + n, len - n, "%sfile %s size %" PRIu64 ":", f ? "; " : "",
+				      kw->files[f], k->size[f]);
+		for (uint64_t o = 0; k->bytes[f] && o < k->size[f] && n < len; runs++) {
+			uint64_t e = o;
+
+			while (e < k->size[f] && k->bytes[f][e] == k->bytes[f][o])
+				e++;
+			if (runs == 6) {
+				n += (size_t)snprintf(buf + n, len - n, " ...");
+				break;
+			}
+			n += (size_t)snprintf(buf + n, len - n, " [%" PRIu64 ",%" PRIu64 ")=0x%02x", o,
+					      e, k->bytes[f][o]);
+			o = e;
+		}
+	}
+}
+
 static void op_text(const struct kworkload *kw, int i, char *buf, size_t len)
 {
 	if (i >= 0 && (unsigned)i < kw->nops)
@@ -1023,10 +1091,11 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 		c->skipped += kw->skipped[k];
 	c->skipped += kw->skipped_other;
 	t0 = now_s();
-	if (model_side(kw, o, h->profile, h->bs, &ms, err, sizeof(err))) {
-		mismatch(c, m, &n, KC_HOST, -1, "%s", err);
-		goto out;
-	}
+	for (unsigned k = 0; k < (o->schedules ? o->schedules : 1); k++)
+		if (model_side(kw, o, h->profile, h->bs, &ms, k, err, sizeof(err))) {
+			mismatch(c, m, &n, KC_HOST, -1, "%s (schedule %u)", err, k);
+			goto out;
+		}
 	c->model_s += now_s() - t0;
 	t0 = now_s();
 	if (host_side(h, kw, o, hs, err, sizeof(err))) {
@@ -1104,11 +1173,19 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 			if (q->win >= r->win && q->win <= r->win_hi) {
 				here = true;
 				if (q->viol) {
+					char inv[120] = "";
+					size_t l = 0;
+
+					for (unsigned b = 0; b < PC_INV_N; b++)
+						if (q->viol >> b & 1)
+							l += (size_t)snprintf(inv + l, sizeof(inv) - l,
+									      "%s%s", l ? "," : "",
+									      pc_invariant_names[b]);
 					op_text(kw, r->win, op, sizeof(op));
+					state_text(kw, r, d, sizeof(d));
 					mismatch(c, m, &n, KC_UNREACHABLE, r->win,
 						 "a real crash state in the window of op #%d (%s) is "
-						 "one the model calls a violation (mask 0x%x)",
-						 r->win, op, q->viol);
+						 "one the model calls %s: %s", r->win, op, inv, d);
 				}
 				break;
 			}
@@ -1136,6 +1213,12 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 
 		if (!q->viol)
 			continue;
+		if (!q->viol0) {
+			/* only a random schedule reaches it: a timing the real run
+			 * (one schedule of the kernel's) did not take */
+			c->timing_model++;
+			continue;
+		}
 		for (size_t k = 0; k < hs->states.n && !shown; k++)
 			shown = same_state(q, &hs->states.v[k]);
 		if (shown) {
@@ -1147,7 +1230,7 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 			size_t l = 0;
 
 			for (unsigned b = 0; b < PC_INV_N; b++)
-				if (q->viol >> b & 1)
+				if (q->viol0 >> b & 1)
 					l += (size_t)snprintf(inv + l, sizeof(inv) - l, "%s%s",
 							      l ? "," : "", pc_invariant_names[b]);
 			op_text(kw, q->win, op, sizeof(op));

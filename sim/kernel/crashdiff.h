@@ -37,6 +37,7 @@ struct kc_opts {
 	unsigned subset_bits;	/* real: all subsets of an epoch up to 2^bits, then sampled */
 	unsigned model_bits;	/* model: persist all-subsets max= */
 	uint64_t seed;		/* sampling */
+	unsigned schedules;	/* model: the default schedule and schedules-1 random ones */
 	bool verbose;
 	/* model knobs set on top of the profile's defaults (planted bugs, ...) */
 	char knob_name[8][32], knob_value[8][32];

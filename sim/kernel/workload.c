@@ -449,7 +449,7 @@ struct gen {
 /* An offset near EOF, a block or a page boundary, or anywhere. */
 static uint64_t gen_off(struct gen *g, unsigned f)
 {
-	const uint64_t hot = 64u << 10;
+	const uint64_t hot = 32u << 10;
 	uint64_t v;
 
 	switch (below(&g->st, 8)) {
@@ -472,7 +472,7 @@ static uint64_t gen_off(struct gen *g, unsigned f)
 		v = below(&g->st, hot);
 		break;
 	}
-	return v < KW_MAX_END / 2 ? v : KW_MAX_END / 2;
+	return v < 48u << 10 ? v : 48u << 10;
 }
 
 static uint64_t gen_len(struct gen *g)
