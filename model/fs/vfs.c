@@ -239,6 +239,13 @@ PC_STEP(__pc_st_zero_eof_op)
 		}
 		x->x_size_done = true;
 		x->x_zfrom = target > ip->i_size ? ip->i_size : 0;
+		/* xfs_setattr_size, truncate down: xfs_truncate_page ->
+		 * iomap_truncate_page zeroes the new EOF block's tail and dirties
+		 * it (fs/xfs/xfs_iops.c); it reaches the disk with the next
+		 * writeback of that folio, not before the size transaction
+		 * (the write-and-wait range [i_disk_size, newsize - 1] is empty). */
+		if (x->o.o_kind == PC_OP_TRUNCATE && !is_ext4ish(x->x_w) && target < ip->i_size)
+			x->x_zfrom = target;
 	}
 	if (x->x_zfrom) {
 		enum sim_ret r = __pc_zero_eof_block(s, t, x, x->x_zfrom);
@@ -453,10 +460,12 @@ PC_STEP(__pc_st_size_write_and_wait)
 	if (x->x_phase == 0 && !(x->x_did_zero || (x->x_new_size > ip->i_disksize &&
 						    x->x_old_size != ip->i_disksize)))
 		return SIM_DONE;
-	if (x->x_new_size == 0)
+	/* filemap_write_and_wait_range(i_disk_size, newsize - 1): nothing when
+	 * the on-disk size is already past the new EOF (mm/filemap.c returns at
+	 * once for lend < lstart), as on a truncate down. */
+	if (x->x_new_size == 0 || ip->i_disksize > x->x_new_size - 1)
 		return SIM_DONE;
-	return __pc_write_and_wait(s, t, x, ip->i_disksize < x->x_new_size ? ip->i_disksize : 0,
-				   x->x_new_size - 1, true);
+	return __pc_write_and_wait(s, t, x, ip->i_disksize, x->x_new_size - 1, true);
 }
 
 /* ext4_truncate (zero the new EOF block's tail, free blocks past it) /
