@@ -1198,11 +1198,14 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 		} else {
 			const struct kstate *q = closest(&ms.states, r, r->win, r->win_hi);
 
+			char st[400];
+
 			op_text(kw, r->win, op, sizeof(op));
 			describe_diff(kw, r, q, d, sizeof(d));
+			state_text(kw, r, st, sizeof(st));
 			mismatch(c, m, &n, KC_UNREACHABLE, r->win,
 				 "a real crash state in the window of op #%d (%s) is no model "
-				 "state; closest: %s", r->win, op, d);
+				 "state: %s; closest: %s", r->win, op, st, d);
 		}
 	}
 
