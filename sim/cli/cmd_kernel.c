@@ -462,6 +462,40 @@ int cmd_kernel(int argc, char **argv)
 	}
 	if (!o.ops && !o.fsxops && !o.nfiles && !o.generate)
 		o.generate = 20;
+	/* Every input is read before anything runs: a bad one is a usage
+	 * error with its position, on any machine. */
+	{
+		struct kworkload *kw = calloc(1, sizeof(*kw));
+		char err[400] = "";
+		int bad = !kw;
+
+		if (kw) {
+			kw->profile = o.fs[0];
+			kw->bs = o.bs[0] ? o.bs[0] : o.bs[1];
+		}
+		if (!bad && o.ops && kw_parse(kw, "--ops", o.ops, strlen(o.ops), err, sizeof(err)))
+			bad = 1;
+		for (unsigned i = 0; !bad && i < o.nfiles + (o.fsxops ? 1u : 0u); i++) {
+			const char *path = i < o.nfiles ? o.files[i] : o.fsxops;
+			size_t len;
+			char *text = slurp(path, &len);
+
+			if (!text) {
+				snprintf(err, sizeof(err), "%s: %s", path, strerror(errno));
+				bad = 1;
+			} else if (i < o.nfiles ? kw_parse(kw, path, text, len, err, sizeof(err))
+						: kw_parse_fsxops(kw, path, text, len, err, sizeof(err))) {
+				bad = 1;
+			}
+			free(text);
+		}
+		free(kw);
+		if (bad) {
+			fprintf(stderr, "%s\n", err[0] ? err : "pcsim kernel: out of memory");
+			free(o.files);
+			return PCSIM_EXIT_USAGE;
+		}
+	}
 	for (unsigned f = 0; f < 2; f++)
 		if (o.fs[f] >= 0 && (missing = kc_host_missing(o.fs[f]))) {
 			fprintf(stderr, "pcsim kernel: cannot run here: this machine lacks %s\n",
