@@ -343,6 +343,8 @@ int cmd_kernel(int argc, char **argv)
 	int total = 0, ran = 0, rc;
 	const char *missing;
 
+	/* A long run is watched through a pipe or a log file: a line at a time. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&o, 0, sizeof(o));
 	o.fs[0] = PC_PROF_EXT4;
 	o.fs[1] = PC_PROF_XFS;
