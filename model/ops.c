@@ -691,6 +691,35 @@ enum sim_ret __pc_st_sfr_wait_after(struct sim *s, struct sim_task *t, void *arg
 	return __pc_wait_range_step(s, t, x->x_ip, x->o.o_off, x->o.o_off + x->o.o_len - 1);
 }
 
+/* ---- sync(2): sync_filesystem (fs/sync.c) ----
+ * writeback_inodes_sb (WB_SYNC_NONE, no wait), sync_fs(sb, 0) (ext4_sync_fs
+ * / xfs_fs_sync_fs without waiting: jbd2_journal_start_commit /
+ * xfs_log_force(mp, 0), so a commit may run while that data is still in
+ * flight), then sync_inodes_sb (WB_SYNC_ALL and wait) and sync_fs(sb, 1). */
+enum sim_ret __pc_st_writeback_inodes_sb(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_opctx *x = arg;
+	struct pc_world *w = x->x_w;
+	enum sim_ret r;
+
+	if (x->x_phase == 0) {
+		__pc_wbc_init(&x->x_wbc, w->w_inode[0], 0, UINT64_MAX / 2, false, true);
+		x->x_wbc.wb_all_files = true;
+		x->x_phase = 1;
+	}
+	r = __pc_writeback_step(s, t, x);
+	if (r == SIM_DONE)
+		x->x_phase = 0;
+	return r;
+}
+
+/* sync_fs(sb, 0): start a commit of the running transaction, do not wait. */
+enum sim_ret __pc_st_sync_fs_nowait(struct sim *s, struct sim_task *t, void *arg)
+{
+	pc_kick_commit(s);
+	return SIM_DONE;
+}
+
 /* ---- sync(2): every file written and waited, then the journal ---- */
 enum sim_ret __pc_st_sync_inodes(struct sim *s, struct sim_task *t, void *arg)
 {

@@ -79,6 +79,8 @@ PC_STEP(__pc_st_sfr_wait_before);
 PC_STEP(__pc_st_sfr_write);
 PC_STEP(__pc_st_sfr_wait_after);
 PC_STEP(__pc_st_sync_inodes);
+PC_STEP(__pc_st_writeback_inodes_sb);
+PC_STEP(__pc_st_sync_fs_nowait);
 PC_STEP(__pc_st_schedule_timeout);
 PC_STEP(__pc_st_io_getevents);
 PC_STEP(__pc_st_nop);

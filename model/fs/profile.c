@@ -277,7 +277,9 @@ static const struct pc_opdef opdefs[] = {
 	    S("filemap_fdatawrite_range", __pc_st_sfr_write),
 	    S("file_fdatawait_range", __pc_st_sfr_wait_after) } },
 	{ PC_OP_SYNC, P_ALL, NULL,
-	  { S("sync_inodes_sb", __pc_st_sync_inodes), S("sync_fs", __pc_st_fsync_journal) } },
+	  { S("writeback_inodes_sb", __pc_st_writeback_inodes_sb),
+	    S("sync_fs", __pc_st_sync_fs_nowait), S("sync_inodes_sb", __pc_st_sync_inodes),
+	    S("sync_fs", __pc_st_fsync_journal) } },
 	{ PC_OP_IO_WAIT, P_ALL, NULL, { S("io_getevents", __pc_st_io_getevents) } },
 	{ PC_OP_SLEEP, P_ALL, NULL, { S("schedule_timeout", __pc_st_schedule_timeout) } },
 };
