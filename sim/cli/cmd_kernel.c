@@ -269,6 +269,13 @@ input_error:
 	       pc_profile_names[profile], bs, c.workloads, c.ops, c.skipped, c.mounts,
 	       secs > 0 ? (double)c.mounts / secs : 0.0, c.real_states, c.model_states,
 	       c.sync_checks, bad ? "MISMATCH" : "agree");
+	if (bad) {
+		printf("      mismatching workloads %u; mismatches by class:", bad);
+		for (unsigned k = 0; k < KC_NCLASS; k++)
+			if (c.mismatch[k])
+				printf(" %s %" PRIu64, kc_class_names[k], c.mismatch[k]);
+		printf("\n");
+	}
 	if (c.timing_real || c.timing_model)
 		printf("      explained by timing: %" PRIu64 " real states at another operation's "
 		       "window, %" PRIu64 " model violations after the last operation\n",
