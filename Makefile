@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE   ?= cmake
 RUN_ARGS ?=
 
-.PHONY: all build run test test-long coverage bench bench-fuzz fuzz fuzz-run fuzz-tape-run sanitize deps clean perf determinism
+.PHONY: all build run test test-long coverage bench bench-fuzz fuzz fuzz-run fuzz-tape-run sanitize deps clean perf determinism crashdiff
 
 all: build
 
@@ -39,6 +39,16 @@ perf: build
 test: build
 	@[ -x /usr/bin/chromium ] || echo "note: /usr/bin/chromium is not installed: the test html/screenshot is skipped (.ci/deps screenshot installs it)"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The kernel check's long run (docs/crashdiff.md): CRASHDIFF_N generated
+# workloads per configuration (ext4 and xfs, 1k and 4k) against the host
+# kernel; needs root, /dev/fuse and loop devices. Figures in
+# build/crashdiff.md and build/crashdiff.json.
+CRASHDIFF_N    ?= 2500
+CRASHDIFF_SEED ?= 1000
+crashdiff: build
+	./$(BUILD)/pcsim kernel --generate $(CRASHDIFF_N) --seed $(CRASHDIFF_SEED) \
+		--json $(BUILD)/crashdiff.json --markdown $(BUILD)/crashdiff.md
 
 test-long: build
 	cd $(BUILD) && PCSIM_LONG=1 ctest --output-on-failure -j $(JOBS)
