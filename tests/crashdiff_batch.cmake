@@ -4,7 +4,7 @@
 # machine lacks what it needs (then the output says "cannot run here").
 set(N $ENV{PCSIM_CRASHDIFF_N})
 if(NOT N)
-  set(N 25)
+  set(N 15)
 endif()
 execute_process(COMMAND ${PCSIM} kernel --generate ${N} --shrink 0
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

@@ -584,18 +584,30 @@ int kc_check(struct kc_host *h, const struct kworkload *kw, const struct kc_opts
 
 		if (!q->viol)
 			continue;
-		if (!q->viol0) {
-			/* only a random schedule reaches it: a timing the real run
-			 * (one schedule of the kernel's) did not take */
-			c->timing_model++;
-			continue;
-		}
 		for (size_t k = 0; k < hs->states.n && !shown; k++)
 			shown = same_state(q, &hs->states.v[k]);
 		if (shown) {
 			c->shown++;
-		} else if (q->win >= (int)kw->nops) {
+		} else if (!q->viol0 || q->win >= (int)kw->nops) {
+			/* only a random schedule reaches it, or only the model's
+			 * timers after the last operation: a timing the real run
+			 * (one schedule of the kernel's, ended at the last
+			 * operation) did not take */
 			c->timing_model++;
+			if (log && o->verbose) {
+				char inv[120] = "";
+				size_t l = 0;
+
+				for (unsigned b = 0; b < PC_INV_N; b++)
+					if (q->viol >> b & 1)
+						l += (size_t)snprintf(inv + l, sizeof(inv) - l, "%s%s",
+								      l ? "," : "", pc_invariant_names[b]);
+				state_text(kw, q, d, sizeof(d));
+				fprintf(log, "  explained (%s): the model reports %s in the window of "
+					"op #%d: %s\n", q->viol0 ? "after the last operation"
+								 : "a random schedule only",
+					inv, q->win, d);
+			}
 		} else {
 			char inv[120] = "";
 			size_t l = 0;
