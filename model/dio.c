@@ -262,7 +262,7 @@ static enum sim_ret dio_end_io(struct sim *s, struct sim_task *t, struct pc_ioen
 		if (end > ip->i_size) {
 			bool flags_lock = w->w_k.k_profile == PC_PROF_XFS;
 
-			__pc_i_size_write(s, t, ip, end, flags_lock);
+			__pc_i_size_write_by(s, t, ip, end, flags_lock, io->io_src);
 		}
 		if (end > ip->i_disksize) {
 			ip->i_disksize = end < ip->i_size ? end : ip->i_size;
@@ -316,8 +316,10 @@ static void dio_done(struct sim *s, struct pc_ioend *io)
 
 		ip->i_aio_pending--;
 		sim_wake_all(s, &ip->i_aio_wq);
-		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX)
+		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX) {
 			w->w_srcx[io->io_src].x_resp = ++w->w_hb;
+			__pc_size_op_done(w, io->io_src);
+		}
 		if (w->w_src[io->io_src].src_op < w->w_nops)
 			__pc_lat_op_end(s, w->w_ops[w->w_src[io->io_src].src_op]);
 	}
@@ -372,7 +374,7 @@ static enum sim_ret w_wt_size_write(struct sim *s, struct sim_task *t, void *arg
 				dirty = true;
 			}
 		if (end > io->io_seen_size) {
-			__pc_i_size_write(s, t, ip, end, false);
+			__pc_i_size_write_by(s, t, ip, end, false, io->io_src);
 			ip->i_disksize = end;
 			dirty = true;
 		}

@@ -36,7 +36,10 @@
  *                       completion; a submitting step writes it or is
  *                       global);
  *   PC_OBJ_HB           the oracle's history: invocation and response
- *                       stamps (the op hook, model.c), w_hb, x_past_eof;
+ *                       stamps (the op hook, model.c), w_hb, x_past_eof,
+ *                       the sizes ops set for the promises (i_szdone,
+ *                       i_szrun: written by size changes, which are
+ *                       global, and by the op hook);
  *   PC_OBJ_EVQ          the event queue and the clock: the inode dirty state
  *                       and the flusher's timers (__mark_inode_dirty ->
  *                       flusher_arm schedules events), read by every step

@@ -297,6 +297,101 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 	}
 }
 
+/* ---- sizes for the promises (happens-before, SEMANTICS.md section 10:
+ * "a sync call covers what returned before it was called") ----
+ *
+ * A promise covers the size left by the size changes of operations that
+ * returned before the syncing operation was invoked (or made by the
+ * operation itself: an O_DSYNC write), not i_size at its return: a size
+ * change concurrent with it promises nothing. Per file the oracle keeps
+ * the size the last size change of a returned operation left, and per
+ * operation still running the last and the lowest size it set; an
+ * operation's entry folds into the returned size at its response. */
+void __pc_size_reset(struct pc_world *w)
+{
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+
+		ip->i_szdone = ip->i_size;
+		ip->i_szdone_hb = w->w_hb;
+		ip->i_nszrun = 0;
+	}
+}
+
+/* i_size_write by the operation whose source is src (0: unknown, counted
+ * as returned at once). */
+void __pc_size_set(struct sim *s, struct pc_inode *ip, pc_tag_t src, uint64_t size)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t hb = ++w->w_hb;
+	struct pc_szrun *r = NULL;
+
+	if (!src || w->w_srcx[src].x_resp != UINT64_MAX) {
+		ip->i_szdone = size;
+		ip->i_szdone_hb = hb;
+		return;
+	}
+	for (unsigned i = 0; i < ip->i_nszrun; i++)
+		if (ip->i_szrun[i].r_src == src)
+			r = &ip->i_szrun[i];
+	if (!r) {
+		if (ip->i_nszrun >= PC_SZRUN_MAX) {
+			if (!w->w_limit[0]) {
+				snprintf(w->w_limit, sizeof(w->w_limit),
+					 "more than %u operations changed the size of file %u "
+					 "while running at once (PC_SZRUN_MAX)",
+					 PC_SZRUN_MAX, ip->i_ino);
+				sim_trace_note(s, -1, "size_limit", ip->i_ino, ip->i_nszrun, "%s",
+					       w->w_limit);
+				sim_stop(s, SIM_STEP_LIMIT);
+			}
+			return;
+		}
+		r = &ip->i_szrun[ip->i_nszrun++];
+		r->r_src = src;
+		r->r_min = size;
+	}
+	r->r_last = size;
+	r->r_last_hb = hb;
+	if (size < r->r_min)
+		r->r_min = size;
+}
+
+/* At an operation's invocation: what a promise it makes may count on. */
+void __pc_size_op_begin(struct pc_world *w, struct pc_opctx *x)
+{
+	for (unsigned f = 0; f < w->w_ninodes && f < PC_MAX_FILES; f++) {
+		const struct pc_inode *ip = w->w_inode[f];
+
+		x->x_psize[f] = ip->i_szdone;
+		x->x_plo[f] = UINT64_MAX;
+		for (unsigned i = 0; i < ip->i_nszrun; i++)
+			if (ip->i_szrun[i].r_min < x->x_plo[f])
+				x->x_plo[f] = ip->i_szrun[i].r_min;
+	}
+}
+
+/* At an operation's response: its last size change is now a returned one. */
+void __pc_size_op_done(struct pc_world *w, pc_tag_t src)
+{
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+
+		for (unsigned i = 0; i < ip->i_nszrun; i++) {
+			struct pc_szrun *r = &ip->i_szrun[i];
+
+			if (r->r_src != src)
+				continue;
+			if (r->r_last_hb > ip->i_szdone_hb) {
+				ip->i_szdone = r->r_last;
+				ip->i_szdone_hb = r->r_last_hb;
+			}
+			*r = ip->i_szrun[--ip->i_nszrun];
+			break;
+		}
+	}
+}
+
 /* The model keeps PC_MAX_PROMISES promises and w_prun_cap runs per run:
  * one more stops the run with the reason (pc_model_limit), never silently
  * checking less than the scenario asked for. */
@@ -314,9 +409,25 @@ static void promise_limit(struct sim *s, struct pc_opctx *x, const char *what)
 	sim_stop(s, SIM_STEP_LIMIT);
 }
 
-/* Record i_last over [0, i_size) as runs of equal expectation: the tag
- * itself if its writer completed before the syncing op was invoked (or it
- * is the op's own), else no run (any value may survive). False when the
+/* Is inv the invocation stamp of an operation that was running when the
+ * syncing operation was invoked (at stamp pinv)? Such an operation is
+ * concurrent with it: its erases promise nothing. */
+static bool concurrent_inv(const struct pc_world *w, uint64_t inv, uint64_t pinv)
+{
+	for (pc_tag_t t = 1; t < w->w_nsrc; t++) {
+		const struct pc_srcx *sx = &w->w_srcx[t];
+
+		if (sx->x_inv == inv)
+			return sx->x_inv < pinv && (sx->x_resp == UINT64_MAX || sx->x_resp > pinv);
+	}
+	return false;
+}
+
+/* Record i_last over the promise's range, within [0, i_size), as runs of
+ * equal expectation: the tag itself if its writer completed before the
+ * syncing op was invoked (or it is the op's own); zero where an erase
+ * happened before that invocation (by an operation that had returned, or
+ * by the op itself); else no run (any value may survive). False when the
  * run pool is full. */
 static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct pc_inode *ip,
 			 pc_tag_t self, uint64_t inv)
@@ -324,19 +435,40 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
 	uint64_t end = ip->i_size < cap ? ip->i_size : cap;
 	struct pc_prun *r = NULL;
+	uint32_t last_einv = 0;
+	bool last_conc = false;
 
+	if (pr->pr_off + pr->pr_len < end)
+		end = pr->pr_off + pr->pr_len;
 	pr->pr_run = w->w_nprun;
 	pr->pr_nrun = 0;
-	for (uint64_t o = 0; o < end; o++) {
+	for (uint64_t o = pr->pr_off; o < end; o++) {
 		pc_tag_t t = ip->i_last[o];
 		const struct pc_srcx *sx = &w->w_srcx[t];
 		uint64_t b = o / w->w_bs;
 		const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
+		bool ok;
 
+		if (t == 0) {
+			/* Erased: zero is promised only if the erase happened
+			 * before the invocation, by an operation that had
+			 * returned (or by this one). */
+			uint32_t einv = ip->i_erase_inv[o], ehb = ip->i_erase_hb[o];
+
+			ok = ehb == 0 || (self && einv == inv);
+			if (!ok && ehb < inv) {
+				if (einv != last_einv) {
+					last_einv = einv;
+					last_conc = concurrent_inv(w, einv, inv);
+				}
+				ok = !last_conc;
+			}
+		} else {
+			ok = t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv);
+		}
 		/* A block whose writeback failed (error reported once) is
 		 * covered by no later fsync: no expectation. */
-		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv)) ||
-		    (f->f_bfailed & (1u << (b % w->w_bpp)))) {
+		if (!ok || (f->f_bfailed & (1u << (b % w->w_bpp)))) {
 			r = NULL;
 			continue;
 		}
@@ -355,7 +487,10 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	return true;
 }
 
-/* A durability promise at the response of fsync & co. */
+/* A durability promise at the response of fsync & co. An fsync, fdatasync
+ * or sync covers the whole file; msync(MS_SYNC) and an O_DSYNC/O_SYNC
+ * write (generic_write_sync -> vfs_fsync_range) cover their range, and the
+ * size only as far as that range reaches. */
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only)
 {
 	struct pc_world *w = x->x_w;
@@ -388,7 +523,13 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		pr->pr_file = (uint8_t)f;
 		pr->pr_hb = inv;
 		pr->pr_step = sim_steps(s);
-		pr->pr_size = ip->i_size;
+		/* The size the operations that returned before this one was
+		 * invoked left, or the last size this one set itself. */
+		pr->pr_size = x->x_psize[f];
+		pr->pr_lo = x->x_plo[f];
+		for (unsigned i = 0; i < ip->i_nszrun; i++)
+			if (ip->i_szrun[i].r_src == x->x_src)
+				pr->pr_size = ip->i_szrun[i].r_last;
 		/* The size only a failed write carried is not promised:
 		 * xfs_end_ioend (fs/xfs/xfs_aops.c) and the ext4-iomap end_io
 		 * raise the on-disk size only when the I/O succeeded, and the
@@ -407,6 +548,9 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 			pr->pr_off = x->o.o_off;
 			pr->pr_len = x->o.o_len;
 		}
+		if (pr->pr_off + pr->pr_len < pr->pr_size && x->o.o_kind != PC_OP_FSYNC &&
+		    x->o.o_kind != PC_OP_FDATASYNC && x->o.o_kind != PC_OP_SYNC)
+			pr->pr_size = pr->pr_off + pr->pr_len;
 		pr->pr_data_only = data_only;
 		pr->pr_wlog = pc_disk_wlog_len(w->w_disk);
 		snprintf(pr->pr_what, sizeof(pr->pr_what), "%s", what);
@@ -419,6 +563,15 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		}
 		w->w_npromise++;
 	}
+}
+
+/* An erase of byte o after the promise's invocation (by another
+ * operation: a concurrent one or a later one) and before the crash. */
+static bool erased_since(const struct pc_inode *ip, const struct pc_promise *pr, uint64_t o,
+			 uint64_t crash_step)
+{
+	return ip->i_erase_hb[o] > pr->pr_hb && ip->i_erase_inv[o] != pr->pr_hb &&
+	       ip->i_erase_step[o] <= crash_step;
 }
 
 /* The bytes of one run of a promise, within [pr_off, end). */
@@ -439,8 +592,8 @@ static void check_run(struct sim *s, const struct pc_inode *ip, const struct pc_
 			continue;
 		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_inv > pr->pr_hb)
 			continue;	/* a later write */
-		if (ip->i_erase_step[o] > pr->pr_step && ip->i_erase_step[o] <= crash_step)
-			continue;	/* erased later */
+		if (erased_since(ip, pr, o, crash_step))
+			continue;	/* erased since (concurrently or later) */
 		if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
 			continue;
 		pc_describe_tag(s, want, what, sizeof(what));
@@ -465,12 +618,13 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 
 		if (pr->pr_file != f || pr->pr_wlog > point)
 			continue;
-		if (disksize < pr->pr_size) {
+		/* A size an operation running at the invocation set, or a
+		 * shrink since, may be what survived. */
+		if (disksize < pr->pr_size && disksize < pr->pr_lo) {
 			bool shrunk = false;
 
 			for (uint64_t o = disksize; o < pr->pr_size && !shrunk; o++)
-				shrunk = ip->i_erase_step[o] > pr->pr_step &&
-					 ip->i_erase_step[o] <= crash_step;
+				shrunk = erased_since(ip, pr, o, crash_step);
 			if (!shrunk)
 				__pc_violation(s, PC_INV_NOT_DURABLE, f, disksize,
 					       pr->pr_size - disksize, 0, true, point,
