@@ -399,6 +399,9 @@ bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
 			       struct jbd2_inode *ji, uint64_t start, uint64_t end);
 void __pc_ioend_finish(struct sim *s, struct pc_ioend *io);
 
+/* ops.c */
+bool __pc_sync_range(const struct pc_opctx *x, uint64_t *start, uint64_t *end);
+
 /* oracle.c */
 pc_tag_t __pc_new_source(struct sim *s, struct sim_task *t, uint8_t kind, uint8_t file,
 			 uint64_t off, uint64_t len, int data);

@@ -542,15 +542,24 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 				break;
 			pr->pr_size = b * w->w_bs;
 		}
-		pr->pr_off = 0;
-		pr->pr_len = ip->i_size;
-		if (x->o.o_kind == PC_OP_MSYNC) {
-			pr->pr_off = x->o.o_off;
-			pr->pr_len = x->o.o_len;
+		/* The range of vfs_fsync_range: the file, msync's range or
+		 * the bytes an O_DSYNC write wrote; a ranged sync promises
+		 * the size only as far as its range reaches (what
+		 * ext4_sync_file / xfs_file_fsync make durable for data
+		 * written back in the range: the i_disksize its writeback
+		 * or completion logged). */
+		{
+			uint64_t start, end;
+
+			__pc_sync_range(x, &start, &end);
+			pr->pr_off = start;
+			pr->pr_len = end - start + 1;
+			if (x->o.o_kind == PC_OP_FSYNC || x->o.o_kind == PC_OP_FDATASYNC ||
+			    x->o.o_kind == PC_OP_SYNC)
+				pr->pr_len = ip->i_size;
+			else if (pr->pr_off + pr->pr_len < pr->pr_size)
+				pr->pr_size = pr->pr_off + pr->pr_len;
 		}
-		if (pr->pr_off + pr->pr_len < pr->pr_size && x->o.o_kind != PC_OP_FSYNC &&
-		    x->o.o_kind != PC_OP_FDATASYNC && x->o.o_kind != PC_OP_SYNC)
-			pr->pr_size = pr->pr_off + pr->pr_len;
 		pr->pr_data_only = data_only;
 		pr->pr_wlog = pc_disk_wlog_len(w->w_disk);
 		snprintf(pr->pr_what, sizeof(pr->pr_what), "%s", what);
