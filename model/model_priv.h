@@ -287,6 +287,8 @@ struct pc_wbc {
 	bool wb_expired_only;		/* flusher: inodes dirtied before the cutoff */
 	bool wb_all_files;
 	bool wb_zero;			/* ext4_iomap_submit_zero_block: bios are PC_BIO_ZERO */
+	uint32_t wb_resume;		/* deferred_wb_ordered: writing the zeroed block's folio
+					 * (at wb_index) first; the folio to go on with + 1 */
 	sim_time_t wb_cutoff;
 };
 

@@ -429,6 +429,7 @@ static const struct knobdef knobs[] = {
 	{ "isize_extended", v_isx, P_ALL },
 	{ "zero_eof", v_ze, P_EI },
 	{ "deferred_sfr", v_onoff, P_EI },
+	{ "deferred_wb_ordered", v_onoff, P_EI },
 	{ "writethrough", v_onoff, P_IOMAP },
 	{ "wt_endio", v_endio, P_IOMAP },
 	{ "wt_isize_extended", v_onoff, P_IOMAP },
@@ -450,6 +451,7 @@ static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_
 					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
 					  "bg_writeback", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
+					"deferred_wb_ordered",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
 					"dirty_writeback", "bg_writeback", NULL };
@@ -546,6 +548,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_zero_eof = (uint8_t)v;
 	else if (!strcmp(name, "deferred_sfr"))
 		k->k_deferred_sfr = v;
+	else if (!strcmp(name, "deferred_wb_ordered"))
+		k->k_deferred_wb_ordered = v;
 	else if (!strcmp(name, "bg_writeback"))
 		k->k_bg_writeback = v;
 	else if (!strcmp(name, "writethrough"))
@@ -603,6 +607,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_zero_eof;
 	else if (!strcmp(knob, "deferred_sfr"))
 		v = k->k_deferred_sfr;
+	else if (!strcmp(knob, "deferred_wb_ordered"))
+		v = k->k_deferred_wb_ordered;
 	else if (!strcmp(knob, "bg_writeback"))
 		v = k->k_bg_writeback;
 	else if (!strcmp(knob, "writethrough"))
