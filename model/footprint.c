@@ -119,6 +119,8 @@ static void fp_rwsem(const struct sim *s, const struct sim_task *t, const void *
 {
 	add(fp, PC_OBJ_RWSEM, file_of(arg), 0, SIM_WRITE);
 	op_edge(t, fp);
+	if ((CTX(arg)->o.o_flags & PC_OF_AIO) && CTX(arg)->x_io)
+		op_stamps(fp);	/* inode_unlock ends a queued AIO write (ops.c) */
 }
 
 /* filemap_invalidate_lock / unlock. */

@@ -54,12 +54,22 @@ enum sim_ret __pc_st_inode_lock(struct sim *s, struct sim_task *t, void *arg)
 	return sim_down_write(s, t, &CTX(arg)->x_ip->i_rwsem) ? SIM_DONE : SIM_BLOCKED;
 }
 
+/* An AIO write whose completion was queued (-EIOCBQUEUED): its
+ * generic_write_sync runs in the completion work (dio.c), not in the
+ * submitter after inode_unlock. */
+static bool aio_queued(const struct pc_opctx *x, const struct sim_task *t)
+{
+	return (x->o.o_flags & PC_OF_AIO) && x->x_io && !t->t_kernel;
+}
+
 enum sim_ret __pc_st_inode_unlock(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct pc_opctx *x = arg;
 
 	if (sim_rwsem_held_excl(&x->x_ip->i_rwsem, t))
 		sim_up_write(s, t, &x->x_ip->i_rwsem);
+	if (aio_queued(x, t))
+		__pc_goto_end(t);	/* the write returns -EIOCBQUEUED */
 	return SIM_DONE;
 }
 
@@ -551,7 +561,7 @@ enum sim_ret __pc_st_file_write_and_wait_range(struct sim *s, struct sim_task *t
 	struct pc_opctx *x = arg;
 	uint64_t start, end;
 
-	if (!__pc_sync_range(x, &start, &end))
+	if (!__pc_sync_range(x, &start, &end) || aio_queued(x, t))
 		return SIM_DONE;
 	if (x->x_w->w_k.k_bug == PC_BUG_FSYNC_NO_WAIT)
 		return __pc_write_and_wait(s, t, x, start, end, false);
@@ -624,7 +634,7 @@ enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 	uint64_t start, end;
 	enum sim_ret r;
 
-	if (!__pc_sync_range(x, &start, &end))
+	if (!__pc_sync_range(x, &start, &end) || aio_queued(x, t))
 		return SIM_DONE;	/* a write of nothing: no generic_write_sync */
 	if (x->o.o_kind == PC_OP_SYNC) {
 		/* sync_fs: whatever any inode changed, and the running

@@ -41,12 +41,13 @@ struct pc_opdef {
 #define P_ALL	(P_EXT4 | P_EI | P_XFS)
 
 /* ---- conditions ---- */
-/* generic_write_sync after the write returns. For AIO the kernel syncs
- * from the completion (iomap_dio_complete); the model does not, so AIO
- * O_DSYNC writes carry no durability promise (docs/model.md). */
+/* generic_write_sync after the write returns. An AIO direct write whose
+ * completion was queued (-EIOCBQUEUED) syncs from its completion work
+ * instead (iomap_dio_complete; dio.c __pc_dio_work_desc[3..4]): these rows
+ * then do nothing (ops.c aio_queued). */
 static bool dsync(const struct pc_knobs *k, const struct pc_opspec *o)
 {
-	return (o->o_flags & (PC_OF_DSYNC | PC_OF_SYNC)) && !(o->o_flags & PC_OF_AIO);
+	return o->o_flags & (PC_OF_DSYNC | PC_OF_SYNC);
 }
 
 static bool buffered(const struct pc_knobs *k, const struct pc_opspec *o)
