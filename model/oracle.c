@@ -599,8 +599,8 @@ static void check_run(struct sim *s, const struct pc_inode *ip, const struct pc_
 
 		if (seen == want)
 			continue;
-		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_inv > pr->pr_hb)
-			continue;	/* a later write */
+		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_resp > pr->pr_hb)
+			continue;	/* a write that had not returned at the invocation */
 		if (erased_since(ip, pr, o, crash_step))
 			continue;	/* erased since (concurrently or later) */
 		if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
