@@ -60,7 +60,8 @@ struct pc_pte {
 /* ext4-iomap: the zeroed post-EOF block and its I/O (seed 002). */
 enum pc_zstate { Z_NONE = 0, Z_DIRTY, Z_SUBMITTED, Z_COMPLETED, Z_DONE };
 
-#define PC_SZRUN_MAX	16	/* operations running with a size change, per file */
+#define PC_SZRUN_MAX	(PC_MAX_IOENDS + 16)	/* ops running with a size change, per file:
+						 * threads, and AIO writes in flight */
 
 struct pc_inode {
 	struct pc_world *i_w;
