@@ -183,12 +183,16 @@ static const struct pc_opdef opdefs[] = {
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
 	/* ---- O_DIRECT ---- */
+	/* iomap_dio_complete runs generic_write_sync after inode_dio_end,
+	 * inside iomap_dio_rw, which ext4_dio_write_iter and
+	 * xfs_file_dio_write_* call holding the inode lock; a queued AIO
+	 * write jumps to inode_unlock and syncs in its completion work. */
 	{ PC_OP_PWRITE, P_XFS, direct,
-	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
-	    WRITE_SYNC("xfs_fsync_flush_log") } },
+	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
+	    WRITE_SYNC("xfs_fsync_flush_log"), UNLOCK } },
 	{ PC_OP_PWRITE, P_EXT4 | P_EI, direct,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
-	    WRITE_SYNC("ext4_fsync_journal") } },
+	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
+	    WRITE_SYNC("ext4_fsync_journal"), UNLOCK } },
 	/* ---- append: O_APPEND buffered write at i_size ---- */
 	{ PC_OP_APPEND, P_IOMAP, NULL, { LOCK, CHECKS, IOMAP_LOOP, UNLOCK } },
 	{ PC_OP_APPEND, P_EXT4, NULL, { LOCK, CHECKS, EXT4_LOOP, UNLOCK } },
