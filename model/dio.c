@@ -207,11 +207,31 @@ PC_STEP(__pc_st_iomap_writethrough_iter)
 	return SIM_DONE;
 }
 
+/* The operation an AIO ioend completes. */
+static struct pc_opctx *dio_op(const struct pc_ioend *io)
+{
+	const struct pc_world *w = io->io_inode->i_w;
+	uint32_t op = w->w_src[io->io_src].src_op;
+
+	return op < w->w_nops ? w->w_ops[op] : NULL;
+}
+
+/* Does the completion work run generic_write_sync (iomap_dio_complete with
+ * IOMAP_DIO_NEED_SYNC: an O_DSYNC/O_SYNC direct write)? Not modelled for a
+ * write-through AIO write (its folios end writeback only when the work
+ * finishes). */
+static bool dio_work_syncs(const struct pc_ioend *io)
+{
+	const struct pc_opctx *x = dio_op(io);
+
+	return io->io_aio && !io->io_wt && x && (x->o.o_flags & (PC_OF_DSYNC | PC_OF_SYNC));
+}
+
 /* Completion of all of an ioend's bios (bio context). */
 void __pc_dio_endio(struct sim *s, struct pc_ioend *io)
 {
 	struct pc_world *w = io->io_inode->i_w;
-	extern const struct sim_op_desc __pc_dio_work_desc[4];
+	extern const struct sim_op_desc __pc_dio_work_desc[5];
 
 	if (io->io_sync) {
 		sim_wake_all(s, &io->io_wq);
@@ -220,6 +240,8 @@ void __pc_dio_endio(struct sim *s, struct pc_ioend *io)
 	io->io_state = 3;
 	if (io->io_wt && !w->w_k.k_wt_endio_sync)
 		io->io_work.w_desc = &__pc_dio_work_desc[w->w_k.k_wt_isize_extended ? 2 : 1];
+	else if (dio_work_syncs(io))
+		io->io_work.w_desc = &__pc_dio_work_desc[w->w_k.k_profile == PC_PROF_XFS ? 4 : 3];
 	else
 		io->io_work.w_desc = &__pc_dio_work_desc[0];
 	io->io_work.w_arg = io;
@@ -262,7 +284,7 @@ static enum sim_ret dio_end_io(struct sim *s, struct sim_task *t, struct pc_ioen
 		if (end > ip->i_size) {
 			bool flags_lock = w->w_k.k_profile == PC_PROF_XFS;
 
-			__pc_i_size_write(s, t, ip, end, flags_lock);
+			__pc_i_size_write_by(s, t, ip, end, flags_lock, io->io_src);
 		}
 		if (end > ip->i_disksize) {
 			ip->i_disksize = end < ip->i_size ? end : ip->i_size;
@@ -304,24 +326,41 @@ PC_STEP(__pc_st_wt_isize_extended)
 	return blocked ? SIM_BLOCKED : SIM_DONE;
 }
 
-static void dio_done(struct sim *s, struct pc_ioend *io)
+/* inode_dio_end proper: i_dio_count and inode_dio_wait's waiters. */
+static void dio_count_end(struct sim *s, struct pc_ioend *io)
 {
 	struct pc_inode *ip = io->io_inode;
 
 	assert(ip->i_dio_count > 0);
 	if (--ip->i_dio_count == 0)
 		sim_wake_all(s, &ip->i_dio_wq);
+}
+
+/* The AIO completion (ki_complete -> aio_complete_rw: the response
+ * io_getevents reaps) and the end of the ioend. */
+static void dio_aio_done(struct sim *s, struct pc_ioend *io)
+{
+	struct pc_inode *ip = io->io_inode;
+
 	if (io->io_aio) {
 		struct pc_world *w = ip->i_w;
 
 		ip->i_aio_pending--;
 		sim_wake_all(s, &ip->i_aio_wq);
-		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX)
+		if (w->w_srcx[io->io_src].x_resp == UINT64_MAX) {
 			w->w_srcx[io->io_src].x_resp = ++w->w_hb;
+			__pc_size_op_done(w, io->io_src);
+		}
 		if (w->w_src[io->io_src].src_op < w->w_nops)
 			__pc_lat_op_end(s, w->w_ops[w->w_src[io->io_src].src_op]);
 	}
 	__pc_ioend_finish(s, io);
+}
+
+static void dio_done(struct sim *s, struct pc_ioend *io)
+{
+	dio_count_end(s, io);
+	dio_aio_done(s, io);
 }
 
 /* inode_dio_end (after ->end_io, in iomap_dio_complete). */
@@ -372,7 +411,7 @@ static enum sim_ret w_wt_size_write(struct sim *s, struct sim_task *t, void *arg
 				dirty = true;
 			}
 		if (end > io->io_seen_size) {
-			__pc_i_size_write(s, t, ip, end, false);
+			__pc_i_size_write_by(s, t, ip, end, false, io->io_src);
 			ip->i_disksize = end;
 			dirty = true;
 		}
@@ -401,7 +440,57 @@ static enum sim_ret w_dio_end(struct sim *s, struct sim_task *t, void *arg)
 	return SIM_DONE;
 }
 
-const struct sim_op_desc __pc_dio_work_desc[4] = {
+/* An O_DSYNC/O_SYNC AIO direct write: iomap_dio_complete runs
+ * inode_dio_end, then generic_write_sync (include/linux/fs.h) ->
+ * vfs_fsync_range over the bytes written, in the completion work; only
+ * then iomap_dio_complete_work calls ki_complete (fs/iomap/direct-io.c).
+ * A failed write (dio->error) is not synced and promises nothing. */
+static enum sim_ret w_dio_end_count(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_ioend *io = arg;
+	struct pc_opctx *x = dio_op(io);
+
+	if (io->io_status && x)
+		x->x_err = io->io_status;
+	dio_count_end(s, io);
+	return SIM_DONE;
+}
+
+static enum sim_ret w_sync_write_wait(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_ioend *io = arg;
+	struct pc_opctx *x = dio_op(io);
+
+	if (!x || io->io_status)
+		return SIM_DONE;
+	return __pc_st_file_write_and_wait_range(s, t, x);
+}
+
+static enum sim_ret w_sync_journal(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_ioend *io = arg;
+	struct pc_opctx *x = dio_op(io);
+
+	if (!x || io->io_status)
+		return SIM_DONE;
+	return __pc_st_fsync_journal(s, t, x);
+}
+
+static enum sim_ret w_aio_complete(struct sim *s, struct sim_task *t, void *arg)
+{
+	dio_aio_done(s, arg);
+	return SIM_DONE;
+}
+
+#define DIO_SYNC_WORK(fsync_name)                                               \
+	{ "iomap_dio_complete_work", 5,                                         \
+	  { { "iomap_dio_complete", w_end_io, NULL },                           \
+	    { "inode_dio_end", w_dio_end_count, NULL },                         \
+	    { "file_write_and_wait_range", w_sync_write_wait, NULL },           \
+	    { fsync_name, w_sync_journal, NULL },                               \
+	    { "aio_complete_rw", w_aio_complete, NULL } } }
+
+const struct sim_op_desc __pc_dio_work_desc[5] = {
 	{ "iomap_dio_complete_work", 2,
 	  { { "iomap_dio_complete", w_end_io, NULL }, { "inode_dio_end", w_dio_end, NULL } } },
 	{ "iomap_dio_complete_work", 3,
@@ -413,6 +502,8 @@ const struct sim_op_desc __pc_dio_work_desc[4] = {
 	    { "wt_endio_i_size_write", w_wt_size_write, NULL },
 	    { "pagecache_isize_extended", w_isize_extended, NULL },
 	    { "inode_dio_end", w_dio_end, NULL } } },
+	DIO_SYNC_WORK("ext4_fsync_journal"),
+	DIO_SYNC_WORK("xfs_fsync_flush_log"),
 };
 
 unsigned __pc_dio_steps(const struct pc_world *w, const char **names, unsigned max)
@@ -422,6 +513,9 @@ unsigned __pc_dio_steps(const struct pc_world *w, const char **names, unsigned m
 
 	for (unsigned i = 0; i < d->nsteps && n < max; i++)
 		names[n++] = d->steps[i].name;
+	d = &__pc_dio_work_desc[w->w_k.k_profile == PC_PROF_XFS ? 4 : 3];
+	for (unsigned i = 2; i < d->nsteps && n < max; i++)
+		names[n++] = d->steps[i].name;	/* O_DSYNC AIO: generic_write_sync */
 	if (w->w_k.k_writethrough && !w->w_k.k_wt_endio_sync) {
 		d = &__pc_dio_work_desc[w->w_k.k_wt_isize_extended ? 2 : 1];
 		for (unsigned i = 0; i < d->nsteps && n < max; i++)

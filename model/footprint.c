@@ -36,7 +36,10 @@
  *                       completion; a submitting step writes it or is
  *                       global);
  *   PC_OBJ_HB           the oracle's history: invocation and response
- *                       stamps (the op hook, model.c), w_hb, x_past_eof;
+ *                       stamps (the op hook, model.c), w_hb, x_past_eof,
+ *                       the sizes ops set for the promises (i_szdone,
+ *                       i_szrun: written by size changes, which are
+ *                       global, and by the op hook);
  *   PC_OBJ_EVQ          the event queue and the clock: the inode dirty state
  *                       and the flusher's timers (__mark_inode_dirty ->
  *                       flusher_arm schedules events), read by every step
@@ -116,6 +119,8 @@ static void fp_rwsem(const struct sim *s, const struct sim_task *t, const void *
 {
 	add(fp, PC_OBJ_RWSEM, file_of(arg), 0, SIM_WRITE);
 	op_edge(t, fp);
+	if ((CTX(arg)->o.o_flags & PC_OF_AIO) && CTX(arg)->x_io)
+		op_stamps(fp);	/* inode_unlock ends a queued AIO write (ops.c) */
 }
 
 /* filemap_invalidate_lock / unlock. */

@@ -49,9 +49,11 @@ static uint32_t ents_per_block(const struct pc_world *w)
 
 /* i_size_write (include/linux/fs.h). The caller must hold i_rwsem
  * exclusive, unless locked_otherwise names another lock that serializes
- * size updates (XFS i_flags_lock in xfs_dio_write_end_io). */
-void __pc_i_size_write(struct sim *s, struct sim_task *t, struct pc_inode *ip, uint64_t size,
-		       bool locked_otherwise)
+ * size updates (XFS i_flags_lock in xfs_dio_write_end_io). src is the
+ * operation the change is made for (0: the one t is running), for the
+ * oracle's promises (oracle.c __pc_size_set). */
+void __pc_i_size_write_by(struct sim *s, struct sim_task *t, struct pc_inode *ip, uint64_t size,
+			  bool locked_otherwise, pc_tag_t src)
 {
 	uint64_t old = ip->i_size;
 
@@ -67,7 +69,20 @@ void __pc_i_size_write(struct sim *s, struct sim_task *t, struct pc_inode *ip, u
 		__pc_oracle_record(s, ip, old, size - old, 0);	/* extension: reads zero */
 	else if (size < old)
 		__pc_lat_shrink(s, ip, size);
+	if (size != old) {
+		const struct sim_op *op = src || t->t_kernel ? NULL : sim_task_cur_op(t);
+
+		if (op && op->op_arg && ((const struct pc_opctx *)op->op_arg)->x_w == ip->i_w)
+			src = ((const struct pc_opctx *)op->op_arg)->x_src;
+		__pc_size_set(s, ip, src, size);
+	}
 	sim_trace(s, SIM_TR_MODEL, t->t_id, "i_size", ip->i_ino, size);
+}
+
+void __pc_i_size_write(struct sim *s, struct sim_task *t, struct pc_inode *ip, uint64_t size,
+		       bool locked_otherwise)
+{
+	__pc_i_size_write_by(s, t, ip, size, locked_otherwise, 0);
 }
 
 /* Serialize block blk_i of the on-disk inode from the in-memory state. */

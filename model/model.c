@@ -110,9 +110,11 @@ static void op_hook(struct sim *s, struct sim_task *t, void *arg, bool begin)
 		return;
 	if (begin) {
 		w->w_srcx[x->x_src].x_inv = ++w->w_hb;
+		__pc_size_op_begin(w, x);
 		__pc_lat_op_begin(s, x);
 	} else if (!(x->o.o_flags & PC_OF_AIO) || !x->x_io) {
 		w->w_srcx[x->x_src].x_resp = ++w->w_hb;
+		__pc_size_op_done(w, x->x_src);
 		__pc_lat_op_end(s, x);
 	}
 	/* An AIO write that returned -EIOCBQUEUED completes at its end_io. */
@@ -385,6 +387,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
 	__pc_lat_reset(s);
+	__pc_size_reset(w);
 	w->w_base_tid = jbd2_committed_tid(w->w_j);
 	w->w_settled = true;
 	return 0;
@@ -475,6 +478,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 	w->w_hb++;
 	pc_disk_settle(w->w_disk);
 	__pc_lat_reset(s);
+	__pc_size_reset(w);
 	w->w_settled = true;
 	return 0;
 }

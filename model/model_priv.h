@@ -61,6 +61,9 @@ struct pc_pte {
 /* ext4-iomap: the zeroed post-EOF block and its I/O (seed 002). */
 enum pc_zstate { Z_NONE = 0, Z_DIRTY, Z_SUBMITTED, Z_COMPLETED, Z_DONE };
 
+#define PC_SZRUN_MAX	(PC_MAX_IOENDS + 16)	/* ops running with a size change, per file:
+						 * threads, and AIO writes in flight */
+
 struct pc_inode {
 	struct pc_world *i_w;
 	uint8_t i_ino;
@@ -106,6 +109,18 @@ struct pc_inode {
 	uint32_t *i_lat_sver;
 	uint32_t i_aio_pending;
 	struct sim_wq i_aio_wq;
+	/* Oracle: the sizes operations set (__pc_i_size_write), so that a
+	 * promise covers only size changes that returned before the syncing
+	 * operation was invoked (oracle.c __pc_size_*): the size the last
+	 * size change of a returned operation left (and its hb stamp), and
+	 * per operation still running that changed the size, the last and
+	 * the lowest size it set. */
+	uint64_t i_szdone, i_szdone_hb;
+	struct pc_szrun {
+		pc_tag_t r_src;
+		uint64_t r_last, r_last_hb, r_min;
+	} i_szrun[PC_SZRUN_MAX];
+	uint8_t i_nszrun;
 };
 
 /* ---- sources with the happens-before data the oracle needs ---- */
@@ -176,7 +191,9 @@ struct pc_promise {
 	uint8_t pr_file;
 	uint64_t pr_hb;			/* hb stamp of the syncing op's invocation */
 	uint64_t pr_step;		/* engine step of its response */
-	uint64_t pr_size;
+	uint64_t pr_size;		/* left by size changes that returned before it was
+					 * invoked, or by the op itself; within the range */
+	uint64_t pr_lo;			/* lowest size an op running at its invocation set */
 	uint64_t pr_off, pr_len;	/* range covered */
 	bool pr_data_only;		/* fdatasync: size only if needed for data */
 	uint32_t pr_run, pr_nrun;	/* its runs: w_prun[pr_run, pr_run + pr_nrun) */
@@ -258,6 +275,7 @@ struct pc_world {
 	struct pc_erase_rec {
 		uint8_t er_file;
 		uint32_t er_off, er_end, er_step;
+		uint32_t er_inv, er_hb;	/* as i_erase_inv / i_erase_hb */
 	} w_erase[PC_MAX_ERASES];
 	unsigned w_nerase;
 
@@ -282,6 +300,8 @@ struct pc_wbc {
 	bool wb_expired_only;		/* flusher: inodes dirtied before the cutoff */
 	bool wb_all_files;
 	bool wb_zero;			/* ext4_iomap_submit_zero_block: bios are PC_BIO_ZERO */
+	uint32_t wb_resume;		/* deferred_wb_ordered: writing the zeroed block's folio
+					 * (at wb_index) first; the folio to go on with + 1 */
 	sim_time_t wb_cutoff;
 };
 
@@ -310,6 +330,8 @@ struct pc_opctx {
 	uint64_t x_new_size;		/* size changes: the target */
 	bool x_size_done;
 	uint32_t x_tcursor;		/* truncate_pagecache(_range): next page + 1, 0: idle */
+	uint64_t x_psize[PC_MAX_FILES];	/* at invocation: size left by returned size changes */
+	uint64_t x_plo[PC_MAX_FILES];	/* ... the lowest size a running one has set */
 	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
 	/* latency.c */
 	uint8_t x_lat;			/* LAT_* */
@@ -331,6 +353,8 @@ static inline struct pc_world *pc_w(const struct sim *s)
 uint32_t __pc_blk_of(const struct pc_world *w, uint64_t off);
 void __pc_i_size_write(struct sim *s, struct sim_task *t, struct pc_inode *ip, uint64_t size,
 		       bool locked_otherwise);
+void __pc_i_size_write_by(struct sim *s, struct sim_task *t, struct pc_inode *ip, uint64_t size,
+			  bool locked_otherwise, pc_tag_t src);
 void __pc_mark_inode_dirty(struct sim *s, struct pc_inode *ip, struct jbd2_handle *h,
 			   bool datasync);
 void __pc_inode_serialize(const struct pc_world *w, const struct pc_inode *ip, uint32_t blk_i,
@@ -390,6 +414,9 @@ bool __pc_jbd2_wait_inode_data(struct sim *s, struct sim_task *t, void *fs,
 			       struct jbd2_inode *ji, uint64_t start, uint64_t end);
 void __pc_ioend_finish(struct sim *s, struct pc_ioend *io);
 
+/* ops.c */
+bool __pc_sync_range(const struct pc_opctx *x, uint64_t *start, uint64_t *end);
+
 /* oracle.c */
 pc_tag_t __pc_new_source(struct sim *s, struct sim_task *t, uint8_t kind, uint8_t file,
 			 uint64_t off, uint64_t len, int data);
@@ -402,6 +429,10 @@ void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_
 		    uint64_t len, pc_tag_t tag, bool crash, uint32_t point, const char *fmt, ...)
 	__attribute__((format(printf, 9, 10)));
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only);
+void __pc_size_reset(struct pc_world *w);
+void __pc_size_set(struct sim *s, struct pc_inode *ip, pc_tag_t src, uint64_t size);
+void __pc_size_op_begin(struct pc_world *w, struct pc_opctx *x);
+void __pc_size_op_done(struct pc_world *w, pc_tag_t src);
 void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_tag_t *bytes,
 			 uint32_t point);
 

@@ -54,12 +54,22 @@ enum sim_ret __pc_st_inode_lock(struct sim *s, struct sim_task *t, void *arg)
 	return sim_down_write(s, t, &CTX(arg)->x_ip->i_rwsem) ? SIM_DONE : SIM_BLOCKED;
 }
 
+/* An AIO write whose completion was queued (-EIOCBQUEUED): its
+ * generic_write_sync runs in the completion work (dio.c), not in the
+ * submitter after inode_unlock. */
+static bool aio_queued(const struct pc_opctx *x, const struct sim_task *t)
+{
+	return (x->o.o_flags & PC_OF_AIO) && x->x_io && !t->t_kernel;
+}
+
 enum sim_ret __pc_st_inode_unlock(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct pc_opctx *x = arg;
 
 	if (sim_rwsem_held_excl(&x->x_ip->i_rwsem, t))
 		sim_up_write(s, t, &x->x_ip->i_rwsem);
+	if (aio_queued(x, t))
+		__pc_goto_end(t);	/* the write returns -EIOCBQUEUED */
 	return SIM_DONE;
 }
 
@@ -518,16 +528,41 @@ enum sim_ret __pc_write_and_wait(struct sim *s, struct sim_task *t, struct pc_op
 	return r;
 }
 
-/* file_write_and_wait_range: the whole op range (fsync: the file). */
+/* The range a sync step covers (vfs_fsync_range's start, end; fs/sync.c):
+ * fsync and fdatasync the whole file; msync(MS_SYNC) the mapped range
+ * (mm/msync.c); an O_DSYNC/O_SYNC write the bytes it wrote, from
+ * generic_write_sync (include/linux/fs.h): ki_pos - count .. ki_pos - 1,
+ * with ki_pos past the write (O_APPEND: from the size it found). False for
+ * a write of nothing (generic_write_sync is not called) or an empty msync. */
+bool __pc_sync_range(const struct pc_opctx *x, uint64_t *start, uint64_t *end)
+{
+	*start = 0;
+	*end = UINT64_MAX / 2;
+	if (x->o.o_kind == PC_OP_MSYNC) {
+		if (!x->o.o_len)
+			return false;	/* msync: end == start, nothing to do */
+		*start = x->o.o_off;
+		*end = x->o.o_off + x->o.o_len - 1;
+	} else if (x->o.o_kind == PC_OP_PWRITE || x->o.o_kind == PC_OP_APPEND) {
+		if (!x->o.o_len)
+			return false;
+		*start = x->x_end - x->o.o_len;
+		*end = x->x_end - 1;
+	}
+	return true;
+}
+
+/* file_write_and_wait_range (mm/filemap.c) over the sync's range:
+ * __filemap_fdatawrite_range (WB_SYNC_ALL, wbc range_start/range_end, so
+ * ->writepages writes only the folios in it), then
+ * file_fdatawait_range over the same range. */
 enum sim_ret __pc_st_file_write_and_wait_range(struct sim *s, struct sim_task *t, void *arg)
 {
 	struct pc_opctx *x = arg;
-	uint64_t start = 0, end = UINT64_MAX / 2;
+	uint64_t start, end;
 
-	if (x->o.o_kind == PC_OP_MSYNC) {
-		start = x->o.o_off;
-		end = x->o.o_off + (x->o.o_len ? x->o.o_len - 1 : 0);
-	}
+	if (!__pc_sync_range(x, &start, &end) || aio_queued(x, t))
+		return SIM_DONE;
 	if (x->x_w->w_k.k_bug == PC_BUG_FSYNC_NO_WAIT)
 		return __pc_write_and_wait(s, t, x, start, end, false);
 	return __pc_write_and_wait(s, t, x, start, end, true);
@@ -596,8 +631,11 @@ enum sim_ret __pc_st_fsync_journal(struct sim *s, struct sim_task *t, void *arg)
 	struct pc_world *w = x->x_w;
 	bool datasync = x->o.o_kind != PC_OP_FSYNC;
 	pc_tid_t tid = datasync ? x->x_ip->i_datasync_tid : x->x_ip->i_sync_tid;
+	uint64_t start, end;
 	enum sim_ret r;
 
+	if (!__pc_sync_range(x, &start, &end) || aio_queued(x, t))
+		return SIM_DONE;	/* a write of nothing: no generic_write_sync */
 	if (x->o.o_kind == PC_OP_SYNC) {
 		/* sync_fs: whatever any inode changed, and the running
 		 * transaction, must be committed. */

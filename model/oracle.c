@@ -193,7 +193,8 @@ static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
  * src == 0, that it was erased or newly exposed by a size change (then an
  * erase event is kept; bytes whose writer is still running are left alone:
  * that writer's data is what the range should hold). */
-static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end);
+static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end,
+		      uint64_t inv, uint32_t hb);
 
 void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
 			pc_tag_t src)
@@ -221,7 +222,7 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 			if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
 				/* its writer is still running: not erased */
 				if (run != UINT64_MAX)
-					erase_log(s, ip, run, o);
+					erase_log(s, ip, run, o, inv, hb);
 				run = UINT64_MAX;
 				continue;
 			}
@@ -241,7 +242,8 @@ write:
 }
 
 /* Keep [off, end) of ip as erased now, for promises (w_erase). */
-static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end)
+static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end,
+		      uint64_t inv, uint32_t hb)
 {
 	struct pc_world *w = pc_w(s);
 	struct pc_erase_rec *e;
@@ -260,29 +262,8 @@ static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, ui
 	e->er_off = (uint32_t)off;
 	e->er_end = (uint32_t)end;
 	e->er_step = (uint32_t)sim_steps(s);
-}
-
-/* Was byte o of ip erased after step from and at or before step to? The
- * byte's latest erase answers when it is not past to; else the log of
- * every erase does. */
-static bool erased_between(const struct pc_world *w, const struct pc_inode *ip, uint64_t o,
-			   uint64_t from, uint64_t to)
-{
-	uint64_t last = ip->i_erase_step[o];
-
-	if (last <= from)
-		return false;
-	if (last <= to)
-		return true;
-	for (unsigned i = 0; i < w->w_nerase; i++) {
-		const struct pc_erase_rec *e = &w->w_erase[i];
-
-		if (e->er_step > to)
-			break;
-		if (e->er_step > from && e->er_file == ip->i_ino && o >= e->er_off && o < e->er_end)
-			return true;
-	}
-	return false;
+	e->er_inv = (uint32_t)inv;
+	e->er_hb = hb;
 }
 
 /* Classify one byte; returns the invariant broken or -1. */
@@ -355,6 +336,101 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 	}
 }
 
+/* ---- sizes for the promises (happens-before, SEMANTICS.md section 10:
+ * "a sync call covers what returned before it was called") ----
+ *
+ * A promise covers the size left by the size changes of operations that
+ * returned before the syncing operation was invoked (or made by the
+ * operation itself: an O_DSYNC write), not i_size at its return: a size
+ * change concurrent with it promises nothing. Per file the oracle keeps
+ * the size the last size change of a returned operation left, and per
+ * operation still running the last and the lowest size it set; an
+ * operation's entry folds into the returned size at its response. */
+void __pc_size_reset(struct pc_world *w)
+{
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+
+		ip->i_szdone = ip->i_size;
+		ip->i_szdone_hb = w->w_hb;
+		ip->i_nszrun = 0;
+	}
+}
+
+/* i_size_write by the operation whose source is src (0: unknown, counted
+ * as returned at once). */
+void __pc_size_set(struct sim *s, struct pc_inode *ip, pc_tag_t src, uint64_t size)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t hb = ++w->w_hb;
+	struct pc_szrun *r = NULL;
+
+	if (!src || w->w_srcx[src].x_resp != UINT64_MAX) {
+		ip->i_szdone = size;
+		ip->i_szdone_hb = hb;
+		return;
+	}
+	for (unsigned i = 0; i < ip->i_nszrun; i++)
+		if (ip->i_szrun[i].r_src == src)
+			r = &ip->i_szrun[i];
+	if (!r) {
+		if (ip->i_nszrun >= PC_SZRUN_MAX) {
+			if (!w->w_limit[0]) {
+				snprintf(w->w_limit, sizeof(w->w_limit),
+					 "more than %u operations changed the size of file %u "
+					 "while running at once (PC_SZRUN_MAX)",
+					 PC_SZRUN_MAX, ip->i_ino);
+				sim_trace_note(s, -1, "size_limit", ip->i_ino, ip->i_nszrun, "%s",
+					       w->w_limit);
+				sim_stop(s, SIM_STEP_LIMIT);
+			}
+			return;
+		}
+		r = &ip->i_szrun[ip->i_nszrun++];
+		r->r_src = src;
+		r->r_min = size;
+	}
+	r->r_last = size;
+	r->r_last_hb = hb;
+	if (size < r->r_min)
+		r->r_min = size;
+}
+
+/* At an operation's invocation: what a promise it makes may count on. */
+void __pc_size_op_begin(struct pc_world *w, struct pc_opctx *x)
+{
+	for (unsigned f = 0; f < w->w_ninodes && f < PC_MAX_FILES; f++) {
+		const struct pc_inode *ip = w->w_inode[f];
+
+		x->x_psize[f] = ip->i_szdone;
+		x->x_plo[f] = UINT64_MAX;
+		for (unsigned i = 0; i < ip->i_nszrun; i++)
+			if (ip->i_szrun[i].r_min < x->x_plo[f])
+				x->x_plo[f] = ip->i_szrun[i].r_min;
+	}
+}
+
+/* At an operation's response: its last size change is now a returned one. */
+void __pc_size_op_done(struct pc_world *w, pc_tag_t src)
+{
+	for (unsigned f = 0; f < w->w_ninodes; f++) {
+		struct pc_inode *ip = w->w_inode[f];
+
+		for (unsigned i = 0; i < ip->i_nszrun; i++) {
+			struct pc_szrun *r = &ip->i_szrun[i];
+
+			if (r->r_src != src)
+				continue;
+			if (r->r_last_hb > ip->i_szdone_hb) {
+				ip->i_szdone = r->r_last;
+				ip->i_szdone_hb = r->r_last_hb;
+			}
+			*r = ip->i_szrun[--ip->i_nszrun];
+			break;
+		}
+	}
+}
+
 /* The model keeps PC_MAX_PROMISES promises and w_prun_cap runs per run:
  * one more stops the run with the reason (pc_model_limit), never silently
  * checking less than the scenario asked for. */
@@ -372,9 +448,25 @@ static void promise_limit(struct sim *s, struct pc_opctx *x, const char *what)
 	sim_stop(s, SIM_STEP_LIMIT);
 }
 
-/* Record i_last over [0, i_size) as runs of equal expectation: the tag
- * itself if its writer completed before the syncing op was invoked (or it
- * is the op's own), else no run (any value may survive). False when the
+/* Is inv the invocation stamp of an operation that was running when the
+ * syncing operation was invoked (at stamp pinv)? Such an operation is
+ * concurrent with it: its erases promise nothing. */
+static bool concurrent_inv(const struct pc_world *w, uint64_t inv, uint64_t pinv)
+{
+	for (pc_tag_t t = 1; t < w->w_nsrc; t++) {
+		const struct pc_srcx *sx = &w->w_srcx[t];
+
+		if (sx->x_inv == inv)
+			return sx->x_inv < pinv && (sx->x_resp == UINT64_MAX || sx->x_resp > pinv);
+	}
+	return false;
+}
+
+/* Record i_last over the promise's range, within [0, i_size), as runs of
+ * equal expectation: the tag itself if its writer completed before the
+ * syncing op was invoked (or it is the op's own); zero where an erase
+ * happened before that invocation (by an operation that had returned, or
+ * by the op itself); else no run (any value may survive). False when the
  * run pool is full. */
 static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct pc_inode *ip,
 			 pc_tag_t self, uint64_t inv)
@@ -382,19 +474,40 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
 	uint64_t end = ip->i_size < cap ? ip->i_size : cap;
 	struct pc_prun *r = NULL;
+	uint32_t last_einv = 0;
+	bool last_conc = false;
 
+	if (pr->pr_off + pr->pr_len < end)
+		end = pr->pr_off + pr->pr_len;
 	pr->pr_run = w->w_nprun;
 	pr->pr_nrun = 0;
-	for (uint64_t o = 0; o < end; o++) {
+	for (uint64_t o = pr->pr_off; o < end; o++) {
 		pc_tag_t t = ip->i_last[o];
 		const struct pc_srcx *sx = &w->w_srcx[t];
 		uint64_t b = o / w->w_bs;
 		const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
+		bool ok;
 
+		if (t == 0) {
+			/* Erased: zero is promised only if the erase happened
+			 * before the invocation, by an operation that had
+			 * returned (or by this one). */
+			uint32_t einv = ip->i_erase_inv[o], ehb = ip->i_erase_hb[o];
+
+			ok = ehb == 0 || (self && einv == inv);
+			if (!ok && ehb < inv) {
+				if (einv != last_einv) {
+					last_einv = einv;
+					last_conc = concurrent_inv(w, einv, inv);
+				}
+				ok = !last_conc;
+			}
+		} else {
+			ok = t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv);
+		}
 		/* A block whose writeback failed (error reported once) is
 		 * covered by no later fsync: no expectation. */
-		if (!(t == 0 || t == self || (sx->x_resp != UINT64_MAX && sx->x_resp <= inv)) ||
-		    (f->f_bfailed & (1u << (b % w->w_bpp)))) {
+		if (!ok || (f->f_bfailed & (1u << (b % w->w_bpp)))) {
 			r = NULL;
 			continue;
 		}
@@ -413,7 +526,10 @@ static bool promise_runs(struct pc_world *w, struct pc_promise *pr, const struct
 	return true;
 }
 
-/* A durability promise at the response of fsync & co. */
+/* A durability promise at the response of fsync & co. An fsync, fdatasync
+ * or sync covers the whole file; msync(MS_SYNC) and an O_DSYNC/O_SYNC
+ * write (generic_write_sync -> vfs_fsync_range) cover their range, and the
+ * size only as far as that range reaches. */
 void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data_only)
 {
 	struct pc_world *w = x->x_w;
@@ -446,7 +562,13 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		pr->pr_file = (uint8_t)f;
 		pr->pr_hb = inv;
 		pr->pr_step = sim_steps(s);
-		pr->pr_size = ip->i_size;
+		/* The size the operations that returned before this one was
+		 * invoked left, or the last size this one set itself. */
+		pr->pr_size = x->x_psize[f];
+		pr->pr_lo = x->x_plo[f];
+		for (unsigned i = 0; i < ip->i_nszrun; i++)
+			if (ip->i_szrun[i].r_src == x->x_src)
+				pr->pr_size = ip->i_szrun[i].r_last;
 		/* The size only a failed write carried is not promised:
 		 * xfs_end_ioend (fs/xfs/xfs_aops.c) and the ext4-iomap end_io
 		 * raise the on-disk size only when the I/O succeeded, and the
@@ -459,11 +581,23 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 				break;
 			pr->pr_size = b * w->w_bs;
 		}
-		pr->pr_off = 0;
-		pr->pr_len = ip->i_size;
-		if (x->o.o_kind == PC_OP_MSYNC) {
-			pr->pr_off = x->o.o_off;
-			pr->pr_len = x->o.o_len;
+		/* The range of vfs_fsync_range: the file, msync's range or
+		 * the bytes an O_DSYNC write wrote; a ranged sync promises
+		 * the size only as far as its range reaches (what
+		 * ext4_sync_file / xfs_file_fsync make durable for data
+		 * written back in the range: the i_disksize its writeback
+		 * or completion logged). */
+		{
+			uint64_t start, end;
+
+			__pc_sync_range(x, &start, &end);
+			pr->pr_off = start;
+			pr->pr_len = end - start + 1;
+			if (x->o.o_kind == PC_OP_FSYNC || x->o.o_kind == PC_OP_FDATASYNC ||
+			    x->o.o_kind == PC_OP_SYNC)
+				pr->pr_len = ip->i_size;
+			else if (pr->pr_off + pr->pr_len < pr->pr_size)
+				pr->pr_size = pr->pr_off + pr->pr_len;
 		}
 		pr->pr_data_only = data_only;
 		pr->pr_wlog = pc_disk_wlog_len(w->w_disk);
@@ -477,6 +611,30 @@ void __pc_promise(struct sim *s, struct pc_opctx *x, const char *what, bool data
 		}
 		w->w_npromise++;
 	}
+}
+
+/* An erase of byte o after the promise's invocation (by another
+ * operation: a concurrent one or a later one) and before the crash. The
+ * byte's latest erase answers unless it came after the crash point; then
+ * an earlier one may still qualify, and the log of every erase (w_erase)
+ * says (a truncate after the crash point must not hide one before it). */
+static bool erased_since(const struct pc_world *w, const struct pc_inode *ip,
+			 const struct pc_promise *pr, uint64_t o, uint64_t crash_step)
+{
+	if (ip->i_erase_hb[o] <= pr->pr_hb)
+		return false;	/* no erase since the invocation at all */
+	if (ip->i_erase_step[o] <= crash_step)
+		return ip->i_erase_inv[o] != pr->pr_hb;
+	for (unsigned i = 0; i < w->w_nerase; i++) {
+		const struct pc_erase_rec *e = &w->w_erase[i];
+
+		if (e->er_step > crash_step)
+			break;
+		if (e->er_hb > pr->pr_hb && e->er_inv != pr->pr_hb && e->er_file == ip->i_ino &&
+		    o >= e->er_off && o < e->er_end)
+			return true;
+	}
+	return false;
 }
 
 /* The bytes of one run of a promise, within [pr_off, end). */
@@ -495,10 +653,10 @@ static void check_run(struct sim *s, const struct pc_inode *ip, const struct pc_
 
 		if (seen == want)
 			continue;
-		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_inv > pr->pr_hb)
-			continue;	/* a later write */
-		if (erased_between(w, ip, o, pr->pr_step, crash_step))
-			continue;	/* erased later */
+		if (seen && w->w_srcx[seen].x_inv != UINT64_MAX && w->w_srcx[seen].x_resp > pr->pr_hb)
+			continue;	/* a write that had not returned at the invocation */
+		if (erased_since(w, ip, pr, o, crash_step))
+			continue;	/* erased since (concurrently or later) */
 		if (want && seen && pc_byte_value(s, want, o) == pc_byte_value(s, seen, o))
 			continue;
 		pc_describe_tag(s, want, what, sizeof(what));
@@ -523,11 +681,13 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 
 		if (pr->pr_file != f || pr->pr_wlog > point)
 			continue;
-		if (disksize < pr->pr_size) {
+		/* A size an operation running at the invocation set, or a
+		 * shrink since, may be what survived. */
+		if (disksize < pr->pr_size && disksize < pr->pr_lo) {
 			bool shrunk = false;
 
 			for (uint64_t o = disksize; o < pr->pr_size && !shrunk; o++)
-				shrunk = erased_between(w, ip, o, pr->pr_step, crash_step);
+				shrunk = erased_since(w, ip, pr, o, crash_step);
 			if (!shrunk)
 				__pc_violation(s, PC_INV_NOT_DURABLE, f, disksize,
 					       pr->pr_size - disksize, 0, true, point,

@@ -714,6 +714,26 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 	return redirty;
 }
 
+/* ext4-iomap zero_eof=deferred with deferred_wb_ordered=on: Ojaswin
+ * Mujoo's rule (seed 002, not in any tree): "during writeback we will have
+ * to submit the ordered data if we are writing back data beyond the
+ * i_disksize". In ->writepages, whatever range or start the pass has
+ * (sync_file_range, an O_DSYNC write's or msync's range, a range-cyclic
+ * pass), a folio with data past i_disksize makes the pass write the
+ * still-dirty zeroed EOF block's folio first, when that folio lies below
+ * it (else index order reaches it anyway). True with *z its index. */
+static bool wb_ordered_first(const struct pc_world *w, const struct pc_inode *ip,
+			     const struct pc_wbc *wbc, uint32_t index, uint32_t *z)
+{
+	if (w->w_k.k_profile != PC_PROF_EXT4_IOMAP || w->w_k.k_zero_eof != PC_ZE_DEFERRED ||
+	    !w->w_k.k_deferred_wb_ordered || wbc->wb_resume || ip->i_zero.z_state != Z_DIRTY)
+		return false;
+	*z = (uint32_t)(ip->i_zero.z_start / PC_PAGE_SIZE);
+	if (*z >= index || (uint64_t)(index + 1) * PC_PAGE_SIZE <= ip->i_disksize)
+		return false;
+	return (ip->i_folios[*z].f_flags & PC_F_DIRTY) || ip->i_pte[*z].p_dirty;
+}
+
 /* One folio of a writeback walk (see the comment at the top). */
 enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_opctx *x)
 {
@@ -721,9 +741,20 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 	struct pc_wbc *wbc = &x->x_wbc;
 	struct pc_inode *ip;
 	struct pc_folio *f;
-	uint32_t index;
+	uint32_t index, z;
 	uint64_t isize, end_pos, fpos;
 
+	if (wbc->wb_resume) {
+		/* deferred_wb_ordered: back in the zeroed block's folio after a
+		 * sleep, unless someone else wrote it meanwhile. */
+		ip = w->w_inode[wbc->wb_file];
+		index = wbc->wb_index;
+		f = &ip->i_folios[index];
+		if ((f->f_flags & PC_F_DIRTY) || ip->i_pte[index].p_dirty)
+			goto have;
+		wbc->wb_index = wbc->wb_resume - 1;
+		wbc->wb_resume = 0;
+	}
 	for (;;) {
 		ip = w->w_inode[wbc->wb_file];
 		if ((!wbc->wb_expired_only || (ip->i_dirty && ip->i_dirtied_when <= wbc->wb_cutoff)) &&
@@ -736,7 +767,14 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 		wbc->wb_file++;
 		wbc->wb_index = 0;
 	}
+	if (wb_ordered_first(w, ip, wbc, index, &z)) {
+		sim_trace_note(s, t->t_id, "wb_ordered_zero", z, index,
+			       "writeback past i_disksize writes the zeroed block first");
+		wbc->wb_resume = index + 1;
+		index = z;
+	}
 	wbc->wb_index = index;
+have:
 	f = __pc_folio(ip, index);
 	/* ext4_do_writepages starts its handle before locking folios. */
 	if (!x->x_h && wbc->wb_can_map && folio_needs_map(ip, index) &&
@@ -776,6 +814,10 @@ next:
 	__pc_folio_unlock(s, t, f);
 	__pc_journal_stop(s, x);
 	wbc->wb_index = index + 1;
+	if (wbc->wb_resume) {
+		wbc->wb_index = wbc->wb_resume - 1;
+		wbc->wb_resume = 0;
+	}
 	return SIM_AGAIN;
 }
 

@@ -41,12 +41,13 @@ struct pc_opdef {
 #define P_ALL	(P_EXT4 | P_EI | P_XFS)
 
 /* ---- conditions ---- */
-/* generic_write_sync after the write returns. For AIO the kernel syncs
- * from the completion (iomap_dio_complete); the model does not, so AIO
- * O_DSYNC writes carry no durability promise (docs/model.md). */
+/* generic_write_sync after the write returns. An AIO direct write whose
+ * completion was queued (-EIOCBQUEUED) syncs from its completion work
+ * instead (iomap_dio_complete; dio.c __pc_dio_work_desc[3..4]): these rows
+ * then do nothing (ops.c aio_queued). */
 static bool dsync(const struct pc_knobs *k, const struct pc_opspec *o)
 {
-	return (o->o_flags & (PC_OF_DSYNC | PC_OF_SYNC)) && !(o->o_flags & PC_OF_AIO);
+	return o->o_flags & (PC_OF_DSYNC | PC_OF_SYNC);
 }
 
 static bool buffered(const struct pc_knobs *k, const struct pc_opspec *o)
@@ -182,12 +183,16 @@ static const struct pc_opdef opdefs[] = {
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
 	/* ---- O_DIRECT ---- */
+	/* iomap_dio_complete runs generic_write_sync after inode_dio_end,
+	 * inside iomap_dio_rw, which ext4_dio_write_iter and
+	 * xfs_file_dio_write_* call holding the inode lock; a queued AIO
+	 * write jumps to inode_unlock and syncs in its completion work. */
 	{ PC_OP_PWRITE, P_XFS, direct,
-	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
-	    WRITE_SYNC("xfs_fsync_flush_log") } },
+	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
+	    WRITE_SYNC("xfs_fsync_flush_log"), UNLOCK } },
 	{ PC_OP_PWRITE, P_EXT4 | P_EI, direct,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
-	    WRITE_SYNC("ext4_fsync_journal") } },
+	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
+	    WRITE_SYNC("ext4_fsync_journal"), UNLOCK } },
 	/* ---- append: O_APPEND buffered write at i_size ---- */
 	{ PC_OP_APPEND, P_IOMAP, NULL, { LOCK, CHECKS, IOMAP_LOOP, UNLOCK } },
 	{ PC_OP_APPEND, P_EXT4, NULL, { LOCK, CHECKS, EXT4_LOOP, UNLOCK } },
@@ -431,6 +436,7 @@ static const struct knobdef knobs[] = {
 	{ "isize_extended", v_isx, P_ALL },
 	{ "zero_eof", v_ze, P_EI },
 	{ "deferred_sfr", v_onoff, P_EI },
+	{ "deferred_wb_ordered", v_onoff, P_EI },
 	{ "writethrough", v_onoff, P_IOMAP },
 	{ "wt_endio", v_endio, P_IOMAP },
 	{ "wt_isize_extended", v_onoff, P_IOMAP },
@@ -452,6 +458,7 @@ static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_
 					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
 					  "bg_writeback", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
+					"deferred_wb_ordered",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
 					"dirty_writeback", "bg_writeback", NULL };
@@ -548,6 +555,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_zero_eof = (uint8_t)v;
 	else if (!strcmp(name, "deferred_sfr"))
 		k->k_deferred_sfr = v;
+	else if (!strcmp(name, "deferred_wb_ordered"))
+		k->k_deferred_wb_ordered = v;
 	else if (!strcmp(name, "bg_writeback"))
 		k->k_bg_writeback = v;
 	else if (!strcmp(name, "writethrough"))
@@ -605,6 +614,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_zero_eof;
 	else if (!strcmp(knob, "deferred_sfr"))
 		v = k->k_deferred_sfr;
+	else if (!strcmp(knob, "deferred_wb_ordered"))
+		v = k->k_deferred_wb_ordered;
 	else if (!strcmp(knob, "bg_writeback"))
 		v = k->k_bg_writeback;
 	else if (!strcmp(knob, "writethrough"))

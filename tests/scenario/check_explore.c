@@ -130,7 +130,7 @@ static void check_file(const char *name, unsigned never)
 	scn_free(f);
 }
 
-#define NSEEDS 19
+#define NSEEDS 21
 
 START_TEST(explore_seed)
 {
@@ -151,6 +151,8 @@ START_TEST(explore_seed)
 		{ "05-ext4-iomap-zero-eof-append-write.scn", 2 },
 		{ "05-ext4-iomap-zero-eof-fallocate.scn", 2 },
 		{ "05-ext4-iomap-zero-eof-truncate-up.scn", 2 },
+		{ "06-deferred-dsync-write.scn", 2 },
+		{ "06-deferred-msync.scn", 2 },
 		{ "06-deferred-sync-file-range.scn", 2 },
 		{ "07-endio-deadlock.scn", 2 },
 		{ "08-durability-ext4-iomap.scn", 1 },

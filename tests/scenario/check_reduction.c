@@ -45,7 +45,7 @@ static void explore(const struct scn_file *f, const char *path, int vi, unsigned
 	ck_assert_msg(rep->xr_complete, "%s: not complete", path);
 }
 
-#define NSEEDS 19
+#define NSEEDS 21
 
 static const char *const files[NSEEDS] = {
 	"01-writethrough-mkwrite.scn",
@@ -59,6 +59,8 @@ static const char *const files[NSEEDS] = {
 	"05-ext4-iomap-zero-eof-append-write.scn",
 	"05-ext4-iomap-zero-eof-fallocate.scn",
 	"05-ext4-iomap-zero-eof-truncate-up.scn",
+	"06-deferred-dsync-write.scn",
+	"06-deferred-msync.scn",
 	"06-deferred-sync-file-range.scn",
 	"07-endio-deadlock.scn",
 	"08-durability-ext4-iomap.scn",

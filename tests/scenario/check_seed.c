@@ -182,6 +182,22 @@ START_TEST(seed_deferred_sfr)
 	check_file("06-deferred-sync-file-range.scn");
 	mutation("06-deferred-sync-file-range.scn", "sfr-handling", "no-sfr-handling",
 		 PC_INV_STALE_DATA);
+	mutation("06-deferred-sync-file-range.scn", "wb-ordered", "no-sfr-handling",
+		 PC_INV_STALE_DATA);
+}
+END_TEST
+
+/* The other ranged sync paths (an O_DSYNC write, msync(MS_SYNC)): the
+ * sync_file_range handling is not enough, Ojaswin's ->writepages rule is. */
+START_TEST(seed_deferred_ranged)
+{
+	static const char *const files[] = { "06-deferred-dsync-write.scn",
+					     "06-deferred-msync.scn" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		check_file(files[i]);
+		mutation(files[i], "wb-ordered", "sfr-handling", PC_INV_STALE_DATA);
+	}
 }
 END_TEST
 
@@ -342,6 +358,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_xfs_zero_eof_vs_mmap);
 	tcase_add_test(tc, seed_ext4_iomap_zero_eof);
 	tcase_add_test(tc, seed_deferred_sfr);
+	tcase_add_test(tc, seed_deferred_ranged);
 	tcase_add_test(tc, seed_endio_deadlock);
 	tcase_add_test(tc, seed_durability);
 	tcase_add_test(tc, seed_flusher_isize_window);

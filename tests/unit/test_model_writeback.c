@@ -511,6 +511,62 @@ static void test_write_and_wait_bug_no_wait(void **state)
 	write_and_wait(PC_BUG_FSYNC_NO_WAIT, false);
 }
 
+/* ---- ranged sync paths ---- */
+
+/* An O_DSYNC write syncs only the bytes it wrote (generic_write_sync ->
+ * vfs_fsync_range(file, pos - count, pos - 1)): A's earlier buffered
+ * write at 8192 stays dirty, the dsync write's own folio is clean, and its
+ * promise covers [0, 100) with the size only as far as that range. The
+ * same for msync(MS_SYNC) of [0, 4096). (The model wrote back the whole
+ * file before.) */
+static void dsync_ranged(enum pc_profile p)
+{
+	struct pc_config cfg;
+	struct fx x;
+	const struct pc_promise *pr;
+
+	cfg_init(&cfg, p, 1);
+	boot(&x, &cfg, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 8192, 100, 0, -1);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 100, PC_OF_DSYNC, -1);
+	run_task(x.s, x.a);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	assert_true(x.ip->i_folios[2].f_flags & PC_F_DIRTY);
+	assert_int_equal(x.w->w_npromise, 1);
+	pr = &x.w->w_promise[0];
+	assert_int_equal(pr->pr_off, 0);
+	assert_int_equal(pr->pr_len, 100);
+	assert_int_equal(pr->pr_size, 100);
+	queue(&x, x.a, PC_OP_MMAP, 0, 0, 0, 0, -1);
+	queue(&x, x.a, PC_OP_STORE, 0, 200, 10, 0, 0x5a);
+	queue(&x, x.a, PC_OP_MSYNC, 0, 0, 4096, PC_OF_MS_SYNC, -1);
+	run_task(x.s, x.a);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	assert_true(x.ip->i_folios[2].f_flags & PC_F_DIRTY);
+	assert_int_equal(x.w->w_npromise, 2);
+	pr = &x.w->w_promise[1];
+	assert_int_equal(pr->pr_off, 0);
+	assert_int_equal(pr->pr_len, 4096);
+	assert_int_equal(pr->pr_size, 4096);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	sim_destroy(x.s);
+}
+
+static void test_dsync_ranged_ext4(void **state)
+{
+	dsync_ranged(PC_PROF_EXT4);
+}
+
+static void test_dsync_ranged_ext4_iomap(void **state)
+{
+	dsync_ranged(PC_PROF_EXT4_IOMAP);
+}
+
+static void test_dsync_ranged_xfs(void **state)
+{
+	dsync_ranged(PC_PROF_XFS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +584,9 @@ int main(void)
 		cmocka_unit_test(test_ordered_data_waits_writeback),
 		cmocka_unit_test(test_write_and_wait),
 		cmocka_unit_test(test_write_and_wait_bug_no_wait),
+		cmocka_unit_test(test_dsync_ranged_ext4),
+		cmocka_unit_test(test_dsync_ranged_ext4_iomap),
+		cmocka_unit_test(test_dsync_ranged_xfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
