@@ -325,6 +325,7 @@ struct pc_opctx {
 	struct sim_task *x_task;
 	uint64_t x_zfrom;		/* EOF zeroing: from (0: none needed) */
 	uint64_t x_zpos;		/* iomap_zero_range's cursor */
+	uint64_t x_zflush;		/* iomap_zero_range: where its flush starts */
 	uint8_t x_zphase;
 	bool x_did_zero;
 	uint64_t x_new_size;		/* size changes: the target */

@@ -291,18 +291,29 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		return SIM_DONE;
 	switch (x->x_phase) {
 	case 0: {
-		bool dirty = __pc_range_needs_writeback(ip, pos, end - 1), unmapped = false;
+		/* iomap_zero_range (6.18): range_dirty is taken once for the whole
+		 * range; the mappings are walked in order and the first hole or
+		 * unwritten one, when the range was dirty, flushes what is left
+		 * of the range from there (iomap_zero_iter_flush_and_stale) and
+		 * looks the mappings up again. Mapped blocks before it are zeroed
+		 * in the cache first (phase 4), not written. */
+		bool dirty = __pc_range_needs_writeback(ip, pos, end - 1);
+		uint64_t hole = UINT64_MAX;
 
 		for (uint32_t b = __pc_blk_of(w, pos); b <= __pc_blk_of(w, end - 1); b++)
-			unmapped |= ip->i_map[b].e_state == EXT_HOLE ||
-				    ip->i_map[b].e_state == EXT_UNWRITTEN;
-		x->x_zpos = pos;
-		if (!(dirty && unmapped)) {
+			if (ip->i_map[b].e_state == EXT_HOLE ||
+			    ip->i_map[b].e_state == EXT_UNWRITTEN) {
+				hole = (uint64_t)b * w->w_bs;
+				hole = hole > pos ? hole : pos;
+				break;
+			}
+		x->x_zpos = x->x_zflush = pos;
+		if (!dirty || hole == UINT64_MAX) {
 			x->x_phase = 3;
 			return SIM_AGAIN;
 		}
-		__pc_wbc_init(&x->x_wbc, ip, pos, end - 1, true, true);
-		x->x_phase = 1;
+		x->x_zflush = hole;
+		x->x_phase = 4;
 		return SIM_AGAIN;
 	}
 	case 1:
@@ -313,7 +324,7 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		}
 		return r;
 	case 2:
-		r = __pc_wait_range_step(s, t, ip, pos, end - 1);
+		r = __pc_wait_range_step(s, t, ip, x->x_zflush, end - 1);
 		if (r == SIM_DONE) {
 			x->x_phase = 3;
 			return SIM_AGAIN;
@@ -322,12 +333,21 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 	default:
 		break;
 	}
+	/* phase 4: the mapped prefix before the flush point; then the flush of
+	 * [x_zflush, end) (phases 1 and 2) and the rest (phase 3). */
+	if (x->x_phase == 4 && x->x_zpos >= x->x_zflush) {
+		__pc_wbc_init(&x->x_wbc, ip, x->x_zflush, end - 1, true, true);
+		x->x_zpos = x->x_zflush;
+		x->x_phase = 1;
+		return SIM_AGAIN;
+	}
 	/* phase 3: one run of delalloc/written blocks inside one folio per
 	 * call (iomap_iter hands out one mapping at a time; holes and
 	 * unwritten mappings are skipped without touching their folios). */
-	while (x->x_zpos < end) {
+	while (x->x_zpos < (x->x_phase == 4 ? x->x_zflush : end)) {
 		uint32_t index = (uint32_t)(x->x_zpos / PC_PAGE_SIZE);
-		uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE, zend = end < fend ? end : fend;
+		uint64_t lim = x->x_phase == 4 ? x->x_zflush : end;
+		uint64_t fend = (uint64_t)(index + 1) * PC_PAGE_SIZE, zend = lim < fend ? lim : fend;
 		uint64_t rend = x->x_zpos;
 		struct pc_folio *f = __pc_folio(ip, index);
 
@@ -354,6 +374,8 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		if (x->x_zpos < end)
 			return SIM_AGAIN;
 	}
+	if (x->x_phase == 4)
+		return SIM_AGAIN;	/* on to the flush */
 	x->x_phase = 0;
 	return SIM_DONE;
 }
