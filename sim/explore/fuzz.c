@@ -333,6 +333,9 @@ static void save(struct fz *z, const char *text, size_t text_len, int inv, uint6
 		st->fs_race = ro.ro_race;
 		st->fs_rows = ro.ro_rows;
 		st->fs_candidate_rows = ro.ro_sl.sl_candidate;
+		st->fs_file = ro.ro_tg.t_file;
+		st->fs_off = ro.ro_tg.t_off;
+		st->fs_len = ro.ro_tg.t_len;
 	}
 	if (repro && write_atomic(path, repro) == 0) {
 		st->fs_written++;

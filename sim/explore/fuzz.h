@@ -44,7 +44,9 @@ struct pcf_stats {
 	unsigned fs_shrunk_len, fs_tape_len;	/* tape entries: shrunk, as found */
 	unsigned fs_deviations;		/* of the shrunk run from the default schedule */
 	bool fs_race;			/* the reproducer says it as a race diagram */
-	unsigned fs_candidate_rows;	/* rows of the whole run before the slice */
+	unsigned fs_candidate_rows;	/* rows of the run (last lifetime) before the slice */
+	uint8_t fs_file;		/* the bytes the reproducer breaks its invariant on */
+	uint64_t fs_off, fs_len;
 	unsigned fs_rows;		/* its race rows, or (tape) rows before the
 					 * last power cut + deviations */
 	char fs_repro[512];		/* path of the last reproducer written */

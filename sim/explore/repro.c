@@ -634,10 +634,73 @@ static size_t widest_race_line(const char *text)
 	return cur > w ? cur : w;
 }
 
+/* The width of the printed line that starts with prefix, 0 if none. */
+static size_t line_width(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t w = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (!strncmp(p, prefix, n))
+			return w;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+static int knob_set(struct scn_knob **k, uint32_t *n, uint32_t *cap, const char *name,
+		    const char *value);
+
+/* One variant's line over 80 columns: its knobs move to the fs line, one
+ * at a time while that line stays within 80 (a variant's knobs apply on
+ * top of the fs line's, so with one variant the run is the same). */
+static void fit_variant(struct scn_file *g)
+{
+	struct scn_variant *v = &g->f_variants[0];
+
+	for (uint32_t i = 0; i < v->v_nknobs;) {
+		char *text = scn_print_str(g);
+		size_t vw = text ? line_width(text, "variant ") : 0;
+		struct scn_knob *saved;
+		uint32_t nsaved = g->f_nknobs;
+		bool fits;
+
+		free(text);
+		if (vw <= 80)
+			return;
+		saved = malloc((g->f_nknobs ? g->f_nknobs : 1) * sizeof(*saved));
+		if (!saved)
+			return;
+		memcpy(saved, g->f_knobs, g->f_nknobs * sizeof(*saved));
+		if (knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap, v->v_knobs[i].k_name,
+			     v->v_knobs[i].k_value)) {
+			free(saved);
+			return;
+		}
+		text = scn_print_str(g);
+		fits = text && line_width(text, "fs ") <= 80;
+		free(text);
+		if (fits) {
+			memmove(&v->v_knobs[i], &v->v_knobs[i + 1],
+				(v->v_nknobs - i - 1) * sizeof(*v->v_knobs));
+			v->v_nknobs--;
+		} else {
+			memcpy(g->f_knobs, saved, nsaved * sizeof(*saved));
+			g->f_nknobs = nsaved;
+			i++;
+		}
+		free(saved);
+	}
+}
+
 void __pcf_fit_80(struct scn_file *g)
 {
 	char *text;
 
+	if (g->f_nvariants == 1)
+		fit_variant(g);
 	if (g->f_sched_form != SCN_SCHED_RACE)
 		return;
 	text = scn_print_str(g);
@@ -776,7 +839,7 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 					   (out->ro_tg.t_len ? 1 : 0)),
 		      __pcf_file_name(g, out->ro_tg.t_file),
 		      out->ro_tg.t_crash ? " after a crash" : "");
-	if (out->ro_race && out->ro_sl.sl_candidate)
+	if (out->ro_race && out->ro_sl.sl_rows)
 		at += snprintf(hdr + at, 2048 - (size_t)at,
 			       " The race keeps %u of the run's %u rows: those the failure needs\n"
 			       " (pcsim run breaks the same invariant on the same bytes with\n"
@@ -789,8 +852,17 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 		at += snprintf(hdr + at, 2048 - (size_t)at,
 			       " No race diagram replays this run: the tape line decides every\n"
 			       " choice of the last lifetime (past its end, the default one).\n");
-	if (in->ri_out)
-		snprintf(hdr + at, 2048 - (size_t)at, " replay:\n   pcsim run %s", in->ri_out);
+	if (in->ri_out) {
+		const char *leaf = strrchr(in->ri_out, '/');
+
+		leaf = leaf ? leaf + 1 : in->ri_out;
+		if (strlen(in->ri_out) + 20 <= 80)
+			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run %s", in->ri_out);
+		else if (strlen(leaf) + 20 <= 80)
+			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run %s", leaf);
+		else
+			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run on this file");
+	}
 	else if (at > 0 && hdr[at - 1] == '\n')
 		hdr[at - 1] = 0;
 	free(g->f_header);

@@ -46,8 +46,10 @@ bool __pcf_race_reproducer(struct scn_file *g, const char *path, int inv, struct
  * tg's invariant on tg's bytes? */
 bool __pcf_run_breaks(const struct scn_file *g, const char *path, const struct pcf_target *tg);
 
-/* g's race printed at most 80 columns wide: the diagram form when every
- * line fits, else the linear schedule form (wrapped at 80). */
+/* g printed at most 80 columns wide where pcsim decides the layout: one
+ * variant's knobs move to the fs line while its line is over 80 (the same
+ * knobs in effect); the race in diagram form when every row fits, else in
+ * the linear schedule form (wrapped at 80). */
 void __pcf_fit_80(struct scn_file *g);
 
 /* A reproducer scenario, whole: the file with only variant vi (or its
