@@ -532,6 +532,40 @@ static unsigned count(const bool *keep, uint32_t n)
 	return k;
 }
 
+static void pin_survivors(struct scn_file *g, const char *path, const struct pcf_target *tg);
+
+/* Greedy: chunks of kept rows (not fixed ones), halving down to one row,
+ * last first; a deletion stays when the failure does. cand: scratch. */
+static void greedy(struct slicer *c, bool *keep, const bool *fixed, bool *cand)
+{
+	uint32_t n = c->sy->sy_n;
+	unsigned movable = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		movable += keep[i] && !(fixed && fixed[i]);
+	for (unsigned len = movable / 2 ? movable / 2 : 1; len >= 1 && c->runs < c->budget;
+	     len /= 2) {
+		uint32_t end = n;
+
+		while (end > 0 && c->runs < c->budget) {
+			uint32_t at = end, got = 0;
+
+			while (at > 0 && got < len)
+				if (keep[--at] && !(fixed && fixed[at]))
+					got++;
+			if (!got)
+				break;
+			memcpy(cand, keep, n * sizeof(bool));
+			for (uint32_t i = at; i < end; i++)
+				if (!(fixed && fixed[i]))
+					cand[i] = false;
+			if (try_rows(c, cand))
+				memcpy(keep, cand, n * sizeof(bool));
+			end = at;
+		}
+	}
+}
+
 bool __pcf_race_reproducer(struct scn_file *g, const char *path, int inv, struct sim *s,
 			   const struct sim_tape *tp, unsigned budget, struct pcf_target *tg,
 			   struct pcf_slice *sl)
@@ -577,26 +611,7 @@ bool __pcf_race_reproducer(struct scn_file *g, const char *path, int inv, struct
 		memcpy(keep, cand, sy.sy_n * sizeof(bool));
 		sl->sl_footprint = count(keep, sy.sy_n);
 	}
-	/* Greedy: chunks of kept rows, halving, last first. */
-	for (unsigned len = count(keep, sy.sy_n) / 2; len >= 1 && c.runs < c.budget; len /= 2) {
-		uint32_t end = sy.sy_n;
-
-		while (end > 0 && c.runs < c.budget) {
-			uint32_t at = end, got = 0;
-
-			while (at > 0 && got < len)
-				if (keep[--at])
-					got++;
-			if (!got)
-				break;
-			memcpy(cand, keep, sy.sy_n * sizeof(bool));
-			for (uint32_t i = at; i < end; i++)
-				cand[i] = false;
-			if (try_rows(&c, cand))
-				memcpy(keep, cand, sy.sy_n * sizeof(bool));
-			end = at;
-		}
-	}
+	greedy(&c, keep, NULL, cand);
 	ok = set_rows(g, c.base, &sy, keep);
 	sl->sl_rows = count(keep, sy.sy_n);
 out:
@@ -761,11 +776,57 @@ const char *__pcf_file_name(const struct scn_file *f, unsigned fi)
 	return fi < n ? seen[fi] : "?";
 }
 
+/* The scenario of path/text with variant vi only (or its single
+ * expectation), expecting inv alone, with oo's knob overrides on the
+ * variant (or the fs line). NULL + message. */
+static struct scn_file *one_variant(const char *path, const char *text, size_t text_len, int vi,
+				    int inv, const struct pcr_opts *oo, char *err, size_t len)
+{
+	struct scn_file *g = NULL;
+	struct scn_diag d;
+
+	if (scn_parse(path, text, text_len, &pcr_vocab, &g, &d)) {
+		snprintf(err, len, "cannot rebuild %s", path);
+		return NULL;
+	}
+	if (vi >= 0) {
+		for (uint32_t i = 0; i < g->f_nvariants; i++)
+			if ((int)i != vi) {
+				free(g->f_variants[i].v_knobs);
+				free(g->f_variants[i].v_comment);
+			}
+		if (vi > 0)
+			g->f_variants[0] = g->f_variants[vi];
+		g->f_nvariants = 1;
+		g->f_variants[0].v_expect.e_fail = true;
+		g->f_variants[0].v_expect.e_invariants = 1u << inv;
+	} else {
+		g->f_expect.present = true;
+		g->f_expect_v.e_fail = true;
+		g->f_expect_v.e_invariants = 1u << inv;
+	}
+	/* The knobs the run had beyond the file's (--knob, and a swarm
+	 * batch's configuration), so that pcsim run replays it. */
+	for (unsigned i = 0; i < oo->noverrides; i++) {
+		int r = vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
+					   &g->f_variants[0].v_cap, oo->override_name[i],
+					   oo->override_value[i])
+				: knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
+					   oo->override_name[i], oo->override_value[i]);
+
+		if (r) {
+			snprintf(err, len, "out of memory");
+			scn_free(g);
+			return NULL;
+		}
+	}
+	return g;
+}
+
 char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out, char *err,
 		       size_t len)
 {
 	struct scn_file *g = NULL;
-	struct scn_diag d;
 	size_t need = sim_tape_format(in->ri_tp, NULL, 0) + 1;
 	char *tape = malloc(need), *hdr = malloc(2048), *text = NULL;
 	const char *vname = in->ri_vi >= 0 ? in->ri_f->f_variants[in->ri_vi].v_name : NULL;
@@ -773,43 +834,15 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 	int at;
 
 	memset(out, 0, sizeof(*out));
-	if (!tape || !hdr ||
-	    scn_parse(in->ri_path, in->ri_text, in->ri_text_len, &pcr_vocab, &g, &d)) {
-		snprintf(err, len, "cannot rebuild %s", in->ri_path);
+	if (!tape || !hdr) {
+		snprintf(err, len, "out of memory");
 		goto done;
 	}
+	g = one_variant(in->ri_path, in->ri_text, in->ri_text_len, in->ri_vi, in->ri_inv,
+			in->ri_oo, err, len);
+	if (!g)
+		goto done;
 	sim_tape_format(in->ri_tp, tape, need);
-	if (in->ri_vi >= 0) {
-		for (uint32_t i = 0; i < g->f_nvariants; i++)
-			if ((int)i != in->ri_vi) {
-				free(g->f_variants[i].v_knobs);
-				free(g->f_variants[i].v_comment);
-			}
-		if (in->ri_vi > 0)
-			g->f_variants[0] = g->f_variants[in->ri_vi];
-		g->f_nvariants = 1;
-		g->f_variants[0].v_expect.e_fail = true;
-		g->f_variants[0].v_expect.e_invariants = 1u << in->ri_inv;
-	} else {
-		g->f_expect.present = true;
-		g->f_expect_v.e_fail = true;
-		g->f_expect_v.e_invariants = 1u << in->ri_inv;
-	}
-	/* The knobs the run had beyond the file's (--knob, and a swarm
-	 * batch's configuration), so that pcsim run replays it. */
-	for (unsigned i = 0; i < in->ri_oo->noverrides; i++) {
-		int r = in->ri_vi >= 0
-				? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
-					   &g->f_variants[0].v_cap, in->ri_oo->override_name[i],
-					   in->ri_oo->override_value[i])
-				: knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
-					   in->ri_oo->override_name[i], in->ri_oo->override_value[i]);
-
-		if (r) {
-			snprintf(err, len, "out of memory");
-			goto done;
-		}
-	}
 	g->f_persist.present = false;
 	g->f_persist_kind = SCN_PERSIST_UNSET;
 	base = pcr_last_cut(g);
@@ -823,22 +856,34 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 	}
 	out->ro_race = __pcf_race_reproducer(g, in->ri_path, in->ri_inv, in->ri_s, in->ri_tp,
 					     in->ri_budget, &out->ro_tg, &out->ro_sl);
+	if (out->ro_race)
+		pin_survivors(g, in->ri_path, &out->ro_tg);
 	if (!out->ro_race && need > SCN_MAX_LINE - 16) {
 		snprintf(err, len, "the run is too long for a tape line (%zu bytes)", need);
 		goto done;
 	}
 	for (uint32_t i = 0; i < g->f_nitems; i++)
 		out->ro_rows += g->f_items[i].si_kind != SCN_ITEM_CRASH;
-	at = snprintf(hdr, 2048,
-		      " Reproducer written by %s\n"
-		      " from %s%s%s.\n"
-		      " %s: bytes %llu-%llu of %s%s.\n",
-		      in->ri_found_by, in->ri_path, vname ? " variant " : "", vname ? vname : "",
-		      pc_invariant_names[in->ri_inv], (unsigned long long)out->ro_tg.t_off,
-		      (unsigned long long)(out->ro_tg.t_off + out->ro_tg.t_len -
-					   (out->ro_tg.t_len ? 1 : 0)),
-		      __pcf_file_name(g, out->ro_tg.t_file),
-		      out->ro_tg.t_crash ? " after a crash" : "");
+	{
+		const char *leaf = strrchr(in->ri_path, '/');
+		const char *shown = strlen(in->ri_path) + 7 <= 80 ? in->ri_path
+				    : leaf ? leaf + 1 : in->ri_path;
+
+		at = snprintf(hdr, 2048,
+			      " Reproducer written by %s\n"
+			      " from %s%s%s.\n"
+			      " %s: bytes %llu-%llu of %s%s.\n",
+			      in->ri_found_by, shown,
+			      vname && strlen(shown) + strlen(vname) + 17 <= 80 ? " variant " : "",
+			      vname && strlen(shown) + strlen(vname) + 17 <= 80 ? vname : "",
+			      pc_invariant_names[in->ri_inv], (unsigned long long)out->ro_tg.t_off,
+			      (unsigned long long)(out->ro_tg.t_off + out->ro_tg.t_len -
+						   (out->ro_tg.t_len ? 1 : 0)),
+			      __pcf_file_name(g, out->ro_tg.t_file),
+			      out->ro_tg.t_crash ? " after a crash" : "");
+		if (vname && strlen(shown) + strlen(vname) + 17 > 80)
+			at += snprintf(hdr + at, 2048 - (size_t)at, " Variant %s.\n", vname);
+	}
 	if (out->ro_race && out->ro_sl.sl_rows)
 		at += snprintf(hdr + at, 2048 - (size_t)at,
 			       " The race keeps %u of the run's %u rows: those the failure needs\n"
@@ -881,4 +926,112 @@ done:
 	free(hdr);
 	scn_free(g);
 	return text;
+}
+
+/* ---- the crash state, and a file's own race ---- */
+
+/* A violation found in a crash state: pin that state with `persist
+ * survivors` (the writes that reached the media in the first crash state
+ * pcsim run found broken), kept when pcsim run still breaks tg with it. */
+static void pin_survivors(struct scn_file *g, const char *path, const struct pcf_target *tg)
+{
+	char *text = scn_print_str(g), err[600];
+	struct pcr_opts o = { .oracle = -1 };
+	struct scn_file *h = NULL;
+	struct scn_diag d;
+	struct pcr_result r;
+	struct scn_line_info info = g->f_persist;
+	enum scn_persist_kind kind = g->f_persist_kind;
+	uint32_t nsurv = g->f_nsurvivors;
+	bool ok = false;
+
+	if (!tg->t_crash || nsurv || !text ||
+	    scn_parse(path, text, strlen(text), &pcr_vocab, &h, &d) ||
+	    pcr_run(h, path, h->f_nvariants ? 0 : -1, &o, &r, err, sizeof(err))) {
+		scn_free(h);
+		free(text);
+		return;
+	}
+	if (r.r_crash_violation && !r.r_error[0]) {
+		ok = true;
+		g->f_persist.present = true;
+		g->f_persist_kind = SCN_PERSIST_SURVIVORS;
+		for (unsigned i = 0; ok && i < r.r_nsurvivors; i++)
+			ok = scn_append_survivor(g, r.r_survivors[i]) == 0;
+		ok = ok && __pcf_run_breaks(g, path, tg);
+	}
+	if (!ok) {
+		g->f_persist = info;
+		g->f_persist_kind = kind;
+		g->f_nsurvivors = nsurv;
+	}
+	pcr_result_free(&r);
+	scn_free(h);
+	free(text);
+}
+
+char *pcx_slice_file(const char *path, const char *text, size_t text_len, int vi,
+		       const struct pcr_opts *o, const struct pcf_target *tg, unsigned budget,
+		       struct pcf_slice *sl, char *err, size_t len)
+{
+	struct scn_file *g = one_variant(path, text, text_len, vi, tg->t_inv, o, err, len);
+	struct synth sy = { .sy_tg = tg };
+	bool *keep = NULL, *fixed = NULL, *cand = NULL;
+	struct slicer c = { g, path, 0, &sy, tg, 0, budget };
+	char *out = NULL;
+
+	memset(sl, 0, sizeof(*sl));
+	if (!g)
+		return NULL;
+	if (g->f_tape) {
+		snprintf(err, len, "a file with a tape line is replayed as it is, not sliced");
+		goto done;
+	}
+	sy.sy_n = g->f_nitems;
+	sy.sy_rows = calloc(sy.sy_n + 1, sizeof(*sy.sy_rows));
+	keep = calloc(sy.sy_n + 1, sizeof(bool));
+	fixed = calloc(sy.sy_n + 1, sizeof(bool));
+	cand = calloc(sy.sy_n + 1, sizeof(bool));
+	if (!sy.sy_rows || !keep || !fixed || !cand) {
+		snprintf(err, len, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < sy.sy_n; i++) {
+		sy.sy_rows[i].r_item = g->f_items[i];
+		sy.sy_rows[i].r_item.si_op.o_comment = NULL;
+		keep[i] = true;
+		/* crash rows stay: they decide the lifetimes and the crash point */
+		fixed[i] = g->f_items[i].si_kind == SCN_ITEM_CRASH;
+		sl->sl_candidate += !fixed[i];
+	}
+	for (uint32_t i = 0; i < sy.sy_n; i++)
+		free(g->f_items[i].si_op.o_comment);
+	if (!try_rows(&c, keep)) {
+		snprintf(err, len, "pcsim run on the file's race alone does not break %s on the "
+			 "same bytes", pc_invariant_names[tg->t_inv]);
+		goto done;
+	}
+	greedy(&c, keep, fixed, cand);
+	if (!set_rows(g, 0, &sy, keep)) {
+		snprintf(err, len, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < sy.sy_n; i++)
+		sl->sl_rows += keep[i] && !fixed[i];
+	pin_survivors(g, path, tg);
+	__pcf_fit_80(g);
+	if (!__pcf_run_breaks(g, path, tg)) {
+		snprintf(err, len, "the sliced file does not break %s on the same bytes",
+			 pc_invariant_names[tg->t_inv]);
+		goto done;
+	}
+	out = scn_print_str(g);
+done:
+	sl->sl_runs = c.runs;
+	free(sy.sy_rows);
+	free(keep);
+	free(fixed);
+	free(cand);
+	scn_free(g);
+	return out;
 }

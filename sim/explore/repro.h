@@ -2,8 +2,8 @@
 /*
  * sim/explore/repro.h - a reproducer scenario from a failing run: the run as
  * a race diagram (threads, kernel tasks, disk completions), sliced to the
- * rows the failure needs and checked with `pcsim run` semantics. Private to
- * sim/explore (fuzz.c and explore.c).
+ * rows the failure needs and checked with `pcsim run` semantics. Used by
+ * fuzz.c and explore.c; pcsim run -v and --mail use pcx_slice_file.
  */
 #ifndef PCSIM_REPRO_H
 #define PCSIM_REPRO_H
@@ -85,5 +85,16 @@ const char *__pcf_file_name(const struct scn_file *f, unsigned fi);
 /* malloc'd text of the reproducer, or NULL + message. */
 char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out, char *err,
 		       size_t len);
+
+/* (pcsim run -v, --mail) The file's own race (or schedule), sliced: the scenario of path/text
+ * with variant vi only (or its single expectation) expecting tg's
+ * invariant, o's knob overrides added, and of its race the rows pcsim run
+ * needs to break tg's invariant on tg's bytes (crash rows all kept), a
+ * crash state pinned with `persist survivors` when that still breaks it,
+ * at most 80 columns (__pcf_fit_80), checked once more as printed.
+ * malloc'd text, or NULL + message. At most budget runs. */
+char *pcx_slice_file(const char *path, const char *text, size_t text_len, int vi,
+		       const struct pcr_opts *o, const struct pcf_target *tg, unsigned budget,
+		       struct pcf_slice *sl, char *err, size_t len);
 
 #endif

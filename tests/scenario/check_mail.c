@@ -254,6 +254,95 @@ START_TEST(explore_reproducer)
 }
 END_TEST
 
+/* The whole output of a command (at most 256 KiB) and its exit status. */
+static char *capture(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	size_t cap = 1 << 18, n = 0;
+	char *buf = malloc(cap + 1);
+
+	ck_assert(p && buf);
+	n = fread(buf, 1, cap, p);
+	buf[n] = 0;
+	*status = pclose(p);
+	return buf;
+}
+
+/* `pcsim run FILE --variant V --mail`: plain text, no line over 80
+ * columns, the invariant and the bytes named in the first sentence, a
+ * replay command, and the scenario inline is one that pcsim run breaks the
+ * same invariant on the same bytes with as the seed file itself. */
+START_TEST(mail_message)
+{
+	const struct bug *b = &bugs[_i];
+	const char *bin = getenv("PCSIM_BIN");
+	char path[512], cmd[1200], want[200], err[600];
+	struct pcr_opts o = { .oracle = -1 };
+	struct pcr_result r, rr;
+	struct scn_file *seed, *g;
+	const struct pc_violation *v = NULL;
+	char *out, *scn, *end;
+	uint32_t m;
+	int status, inv, vi;
+	unsigned width, lines = 0;
+	bool same = false;
+
+	ck_assert_msg(bin != NULL, "PCSIM_BIN is not set");
+	seed = check_load_seed(b->b_file, path, sizeof(path));
+	vi = b->b_variant ? check_variant(seed, b->b_variant) : -1;
+	/* What the seed variant breaks: the expected invariant, its bytes. */
+	ck_assert_int_eq(pcr_run(seed, path, vi, &o, &r, err, sizeof(err)), 0);
+	m = r.r_inv_mask & r.r_expect_mask;
+	ck_assert(m);
+	inv = __builtin_ctz(m);
+	for (unsigned i = 0; i < r.r_nviol && !v; i++)
+		if (r.r_viol[i].v_inv == inv)
+			v = &r.r_viol[i];
+	ck_assert(v != NULL);
+	snprintf(cmd, sizeof(cmd), "'%s' run %s%s%s --mail", bin, path,
+		 b->b_variant ? " --variant " : "", b->b_variant ? b->b_variant : "");
+	out = capture(cmd, &status);
+	ck_assert_msg(status == 0, "%s: status %d\n%s", cmd, status, out);
+	width = widest(out);
+	for (const char *p = out; *p; p++)
+		lines += *p == '\n';
+	ck_assert_msg(width <= 80, "%s: a line over 80 columns:\n%s", cmd, out);
+	ck_assert_msg(!strchr(out, '\033'), "%s: an escape sequence", cmd);
+	snprintf(want, sizeof(want), "breaks %s", pc_invariant_names[inv]);
+	ck_assert_msg(strstr(out, want) && strstr(out, "\nReplay:  pcsim run"), "%s:\n%s", cmd,
+		      out);
+	if (v->v_len) {
+		snprintf(want, sizeof(want), "%llu-%llu", (unsigned long long)v->v_off,
+			 (unsigned long long)(v->v_off + v->v_len - 1));
+		ck_assert_msg(strstr(out, want), "%s: the bytes %s are not named:\n%s", cmd, want,
+			      out);
+	}
+	ck_assert_msg(!strstr(out, "\ntape "), "%s: a tape line", cmd);
+	/* The scenario inline runs to the same invariant on the same bytes. */
+	scn = strstr(out, "\nscenario   ");
+	end = scn ? strstr(scn, "\nProfile: ") : NULL;
+	ck_assert_msg(scn && end, "%s: no scenario inline:\n%s", cmd, out);
+	*end = 0;
+	g = check_parse("mail.scn", scn + 1, strlen(scn + 1));
+	ck_assert_int_eq(pcr_run(g, "mail.scn", g->f_nvariants ? 0 : -1, &o, &rr, err,
+				 sizeof(err)), 0);
+	ck_assert_msg(rr.r_verdict == PCR_FAIL_EXPECTED, "%s: the scenario inline: %s", cmd,
+		      pcr_verdict_name(rr.r_verdict));
+	for (unsigned i = 0; i < rr.r_nviol; i++)
+		same |= rr.r_viol[i].v_inv == inv && rr.r_viol[i].v_file == v->v_file &&
+			rr.r_viol[i].v_off == v->v_off && rr.r_viol[i].v_len == v->v_len;
+	ck_assert_msg(same, "%s: the scenario inline does not break %s on the same bytes", cmd,
+		      pc_invariant_names[inv]);
+	printf("%-40s %-16s mail    %3u lines, %2u cols, race rows %u (seed %u)\n", b->b_file,
+	       b->b_variant ? b->b_variant : "-", lines, width, rows_of(g), rows_of(seed));
+	pcr_result_free(&r);
+	pcr_result_free(&rr);
+	scn_free(g);
+	scn_free(seed);
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mail");
@@ -263,6 +352,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, every_seed_bug_listed);
 	tcase_add_loop_test(tc, fuzz_reproducer, 0, NBUGS);
 	tcase_add_loop_test(tc, explore_reproducer, 0, NBUGS);
+	tcase_add_loop_test(tc, mail_message, 0, NBUGS);
 	suite_add_tcase(s, tc);
 	return s;
 }
