@@ -377,6 +377,8 @@ static int print_mail(const char *path, const char *text, size_t len,
 	body = v->v_msg;
 	if (!strncmp(body, "after crash, ", 13))
 		body += 13;
+	if (!strncmp(body, "bytes of file ", 14) && strstr(body, ": "))
+		body = strstr(body, ": ") + 2;	/* the sentence names them already */
 	{
 		unsigned k = (unsigned)(v - r->r_viol);
 		const char *from = r->r_viol_from[k];

@@ -471,19 +471,6 @@ bool __pcf_run_breaks(const struct scn_file *g, const char *path, const struct p
 
 	if (text && scn_parse(path, text, strlen(text), &pcr_vocab, &h, &d) == 0 &&
 	    pcr_run(h, path, h->f_nvariants ? 0 : -1, &o, &r, err, sizeof(err)) == 0) {
-		if (getenv("PCSIM_REPRO_DEBUG")) {
-			fprintf(stderr, "---- candidate\n%s---- error '%s' target %d f%u %llu+%llu\n",
-				text, r.r_error, tg->t_inv, tg->t_file, (unsigned long long)tg->t_off,
-				(unsigned long long)tg->t_len);
-			for (unsigned i = 0; getenv("PCSIM_REPRO_DEBUG")[0] == '2' && i < r.r_nlog; i++)
-				fprintf(stderr, "  run %s %s%s\n", r.r_log[i].l_name,
-					r.r_log[i].l_kind == 0 ? r.r_log[i].l_step : r.r_log[i].l_kind == 1 ? "(op)" : "crash",
-					r.r_log[i].l_ret == SIM_BLOCKED ? " BLOCKED" : "");
-			for (unsigned i = 0; i < r.r_nviol; i++)
-				fprintf(stderr, "  viol %d f%u %llu+%llu %s\n", r.r_viol[i].v_inv,
-					r.r_viol[i].v_file, (unsigned long long)r.r_viol[i].v_off,
-					(unsigned long long)r.r_viol[i].v_len, r.r_viol[i].v_msg);
-		}
 		for (unsigned i = 0; !r.r_error[0] && i < r.r_nviol; i++)
 			breaks |= r.r_viol[i].v_inv == tg->t_inv && r.r_viol[i].v_file == tg->t_file &&
 				  r.r_viol[i].v_off == tg->t_off && r.r_viol[i].v_len == tg->t_len;
@@ -584,13 +571,6 @@ bool __pcf_race_reproducer(struct scn_file *g, const char *path, int inv, struct
 	    !synthesize(g, &sy, s, k.k_ev, k.k_n, k.k_end_wlog))
 		goto out;
 	sl->sl_candidate = sy.sy_n;
-	if (getenv("PCSIM_REPRO_DEBUG") && getenv("PCSIM_REPRO_DEBUG")[0] == '2')
-		for (unsigned i = 0; i < k.k_n; i++)
-			fprintf(stderr, "  cap %s %s%s bio %d%s\n",
-				k.k_ev[i].c_task >= 0 ? sim_task(s, (unsigned)k.k_ev[i].c_task)->t_name : "EVENT",
-				k.k_ev[i].c_step ? k.k_ev[i].c_step : "?",
-				k.k_ev[i].c_ret == SIM_BLOCKED ? " BLOCKED" : "", k.k_ev[i].c_bio_kind,
-				k.k_ev[i].c_bio_first ? " first" : "");
 	/* The default order first: no rows at all. */
 	if (try_rows(&c, keep)) {
 		ok = true;
@@ -871,16 +851,21 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 
 		at = snprintf(hdr, 2048,
 			      " Reproducer written by %s\n"
-			      " from %s%s%s.\n"
-			      " %s: bytes %llu-%llu of %s%s.\n",
+			      " from %s%s%s.\n",
 			      in->ri_found_by, shown,
 			      vname && strlen(shown) + strlen(vname) + 17 <= 80 ? " variant " : "",
-			      vname && strlen(shown) + strlen(vname) + 17 <= 80 ? vname : "",
-			      pc_invariant_names[in->ri_inv], (unsigned long long)out->ro_tg.t_off,
-			      (unsigned long long)(out->ro_tg.t_off + out->ro_tg.t_len -
-						   (out->ro_tg.t_len ? 1 : 0)),
-			      __pcf_file_name(g, out->ro_tg.t_file),
-			      out->ro_tg.t_crash ? " after a crash" : "");
+			      vname && strlen(shown) + strlen(vname) + 17 <= 80 ? vname : "");
+		if (out->ro_tg.t_len)
+			at += snprintf(hdr + at, 2048 - (size_t)at, " %s: bytes %llu-%llu of %s%s.\n",
+				       pc_invariant_names[in->ri_inv],
+				       (unsigned long long)out->ro_tg.t_off,
+				       (unsigned long long)(out->ro_tg.t_off + out->ro_tg.t_len - 1),
+				       __pcf_file_name(g, out->ro_tg.t_file),
+				       out->ro_tg.t_crash ? " after a crash" : "");
+		else
+			at += snprintf(hdr + at, 2048 - (size_t)at, " %s%s.\n",
+				       pc_invariant_names[in->ri_inv],
+				       out->ro_tg.t_crash ? " after a crash" : "");
 		if (vname && strlen(shown) + strlen(vname) + 17 > 80)
 			at += snprintf(hdr + at, 2048 - (size_t)at, " Variant %s.\n", vname);
 	}
@@ -903,8 +888,10 @@ char *__pcf_reproducer(const struct pcf_repro_in *in, struct pcf_repro_out *out,
 		leaf = leaf ? leaf + 1 : in->ri_out;
 		if (strlen(in->ri_out) + 20 <= 80)
 			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run %s", in->ri_out);
-		else if (strlen(leaf) + 20 <= 80)
-			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run %s", leaf);
+		else if (strlen(in->ri_out) + 14 <= 80)
+			snprintf(hdr + at, 2048 - (size_t)at, " replay:\n   pcsim run %s", in->ri_out);
+		else if (strlen(leaf) + 14 <= 80)
+			snprintf(hdr + at, 2048 - (size_t)at, " replay:\n   pcsim run %s", leaf);
 		else
 			snprintf(hdr + at, 2048 - (size_t)at, " replay: pcsim run on this file");
 	}
