@@ -629,13 +629,18 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pcsim run: no scenario files given\n");
 		return PCSIM_EXIT_USAGE;
 	}
-	if (ro.mail && (nfiles != 1 || ro.o.trace || ro.cr.cr_json || ro.cr.cr_junit ||
+	if (ro.mail && rc == PCSIM_EXIT_OK && (nfiles != 1 || ro.o.trace || ro.cr.cr_json || ro.cr.cr_junit ||
 			ro.cr.cr_html || ro.cr.cr_md || ro.cr.cr_metrics_md)) {
 		fprintf(stderr, "pcsim run --mail: one scenario file, one variant, and no --trace "
 			"or report files (it prints the message only)\n");
 		for (unsigned i = 0; i < nfiles; i++)
 			free(files[i]);
 		return PCSIM_EXIT_USAGE;
+	}
+	if (ro.mail && rc != PCSIM_EXIT_OK) {
+		for (unsigned i = 0; i < nfiles; i++)
+			free(files[i]);
+		return rc;
 	}
 	ro.rep = cli_reports_new(&ro.cr, "run", &ro.o, ro.variant, &oom);
 	if (oom)
