@@ -340,6 +340,9 @@ static void save(struct fz *z, const char *text, size_t text_len, int inv, uint6
 	if (repro && write_atomic(path, repro) == 0) {
 		st->fs_written++;
 		snprintf(st->fs_repro, sizeof(st->fs_repro), "%s", path);
+		st->fs_repro_tape[0] = 0;
+		if (sim_tape_format(&best, NULL, 0) < sizeof(st->fs_repro_tape))
+			sim_tape_format(&best, st->fs_repro_tape, sizeof(st->fs_repro_tape));
 	} else {
 		fprintf(stderr, "pcsim fuzz: cannot write %s: %s\n", path,
 			repro ? strerror(errno) : err);

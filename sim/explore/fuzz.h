@@ -50,6 +50,8 @@ struct pcf_stats {
 	unsigned fs_rows;		/* its race rows, or (tape) rows before the
 					 * last power cut + deviations */
 	char fs_repro[512];		/* path of the last reproducer written */
+	char fs_repro_tape[4096];	/* the shrunk run it says, as a tape (for
+					 * machines: the reproducer has none), or "" */
 };
 
 /* text is the scenario file's text (the reproducer is built from it). */
