@@ -7,7 +7,9 @@
  * still wider than 80 columns, the kernel tasks' columns become one column,
  * "kernel", whose cells name their task ("jbd2: commit_t_flush"): a display
  * form for people, not a race the parser takes back (a reproducer is
- * written by the scenario printer, repro.c).
+ * written by the scenario printer, repro.c). When even that is wider than
+ * 80 columns, the rows are written in the linear schedule form of the
+ * scenario language (TASK:step, TASK:(operation), crash), wrapped at 80.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,6 +102,46 @@ static char *render(const char *const *names, unsigned n, const int *colmap,
 	return out;
 }
 
+/* The rows in the schedule form: "schedule   ITEM ITEM ...", wrapped at 80
+ * with continuation lines indented by 4. */
+static char *linear(const char *const *cols, unsigned ncols, const struct pcd_row *rows,
+		    unsigned nrows)
+{
+	size_t cap = (size_t)nrows * (PCD_CELL + 40) + 64, at = 0, col;
+	char *out = malloc(cap), item[PCD_CELL + 40];
+
+	if (!out)
+		return NULL;
+	at += (size_t)snprintf(out, cap, "schedule  ");
+	col = at;
+	for (unsigned i = 0; i < nrows; i++) {
+		const char *text = rows[i].dr_text;
+		size_t w;
+
+		if (rows[i].dr_col < 0 || rows[i].dr_col >= (int)ncols) {
+			snprintf(item, sizeof(item), "crash");
+		} else if (text[0] == ' ') {
+			while (*text == ' ')
+				text++;
+			snprintf(item, sizeof(item), "%s:%s", cols[rows[i].dr_col], text);
+		} else {
+			snprintf(item, sizeof(item), "%s:(%s)", cols[rows[i].dr_col], text);
+		}
+		w = strlen(item);
+		if (col > 10 && col + 1 + w > PCD_WRAP) {
+			at += (size_t)snprintf(out + at, cap - at, "\n    ");
+			col = 4;
+		} else {
+			out[at++] = ' ';
+			col++;
+		}
+		at += (size_t)snprintf(out + at, cap - at, "%s", item);
+		col += w;
+	}
+	snprintf(out + at, cap - at, "\n");
+	return out;
+}
+
 char *pcd_render(const char *const *cols, unsigned ncols, const struct pcd_row *rows,
 		 unsigned nrows)
 {
@@ -144,5 +186,9 @@ char *pcd_render(const char *const *cols, unsigned ncols, const struct pcd_row *
 			colmap[c] = kernel;
 		}
 	}
-	return render(names, n, colmap, cols, merged, rows, nrows, &widest);
+	out = render(names, n, colmap, cols, merged, rows, nrows, &widest);
+	if (!out || widest <= PCD_WRAP)
+		return out;
+	free(out);
+	return linear(cols, ncols, rows, nrows);
 }
