@@ -14,10 +14,15 @@
  *                                              step), or '*' if it blocked;
  *      an operation started earlier            '*' when it ends in the block;
  *      a disk completion                       'disk *' when it was the first
- *                                              bio in flight, else its kind.
+ *                                              bio in flight, else its kind
+ *                                              (which completes every bio of
+ *                                              that kind in flight: their own
+ *                                              completions are then no rows).
  *    Timers firing are not rows: the kernel task they wake has rows, and a
- *    flusher or jbd2 row kicks its task. Rows of tasks the language has no
- *    lane for (a second end_io worker) are left out.
+ *    flusher or jbd2 row kicks its task; a flusher pass that wrote nothing
+ *    is no row (a flusher row is a pass over every dirty inode). Rows of
+ *    tasks the language has no lane for (a second end_io worker) are left
+ *    out.
  * 3. The slice, checked: `pcsim run` on the rows must break the same
  *    invariant on the same bytes. No rows at all first (the default order
  *    of `pcsim run` may fail already); else every row; then the footprint
@@ -25,6 +30,13 @@
  *    folios of the bytes, the disk or the journal the violation depends on
  *    go at once; then rows go in chunks, halving the chunk size down to one
  *    row, each deletion kept only if the failure stays.
+ * 4. A violation in a crash state: `persist survivors` pins the crash state
+ *    pcsim run found broken, kept when the failure stays with it.
+ * 5. At most 80 columns (__pcf_fit_80): one variant's knobs move to the fs
+ *    line while its line is too long; a race too wide for a diagram is
+ *    written in the schedule form.
+ * pcx_slice_file does 3-5 on the rows of a file's own race (pcsim run -v,
+ * --mail), crash rows never deleted.
  */
 #include <stdio.h>
 #include <stdlib.h>
