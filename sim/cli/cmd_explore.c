@@ -91,8 +91,8 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 			}
 		}
 		if (rep->xr_repro && rep->xr_repro_race && !r->r_diagram)
-			printf("    no race rows: the default order of pcsim run breaks %s on the "
-			       "same bytes\n", pc_invariant_names[rep->xr_repro_inv]);
+			printf("    race: no rows needed: pcsim run's default order breaks %s\n"
+			       "    on the same bytes\n", pc_invariant_names[rep->xr_repro_inv]);
 		else if (rep->xr_repro && rep->xr_repro_race)
 			printf("    (the %u rows of the run's %u that the failure needs; the rest "
 			       "runs in the\n    default order after them)\n",
@@ -103,8 +103,8 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 		else if (rep->xr_repro_error[0])
 			printf("  reproducer: not written: %s\n", rep->xr_repro_error);
 		else if (!xo->x_replay)
-			printf("  replay: --out DIR writes this race as a reproducer for pcsim run "
-			       "(--json keeps the tape)\n");
+			printf("  replay: add --out DIR (a reproducer for pcsim run; --json: the "
+			       "tape)\n");
 	}
 }
 
