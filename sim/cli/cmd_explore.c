@@ -90,9 +90,21 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 				p = nl ? nl + 1 : NULL;
 			}
 		}
-		printf("  replay: pcsim explore %s%s%s --replay '%s'\n", path,
-		       vi >= 0 ? " --variant " : "", vi >= 0 ? f->f_variants[vi].v_name : "",
-		       rep->xr_first_tape ? rep->xr_first_tape : "");
+		if (rep->xr_repro && rep->xr_repro_race && !r->r_diagram)
+			printf("    race: no rows needed: pcsim run's default order breaks %s\n"
+			       "    on the same bytes\n", pc_invariant_names[rep->xr_repro_inv]);
+		else if (rep->xr_repro && rep->xr_repro_race)
+			printf("    (the %u rows of the run's %u that the failure needs; the rest "
+			       "runs in the\n    default order after them)\n",
+			       rep->xr_repro_sliced, rep->xr_repro_candidate);
+		if (rep->xr_repro_path[0])
+			printf("  reproducer: %s\n  replay: pcsim run %s\n", rep->xr_repro_path,
+			       rep->xr_repro_path);
+		else if (rep->xr_repro_error[0])
+			printf("  reproducer: not written: %s\n", rep->xr_repro_error);
+		else if (!xo->x_replay)
+			printf("  replay: add --out DIR (a reproducer for pcsim run; --json: the "
+			       "tape)\n");
 	}
 }
 
@@ -165,6 +177,8 @@ int cmd_explore(int argc, char **argv)
 			xo.x_early_events = false;
 		} else if (!strcmp(a, "--stop")) {
 			xo.x_stop_at_first = true;
+		} else if (!strcmp(a, "--out") && val) {
+			xo.x_out = argv[++i];
 		} else if ((k = cli_report_opt(&cr, a, val))) {
 			i += k - 1;
 		} else if (a[0] != '-' && !path) {
@@ -194,6 +208,8 @@ int cmd_explore(int argc, char **argv)
 		free(text);
 		return cli_reports_finish(rp, &cr, "explore", PCSIM_EXIT_USAGE);
 	}
+	xo.x_text = text;
+	xo.x_text_len = len;
 	if (rp && rpt_scenario(rp, path, text, len, f, NULL))
 		rc = PCSIM_EXIT_USAGE;
 	for (int vi = f->f_nvariants ? 0 : -1; vi < (int)f->f_nvariants; vi++) {

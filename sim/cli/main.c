@@ -18,7 +18,7 @@ static const struct pcsim_cmd cmds[] = {
 		  "[--trace] [--hash] [--tape TAPE]",
 	  "run the engine's synthetic multi-task workload (no kernel model)", cmd_demo },
 	{ "run", "FILE|DIR... [--variant V] [--knob K=V]... [--oracle default|strict] "
-		 "[--seed N] [--trace] [-q] [-v] [--json FILE] [--junit FILE] [--html DIR|FILE] "
+		 "[--seed N] [--trace] [-q] [-v] [--mail] [--json FILE] [--junit FILE] [--html DIR|FILE] "
 		 "[--markdown FILE] [--metrics-md FILE] [--wall-time]",
 	  "run every variant of every scenario and give each a verdict", cmd_run },
 	{ "diff", "BASE.json NEW.json [--markdown|--html] [--threshold PCT] [-o FILE]",
@@ -27,7 +27,7 @@ static const struct pcsim_cmd cmds[] = {
 	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
 		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
 		     "[--no-early-events] [--no-dpor] [--no-sleep-sets] [--stop] [--replay TAPE] "
-		     "[--knob K=V]... [--json FILE] [--junit FILE] [--html DIR|FILE] "
+		     "[--out DIR] [--knob K=V]... [--json FILE] [--junit FILE] [--html DIR|FILE] "
 		     "[--markdown FILE] [--wall-time]",
 	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
 	  cmd_explore },

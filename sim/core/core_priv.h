@@ -71,6 +71,7 @@ struct sim {
 	void *s_obs_ctx;
 	sim_pre_step_fn s_pre;
 	void *s_pre_ctx;
+	const char *s_firing;	/* name of the event firing (for the pre-step hook) */
 	unsigned char *s_cmp[2];	/* sim_check_commute's scratch: saved, first order */
 	size_t s_cmp_cap[2];
 };

@@ -293,6 +293,7 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 	}
 	if (!best)
 		return false;
+	s->s_firing = best->ev_name;
 	if (s->s_pre) {
 		struct sim_fp g;
 
@@ -343,6 +344,7 @@ bool sim_fire_event_k(struct sim *s, uint32_t k)
 		idx[m] = t;
 	}
 	e = &w->w_ev[idx[k]];
+	s->s_firing = e->ev_name;
 	if (s->s_pre) {
 		struct sim_fp g;
 
@@ -376,6 +378,7 @@ bool sim_fire_next_event(struct sim *s)
 		sim_stop(s, SIM_TIME_LIMIT);
 		return false;
 	}
+	s->s_firing = s->s_w->w_ev[s->s_w->w_heap[0]].ev_name;
 	if (s->s_pre) {
 		struct sim_fp g;
 
@@ -387,4 +390,9 @@ bool sim_fire_next_event(struct sim *s)
 	sim_trace(s, SIM_TR_EVENT, -1, ev.ev_name, ev.ev_data, 0);
 	ev.ev_fn(s, ev.ev_arg, ev.ev_data);
 	return true;
+}
+
+const char *sim_event_firing(const struct sim *s)
+{
+	return s->s_firing;
 }

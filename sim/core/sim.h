@@ -267,6 +267,9 @@ void sim_set_step_observer(struct sim *s, sim_step_observer fn, void *ctx);
  * event with t == NULL and a global footprint (partial-order reduction). */
 typedef void (*sim_pre_step_fn)(void *ctx, const struct sim_task *t, const struct sim_fp *fp);
 void sim_set_pre_step(struct sim *s, sim_pre_step_fn fn, void *ctx);
+/* In the pre-step hook of an event (t == NULL): the name of the event
+ * about to fire (static storage); outside the world. */
+const char *sim_event_firing(const struct sim *s);
 /* Has the task work left (an operation in progress or queued)? */
 bool sim_task_has_work(const struct sim_task *t);
 /* The step the task will run next, or NULL. */

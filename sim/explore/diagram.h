@@ -20,8 +20,11 @@ struct pcd_row {
 };
 
 /* The diagram: "race", the header, the rows; every column as wide as its
- * widest cell plus one blank (at least 34), no trailing blanks. malloc'd;
- * NULL when out of memory. */
+ * widest cell plus two blanks, columns without rows left out (the first
+ * stays), no trailing blanks. Wider than 80 columns: the kernel tasks'
+ * columns become one, "kernel", each cell naming its task; still wider: the
+ * schedule form ("schedule  A:step B:(op) crash ..."), wrapped at 80.
+ * malloc'd; NULL when out of memory. */
 char *pcd_render(const char *const *cols, unsigned ncols, const struct pcd_row *rows,
 		 unsigned nrows);
 

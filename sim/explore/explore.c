@@ -10,12 +10,17 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "model/model.h"
 #include "sim/explore/diagram.h"
 #include "sim/explore/explore.h"
+#include "sim/explore/fuzz.h"
+#include "sim/explore/repro.h"
 #include "sim/explore/search.h"
+
+#define REPRO_BUDGET 120	/* pcsim run-s to slice the counterexample */
 
 struct hset {
 	uint64_t *h;
@@ -120,6 +125,79 @@ static char *events_diagram(struct sim *s, const struct scn_file *f, const struc
 	return out;
 }
 
+/* The race (or schedule) section of a printed scenario, malloc'd. */
+static char *race_section(const char *text)
+{
+	const char *p = strstr(text, "\nrace\n"), *e;
+
+	if (!p)
+		p = strstr(text, "\nschedule ");
+	if (!p)
+		return NULL;
+	p++;
+	e = strstr(p, "\n\n");
+	return strndup(p, e ? (size_t)(e - p) + 1 : strlen(p));
+}
+
+/* The reproducer of the first counterexample: sliced, checked, and with
+ * x_out written. The run in s is replaced (the search resets anyway). */
+static void reproduce(struct pcx_report *rep, struct sim *s, const struct sim_tape *tp,
+		      const struct scn_file *f, const char *path, int vi,
+		      const struct pcr_opts *o, const struct pcx_opts *xo, uint32_t mask)
+{
+	uint32_t want = 0, pick;
+	struct pcf_repro_in in = { .ri_f = f, .ri_path = path, .ri_text = xo->x_text,
+				   .ri_text_len = xo->x_text_len, .ri_vi = vi, .ri_oo = o,
+				   .ri_s = s, .ri_tp = tp, .ri_budget = REPRO_BUDGET };
+	struct pcf_repro_out ro;
+	char by[120], file[512];
+	FILE *out;
+
+	if (vi >= 0 && f->f_variants[vi].v_expect.e_fail)
+		for (int k = 0; k < SCN_INV__COUNT; k++)
+			if (f->f_variants[vi].v_expect.e_invariants & (1u << k))
+				want |= 1u << pc_invariant_lookup(
+						scn_invariant_name((enum scn_invariant)k));
+	pick = mask & want ? mask & want : mask;
+	in.ri_inv = __builtin_ctz(pick);
+	rep->xr_repro_inv = in.ri_inv;
+	snprintf(by, sizeof(by), "pcsim explore (execution %llu)",
+		 (unsigned long long)rep->xr_execs);
+	in.ri_found_by = by;
+	if (xo->x_out) {
+		pcf_repro_path(f, vi, in.ri_inv, xo->x_out, file, sizeof(file));
+		in.ri_out = file;
+	}
+	rep->xr_repro = __pcf_reproducer(&in, &ro, rep->xr_repro_error,
+					 sizeof(rep->xr_repro_error));
+	if (!rep->xr_repro)
+		return;
+	rep->xr_repro_race = ro.ro_race;
+	rep->xr_repro_rows = ro.ro_rows;
+	rep->xr_repro_candidate = ro.ro_sl.sl_candidate;
+	rep->xr_repro_sliced = ro.ro_sl.sl_rows;
+	rep->xr_repro_bytes.t_file = ro.ro_tg.t_file;
+	rep->xr_repro_bytes.t_off = ro.ro_tg.t_off;
+	rep->xr_repro_bytes.t_len = ro.ro_tg.t_len;
+	if (ro.ro_race) {
+		char *race = race_section(rep->xr_repro);
+
+		if (race || !ro.ro_rows) {
+			free(rep->xr_first.r_diagram);
+			rep->xr_first.r_diagram = race;
+		}
+	}
+	if (!xo->x_out)
+		return;
+	mkdir(xo->x_out, 0777);
+	out = fopen(file, "w");
+	if (!out || fputs(rep->xr_repro, out) < 0 || fclose(out)) {
+		snprintf(rep->xr_repro_error, sizeof(rep->xr_repro_error), "cannot write %.250s", file);
+		return;
+	}
+	snprintf(rep->xr_repro_path, sizeof(rep->xr_repro_path), "%s", file);
+}
+
 static void record_first(struct pcx_report *rep, struct sim *s, struct pcs *x,
 			 const struct scn_file *f, int vi)
 {
@@ -215,8 +293,11 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 			if (hset_add(&finals, fh))
 				rep->xr_finals_sum += fh | 1;
 		}
-		if (mask && !rep->xr_found)
+		if (mask && !rep->xr_found) {
 			record_first(rep, s, x, f, vi);
+			if (xo->x_text)
+				reproduce(rep, s, pcs_tape(x), f, path, vi, o, xo, mask);
+		}
 		if (mask && xo->x_stop_at_first)
 			break;
 	}
@@ -242,5 +323,7 @@ void pcx_report_free(struct pcx_report *rep)
 {
 	free(rep->xr_first_tape);
 	rep->xr_first_tape = NULL;
+	free(rep->xr_repro);
+	rep->xr_repro = NULL;
 	pcr_result_free(&rep->xr_first);
 }

@@ -38,6 +38,10 @@ struct pcx_opts {
 	bool x_stop_at_first;		/* stop at the first violation */
 	bool x_early_events;		/* pending events are choices */
 	const char *x_replay;		/* run exactly this tape */
+	const char *x_text;		/* the scenario's text: for the reproducer of the
+					 * first counterexample (NULL: none) */
+	size_t x_text_len;
+	const char *x_out;		/* write that reproducer into this directory */
 };
 
 struct pcx_report {
@@ -57,7 +61,20 @@ struct pcx_report {
 	uint32_t xr_first_mask;
 	uint64_t xr_first_exec;		/* its number (from 1) */
 	char *xr_first_tape;		/* malloc'd text */
-	struct pcr_result xr_first;	/* violations and the diagram of it */
+	struct pcr_result xr_first;	/* violations and the diagram of it (the
+					 * reproducer's sliced race when there is one) */
+	char *xr_repro;			/* malloc'd: the reproducer scenario, or NULL */
+	bool xr_repro_race;		/* it says the run as a race (no tape line) */
+	unsigned xr_repro_rows;		/* its race rows, crash rows not counted */
+	unsigned xr_repro_candidate;	/* rows of the run (last lifetime) before the slice */
+	unsigned xr_repro_sliced;	/* ... and after it */
+	struct pcf_target_ {		/* what the reproducer breaks: invariant, bytes */
+		uint8_t t_file;
+		uint64_t t_off, t_len;
+	} xr_repro_bytes;
+	int xr_repro_inv;		/* the invariant it breaks */
+	char xr_repro_path[512];	/* where it was written (x_out), or "" */
+	char xr_repro_error[300];	/* why it was not written */
 	char xr_error[300];
 };
 

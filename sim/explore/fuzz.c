@@ -13,8 +13,8 @@
  *      reproduces it), without the default choices at its end;
  *   5. a bounded exhaustive search (bounds 0-2, DPOR) for a run breaking the
  *      same invariant with fewer deviations from the default schedule.
- * The reproducer then says the run as a race diagram of the threads when
- * `pcsim run` on that fails the same way (repro.c), else as a tape line.
+ * The reproducer then says the run as a race diagram sliced to the rows
+ * the failure needs, checked with `pcsim run` (repro.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +30,7 @@
 #include "sim/explore/search.h"
 
 #define SHRINK_BUDGET 400	/* runs */
-#define REPRO_BUDGET 80		/* pcsim run-s to shrink the race diagram */
+#define REPRO_BUDGET 120	/* pcsim run-s to slice the race diagram */
 #define SEARCH_BUDGET 600	/* executions of the bounded search for a shorter one */
 #define SWARM_BATCH 32
 
@@ -254,143 +254,6 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 	sim_tape_free(&out);
 }
 
-/* Set knob name=value in a knob list (a variant's, or the fs line's),
- * replacing a knob of that name. */
-static int knob_set(struct scn_knob **k, uint32_t *n, uint32_t *cap, const char *name,
-		    const char *value)
-{
-	uint32_t i;
-
-	for (i = 0; i < *n && strcmp((*k)[i].k_name, name); i++)
-		;
-	if (i == *n) {
-		if (*n == *cap) {
-			uint32_t c = *cap ? *cap * 2 : 4;
-			struct scn_knob *m = realloc(*k, c * sizeof(*m));
-
-			if (!m)
-				return -1;
-			*k = m;
-			*cap = c;
-		}
-		memset(&(*k)[i], 0, sizeof((*k)[i]));
-		snprintf((*k)[i].k_name, sizeof((*k)[i].k_name), "%s", name);
-		(*n)++;
-	}
-	snprintf((*k)[i].k_value, sizeof((*k)[i].k_value), "%s", value);
-	return 0;
-}
-
-/* The reproducer: the scenario with only this variant, expecting inv. Its
- * race keeps the rows up to the last power cut (the earlier lifetimes) and
- * then says the failing interleaving of the threads as race rows, when
- * `pcsim run` on those fails the same way (repro.c); otherwise a tape line
- * decides every choice of the last lifetime. The header names the tape
- * either way (`pcsim explore --replay` runs it exactly). */
-static char *reproducer(struct fz *z, const char *text, size_t text_len, int inv,
-			const struct sim_tape *tp, uint64_t run, struct pcf_stats *st, char *err,
-			size_t len)
-{
-	struct scn_file *g = NULL;
-	struct scn_diag d;
-	size_t need = sim_tape_format(tp, NULL, 0) + 1;
-	char *tape = malloc(need), *hdr = malloc(2048), *out = NULL;
-	static const char *const strat[] = { "random", "pct", "swarm" };
-	const struct pcs_event *ev;
-	unsigned nev;
-	uint32_t base;
-	bool race;
-
-	if (!tape || !hdr || scn_parse(z->path, text, text_len, &pcr_vocab, &g, &d)) {
-		snprintf(err, len, "cannot rebuild %s", z->path);
-		goto done;
-	}
-	sim_tape_format(tp, tape, need);
-	if (z->vi >= 0) {
-		for (uint32_t i = 0; i < g->f_nvariants; i++)
-			if ((int)i != z->vi) {
-				free(g->f_variants[i].v_knobs);
-				free(g->f_variants[i].v_comment);
-			}
-		if (z->vi > 0)
-			g->f_variants[0] = g->f_variants[z->vi];
-		g->f_nvariants = 1;
-		g->f_variants[0].v_expect.e_fail = true;
-		g->f_variants[0].v_expect.e_invariants = 1u << inv;
-	} else {
-		g->f_expect.present = true;
-		g->f_expect_v.e_fail = true;
-		g->f_expect_v.e_invariants = 1u << inv;
-	}
-	/* The knobs the run had beyond the file's (--knob, and a swarm
-	 * batch's configuration), so that pcsim run replays it. */
-	for (unsigned i = 0; i < z->oo->noverrides; i++) {
-		int r = z->vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
-					      &g->f_variants[0].v_cap, z->oo->override_name[i],
-					      z->oo->override_value[i])
-				   : knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
-					      z->oo->override_name[i], z->oo->override_value[i]);
-
-		if (r) {
-			snprintf(err, len, "out of memory");
-			goto done;
-		}
-	}
-	g->f_persist.present = false;
-	g->f_persist_kind = SCN_PERSIST_UNSET;
-	base = pcr_last_cut(g);
-	for (uint32_t i = base; i < g->f_nitems; i++)
-		free(g->f_items[i].si_op.o_comment);
-	g->f_nitems = base;
-	if (!g->f_nitems) {
-		g->f_ncolumns = 0;
-		g->f_sched_form = SCN_SCHED_NONE;
-		g->f_sched.present = false;
-	}
-	pcs_run_lenient(z->x, tp);
-	st->fs_deviations = pcs_deviations(z->x);
-	ev = pcs_events(z->x, &nev);
-	race = __pcf_race_reproducer(g, z->path, inv, z->s, ev, nev, REPRO_BUDGET);
-	if (!race && need > SCN_MAX_LINE - 16) {
-		snprintf(err, len, "the shrunk tape is too long for a tape line (%zu bytes)", need);
-		goto done;
-	}
-	st->fs_race = race;
-	st->fs_rows = race ? g->f_nitems : base + st->fs_deviations;
-	snprintf(hdr, 2048,
-		 " Reproducer written by pcsim fuzz (%s, seed %llu, run %llu) from\n"
-		 " %s%s%s: %s.\n"
-		 "%s"
-		 " The run as found, every choice (which task steps, which event fires\n"
-		 " early, which bio the disk completes), for pcsim explore FILE --replay:\n"
-		 "   %s",
-		 strat[z->fo->f_strategy], (unsigned long long)z->fo->f_seed,
-		 (unsigned long long)run, z->path, z->vi >= 0 ? " variant " : "",
-		 z->vi >= 0 ? z->f->f_variants[z->vi].v_name : "", pc_invariant_names[inv],
-		 race ? (g->f_nitems > base
-				 ? " The race is the interleaving of the threads that fails; kernel tasks\n"
-				   " and events run in the default order around it (pcsim run).\n"
-				 : " The default order of pcsim run fails: no race rows are needed.\n")
-		      : " The tape line decides every choice of the last lifetime; past its end\n"
-			" every choice is the default one.\n",
-		 tape);
-	free(g->f_header);
-	g->f_header = hdr;
-	hdr = NULL;
-	g->f_header_blank = true;
-	if (!race) {
-		g->f_tape_info.present = true;
-		g->f_tape = tape;
-		tape = NULL;
-	}
-	out = scn_print_str(g);
-done:
-	free(tape);
-	free(hdr);
-	scn_free(g);
-	return out;
-}
-
 static int write_atomic(const char *path, const char *text)
 {
 	char tmp[600];
@@ -453,10 +316,33 @@ static void save(struct fz *z, const char *text, size_t text_len, int inv, uint6
 	if (access(path, F_OK) == 0)
 		goto out;	/* this bug is saved already */
 	mkdir(z->fo->f_out, 0777);
-	repro = reproducer(z, text, text_len, inv, &best, run, st, err, sizeof(err));
+	{
+		static const char *const strat[] = { "random", "pct", "swarm" };
+		char by[200];
+		struct pcf_repro_in in = {
+			.ri_f = z->f, .ri_path = z->path, .ri_text = text, .ri_text_len = text_len,
+			.ri_vi = z->vi, .ri_oo = z->oo, .ri_s = z->s, .ri_tp = &best, .ri_inv = inv,
+			.ri_found_by = by, .ri_out = path, .ri_budget = REPRO_BUDGET,
+		};
+		struct pcf_repro_out ro;
+
+		snprintf(by, sizeof(by), "pcsim fuzz (%s, seed %llu, run %llu)",
+			 strat[z->fo->f_strategy], (unsigned long long)z->fo->f_seed,
+			 (unsigned long long)run);
+		repro = __pcf_reproducer(&in, &ro, err, sizeof(err));
+		st->fs_race = ro.ro_race;
+		st->fs_rows = ro.ro_rows;
+		st->fs_candidate_rows = ro.ro_sl.sl_candidate;
+		st->fs_file = ro.ro_tg.t_file;
+		st->fs_off = ro.ro_tg.t_off;
+		st->fs_len = ro.ro_tg.t_len;
+	}
 	if (repro && write_atomic(path, repro) == 0) {
 		st->fs_written++;
 		snprintf(st->fs_repro, sizeof(st->fs_repro), "%s", path);
+		st->fs_repro_tape[0] = 0;
+		if (sim_tape_format(&best, NULL, 0) < sizeof(st->fs_repro_tape))
+			sim_tape_format(&best, st->fs_repro_tape, sizeof(st->fs_repro_tape));
 	} else {
 		fprintf(stderr, "pcsim fuzz: cannot write %s: %s\n", path,
 			repro ? strerror(errno) : err);

@@ -44,9 +44,14 @@ struct pcf_stats {
 	unsigned fs_shrunk_len, fs_tape_len;	/* tape entries: shrunk, as found */
 	unsigned fs_deviations;		/* of the shrunk run from the default schedule */
 	bool fs_race;			/* the reproducer says it as a race diagram */
+	unsigned fs_candidate_rows;	/* rows of the run (last lifetime) before the slice */
+	uint8_t fs_file;		/* the bytes the reproducer breaks its invariant on */
+	uint64_t fs_off, fs_len;
 	unsigned fs_rows;		/* its race rows, or (tape) rows before the
 					 * last power cut + deviations */
 	char fs_repro[512];		/* path of the last reproducer written */
+	char fs_repro_tape[4096];	/* the shrunk run it says, as a tape (for
+					 * machines: the reproducer has none), or "" */
 };
 
 /* text is the scenario file's text (the reproducer is built from it). */

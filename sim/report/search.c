@@ -337,9 +337,10 @@ static char *read_repro(const char *path, size_t *len)
 }
 
 /* The reproducers the campaign saved, one per invariant found: their
- * paths (as pcsim fuzz names them) and tapes. */
+ * paths (as pcsim fuzz names them) and tapes (a tape line's, else the run
+ * the last one written says, which fuzz keeps in st). */
 static void reproducers(struct rpt_search *sr, const struct scn_file *f, int vi,
-			const struct pcf_opts *fo, uint32_t mask)
+			const struct pcf_opts *fo, const struct pcf_stats *st, uint32_t mask)
 {
 	for (int k = 0; k < PC_INV_N && fo->f_out; k++) {
 		char path[600];
@@ -359,6 +360,8 @@ static void reproducers(struct rpt_search *sr, const struct scn_file *f, int vi,
 		rr->rr_path = strdup(path);
 		if (!scn_parse(path, text, len, &pcr_vocab, &g, &d) && g->f_tape)
 			rr->rr_tape = strdup(g->f_tape);
+		else if (!strcmp(path, st->fs_repro) && st->fs_repro_tape[0])
+			rr->rr_tape = strdup(st->fs_repro_tape);
 		scn_free(g);
 		free(text);
 	}
@@ -444,7 +447,7 @@ int rpt_fuzz(struct rpt *rp, const struct scn_file *f, const char *path, int vi,
 	sr->sr_tape_len = st->fs_tape_len;
 	sr->sr_shrunk_len = st->fs_shrunk_len;
 	sr->sr_seconds = st->fs_seconds;
-	reproducers(sr, f, vi, fo, st->fs_inv_mask);
+	reproducers(sr, f, vi, fo, st, st->fs_inv_mask);
 	v->rv_replay = fuzz_replay(path, f, vi, o, fo, sr);
 	memset(&run, 0, sizeof(run));
 	if (sr->sr_nrepro)
