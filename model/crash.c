@@ -154,7 +154,7 @@ static uint64_t blk_mix(uint64_t b, uint64_t h)
 
 static uint64_t blk_hash(const pc_tag_t *words, uint32_t bs)
 {
-	return sim_hash_bytes(SIM_HASH_INIT, words, (size_t)bs * sizeof(pc_tag_t));
+	return sim_hash_fast(SIM_HASH_INIT, words, (size_t)bs * sizeof(pc_tag_t));
 }
 
 /* ---- the seen set ---- */

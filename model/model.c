@@ -565,13 +565,20 @@ uint64_t pc_model_state_hash(const struct sim *s)
 {
 	const struct pc_world *w = pc_w(s);
 	uint64_t h = SIM_HASH_INIT;
+	uint8_t buf[PC_PAGE_SIZE];
 
+	/* what read(2) returns, a page at a time */
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		const struct pc_inode *ip = w->w_inode[f];
 
 		h = sim_hash_u64(h, ip->i_size);
-		for (uint64_t o = 0; o < ip->i_size; o++)
-			h = sim_hash_u64(h, pc_byte_value(s, read_tag(ip, o), o));
+		for (uint64_t pos = 0; pos < ip->i_size; pos += PC_PAGE_SIZE) {
+			uint64_t n = ip->i_size - pos < PC_PAGE_SIZE ? ip->i_size - pos : PC_PAGE_SIZE;
+
+			for (uint64_t k = 0; k < n; k++)
+				buf[k] = pc_byte_value(s, read_tag(ip, pos + k), pos + k);
+			h = sim_hash_fast(h, buf, n);
+		}
 	}
 	return h;
 }
@@ -598,17 +605,17 @@ uint64_t pc_model_crash_key(const struct sim *s)
 					    (uint64_t)(uint16_t)e->wl_status);
 		h = sim_hash_u64(h, ((uint64_t)e->wl_blk << 32) | e->wl_nblk);
 		if (e->wl_type == PC_WL_SUBMIT && e->wl_op == PC_REQ_WRITE)
-			h = sim_hash_bytes(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
+			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
 					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
 	}
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		const struct pc_inode *ip = w->w_inode[f];
 		size_t cap = (size_t)ip->i_npages * PC_PAGE_SIZE;
 
-		h = sim_hash_bytes(h, ip->i_last, cap * sizeof(*ip->i_last));
-		h = sim_hash_bytes(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
-		h = sim_hash_bytes(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
-		h = sim_hash_bytes(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
+		h = sim_hash_fast(h, ip->i_last, cap * sizeof(*ip->i_last));
+		h = sim_hash_fast(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
+		h = sim_hash_fast(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
+		h = sim_hash_fast(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
 	}
 	for (unsigned i = 0; i < w->w_npromise; i++) {
 		const struct pc_promise *pr = &w->w_promise[i];
