@@ -81,6 +81,8 @@ struct pc_disk {
 	uint32_t d_nblocks;
 	pc_tag_t *d_image;			/* [disk] latest completed contents */
 	pc_tag_t *d_base;			/* [setup] durable image at settle */
+	uint64_t *d_bhash;			/* [setup] pc_block_hash of each base block */
+	bool d_bhash_ok;
 
 	struct pc_bio d_bio[PC_DISK_MAX_BIOS];	/* [disk] the bio pool */
 	uint8_t d_bio_state[PC_DISK_MAX_BIOS];	/* enum bio_slot_state */
@@ -154,6 +156,7 @@ struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg)
 	d->d_nblocks = cfg->nblocks;
 	d->d_image = sim_alloc(s, words * sizeof(pc_tag_t));
 	d->d_base = sim_alloc(s, words * sizeof(pc_tag_t));
+	d->d_bhash = sim_alloc(s, (size_t)cfg->nblocks * sizeof(uint64_t));
 	d->d_wlog = sim_alloc(s, PC_WLOG_MAX * sizeof(*d->d_wlog));
 	/* The pool holds the data of 8 writes of every block, within bounds,
 	 * unless configured: it is copied at every sim_reset. */
@@ -168,7 +171,7 @@ struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg)
 		return NULL;
 	d->d_payload_cap = pblks * cfg->bs;
 	d->d_payload = sim_alloc(s, (size_t)d->d_payload_cap * sizeof(pc_tag_t));
-	if (!d->d_image || !d->d_base || !d->d_wlog || !d->d_payload)
+	if (!d->d_image || !d->d_base || !d->d_bhash || !d->d_wlog || !d->d_payload)
 		return NULL;
 	assert(disk_check(d));
 	return d;
@@ -202,12 +205,16 @@ void pc_disk_fill(struct pc_disk *d, pc_blk_t blk, const pc_tag_t *words)
 	off = (size_t)blk * d->d_bs;
 	memcpy(d->d_image + off, words, d->d_bs * sizeof(pc_tag_t));
 	memcpy(d->d_base + off, words, d->d_bs * sizeof(pc_tag_t));
+	d->d_bhash_ok = false;
 }
 
 void pc_disk_settle(struct pc_disk *d)
 {
 	DISK_BUG_ON(d->d_ninflight != 0);
 	memcpy(d->d_base, d->d_image, (size_t)d->d_nblocks * d->d_bs * sizeof(pc_tag_t));
+	for (uint32_t b = 0; b < d->d_nblocks; b++)
+		d->d_bhash[b] = pc_block_hash(d->d_base + (size_t)b * d->d_bs, d->d_bs);
+	d->d_bhash_ok = true;
 	d->d_wlog_len = 0;
 	d->d_dur_scan = 0;
 	d->d_payload_used = 0;
@@ -547,6 +554,11 @@ const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off)
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d)
 {
 	return d->d_base;
+}
+
+const uint64_t *pc_disk_base_hashes(const struct pc_disk *d)
+{
+	return d->d_bhash_ok ? d->d_bhash : NULL;
 }
 
 const struct pc_disk_stats *pc_disk_stats(const struct pc_disk *d)

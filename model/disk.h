@@ -144,6 +144,15 @@ void pc_disk_wlog_clear_steps(struct pc_disk *d);
 const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off);
 /* The durable image at the start of the run (after pc_disk_settle). */
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);
+/* The hash of one block's contents, as crash states combine them. */
+static inline uint64_t pc_block_hash(const pc_tag_t *words, uint32_t bs)
+{
+	return sim_hash_fast(SIM_HASH_INIT, words, (size_t)bs * sizeof(pc_tag_t));
+}
+/* pc_block_hash of every block of the base image, computed once at
+ * pc_disk_settle (crash states start from it every execution); NULL before
+ * the first settle or after a pc_disk_fill. */
+const uint64_t *pc_disk_base_hashes(const struct pc_disk *d);
 /* The write log or its data pool filled up: the run was stopped there
  * (SIM_STEP_LIMIT) and the log is the prefix of the execution up to it. */
 bool pc_disk_wlog_overflow(const struct pc_disk *d);

@@ -656,19 +656,29 @@ void pc_model_finish(struct sim *s)
 		final_read(s, w->w_inode[i]);
 }
 
-/* Check one recovered image. */
-static void check_image(struct sim *s, pc_tag_t *image, uint32_t point)
+/* Recover the journal into a crash state's image (in place: the blocks
+ * recovery writes are handed back to the iterator, which restores them for
+ * the next state) and check it. */
+static void check_image(struct sim *s, struct pc_crash_iter *it, pc_tag_t *image, uint32_t point,
+			pc_blk_t *written, uint32_t max)
 {
 	struct pc_world *w = pc_w(s);
 	struct jbd2_recovery_info ri;
 	struct pc_extent *map;
 	uint8_t *owner;
 	char why[96];
+	uint32_t nwritten = 0;
+	int rc;
 
 	memset(&ri, 0, sizeof(ri));
-	if (jbd2_journal_recover(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS, JOURNAL_BLOCKS,
-				 &ri) < 0 ||
-	    ri.ri_corrupt) {
+	rc = jbd2_journal_recover_logged(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS,
+					 JOURNAL_BLOCKS, &ri, written, max, &nwritten);
+	if (nwritten > max)
+		pc_crash_touch_all(it);
+	else
+		for (uint32_t i = 0; i < nwritten; i++)
+			pc_crash_touch(it, written[i]);
+	if (rc < 0 || ri.ri_corrupt) {
 		__pc_violation(s, PC_INV_JOURNAL, 0, 0, 0, 0, true, point,
 			       "after crash, journal recovery failed: %s", ri.ri_why);
 		return;
@@ -738,8 +748,8 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 	struct pc_world *w = pc_w(s);
 	struct pc_crash_iter *it = pc_crash_iter_new(w->w_disk, from, to, p);
 	const struct pc_crash_state *cs;
-	size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t);
-	pc_tag_t *img = malloc(isz);
+	uint32_t max = pc_disk_nblocks(w->w_disk);
+	pc_blk_t *written = malloc(max * sizeof(*written));
 	uint64_t n = 0, d = 0;
 
 	*complete = false;
@@ -752,16 +762,15 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				e->wl_op, e->wl_flags, e->wl_kind, e->wl_blk, e->wl_nblk, e->wl_status,
 				(unsigned long long)e->wl_step);
 		}
-	if (!it || !img) {
-		free(img);
+	if (!it || !written) {
+		free(written);
 		pc_crash_iter_free(it);
 		return 0;
 	}
 	while ((cs = pc_crash_next(it))) {
 		unsigned before = w->w_nviol;
 
-		memcpy(img, cs->cs_image, isz);
-		check_image(s, img, cs->cs_point);
+		check_image(s, it, cs->cs_image, cs->cs_point, written, max);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
 			w->w_nsurv = cs->cs_nsurvivors;
@@ -773,7 +782,7 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 	if (dups)
 		*dups = d;
 	pc_crash_iter_free(it);
-	free(img);
+	free(written);
 	return n;
 }
 
