@@ -561,13 +561,28 @@ void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_
 	*durable = ip ? w->w_durable_size[file] : 0;
 }
 
+/* The tags read(2) would see in block b of ip (page cache, else disk, else
+ * NULL: zeros), as read_tag per byte. */
+static const pc_tag_t *block_tags(const struct pc_inode *ip, uint32_t b)
+{
+	const struct pc_world *w = ip->i_w;
+	const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
+	uint32_t k = b % w->w_bpp;
+
+	if ((f->f_flags & PC_F_CACHED) && (f->f_buptodate & (1u << k)))
+		return f->f_data + (size_t)k * w->w_bs;
+	if (ip->i_map[b].e_state == EXT_WRITTEN)
+		return pc_disk_read(w->w_disk, ip->i_map[b].e_pblk);
+	return NULL;
+}
+
 uint64_t pc_model_state_hash(const struct sim *s)
 {
 	const struct pc_world *w = pc_w(s);
 	uint64_t h = SIM_HASH_INIT;
 	uint8_t buf[PC_PAGE_SIZE];
 
-	/* what read(2) returns, a page at a time */
+	/* what read(2) returns, a block at a time, hashed a page at a time */
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		const struct pc_inode *ip = w->w_inode[f];
 
@@ -575,8 +590,15 @@ uint64_t pc_model_state_hash(const struct sim *s)
 		for (uint64_t pos = 0; pos < ip->i_size; pos += PC_PAGE_SIZE) {
 			uint64_t n = ip->i_size - pos < PC_PAGE_SIZE ? ip->i_size - pos : PC_PAGE_SIZE;
 
-			for (uint64_t k = 0; k < n; k++)
-				buf[k] = pc_byte_value(s, read_tag(ip, pos + k), pos + k);
+			for (uint64_t k = 0; k < n; k += w->w_bs) {
+				uint32_t m = (uint32_t)(n - k < w->w_bs ? n - k : w->w_bs);
+				const pc_tag_t *t = block_tags(ip, (uint32_t)((pos + k) / w->w_bs));
+
+				if (t)
+					pc_byte_values(s, t, pos + k, m, buf + k);
+				else
+					memset(buf + k, 0, m);
+			}
 			h = sim_hash_fast(h, buf, n);
 		}
 	}

@@ -229,6 +229,9 @@ void pc_model_fp_normalise(struct sim *s);
 uint64_t pc_model_crash_key(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
+/* pc_byte_value of tags[i] at off + i for i < n, into out. */
+void pc_byte_values(const struct sim *s, const pc_tag_t *tags, uint64_t off, uint32_t n,
+		    uint8_t *out);
 uint32_t pc_wlog_len(const struct sim *s);
 /* Why the model stopped the run at one of its bounds (more durability
  * promises than it keeps, ...), or NULL. The engine's status is then
