@@ -35,7 +35,7 @@
 #include "model/pc.h"
 
 #define PC_STREAM_DISK	1	/* PRNG stream for latencies */
-#define PC_DISK_MAX_BIOS	256	/* in flight + completing at once */
+#define PC_DISK_MAX_BIOS	256	/* in flight + completing at once (default; cfg.max_bios) */
 #define PC_WLOG_MAX	8192	/* write log entries per run */
 
 enum pc_req_op { PC_REQ_WRITE = 1, PC_REQ_FLUSH = 2 };
@@ -86,6 +86,7 @@ struct pc_disk_cfg {
 	uint32_t payload_blocks;	/* write-log data capacity in blocks; 0: default
 					 * 8 * nblocks within [256, 4096] (it lives in the
 					 * arena: sim_reset copies it) */
+	uint32_t max_bios;	/* bio pool; 0: PC_DISK_MAX_BIOS (at most 65535) */
 };
 
 enum pc_wlog_type {

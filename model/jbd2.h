@@ -39,6 +39,7 @@
 #include "model/disk.h"
 
 #define JBD2_MAX_META	16	/* metadata blocks in one transaction */
+#define JBD2_HANDLE_CREDITS	6	/* new blocks one handle may dirty */
 #define JBD2_MAX_JINODES	PC_MAX_FILES
 
 enum jbd2_t_state {

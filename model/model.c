@@ -55,24 +55,86 @@ static uint32_t promise_runs(uint64_t file_bytes_total)
 	return 16384 + (uint32_t)(file_bytes_total / 16);
 }
 
+/* Sources the world holds: the stale contents of every pool block, the
+ * operations, and as many again for what runs create (zeroing, ...); never
+ * fewer than PC_MAX_SOURCES_RUN, never more than a tag can name. */
+static uint32_t source_cap(const struct pc_config *cfg, uint32_t pool)
+{
+	uint64_t n = (uint64_t)pool + 2ull * cfg->c_nops + PC_MAX_SOURCES_RUN;
+
+	if (n < PC_MAX_SOURCES_RUN)
+		n = PC_MAX_SOURCES_RUN;
+	return n > PC_MAX_SOURCES ? PC_MAX_SOURCES : (uint32_t)n;
+}
+
+/* Write-log payload, in blocks: the disk's default (8 writes of every block,
+ * within [256, 4096]), or, when the scenario writes more, twice what its
+ * operations write (setup included: its writes are logged until the
+ * settle) plus the journal's share: the inode blocks, logged and
+ * checkpointed, a few times per operation. */
+static uint32_t payload_blocks(const struct pc_config *cfg, uint32_t disk_blocks, uint32_t meta)
+{
+	uint32_t bs = cfg->c_knobs.k_bs;
+	uint64_t dflt = disk_blocks > 4096 / 8 ? 4096 : 8ull * disk_blocks;
+	uint64_t need = 2 * (cfg->c_write_bytes / bs + 1) + 4ull * meta * (cfg->c_nops + 2) +
+			JOURNAL_BLOCKS;
+
+	if (dflt < 256)
+		dflt = 256;
+	if (need > (1u << 26) / bs)
+		need = (1u << 26) / bs;	/* the disk's bound on payload words */
+	return (uint32_t)(need > dflt ? need : dflt);
+}
+
+/* Bios in flight at once: a write-back of every page of every file, one bio
+ * per folio, with the journal's beside it. */
+static uint32_t bio_cap(const struct pc_config *cfg, uint64_t fb)
+{
+	uint64_t n = 2 * cfg->c_nfiles * (fb / PC_PAGE_SIZE) + 64;
+
+	if (n < PC_DISK_MAX_BIOS)
+		n = PC_DISK_MAX_BIOS;
+	return n > UINT16_MAX ? UINT16_MAX : (uint32_t)n;
+}
+
+uint32_t pc_model_max_events(const struct pc_config *cfg)
+{
+	uint64_t fb;
+	uint32_t nb, meta, pool;
+
+	layout(cfg, &fb, &nb, &meta, &pool);
+	return SIM_MAX_EVENTS + bio_cap(cfg, fb);	/* a completion per bio, and timers */
+}
+
+static uint32_t ioend_cap(const struct pc_config *cfg, uint64_t fb)
+{
+	uint64_t n = cfg->c_nfiles * (fb / PC_PAGE_SIZE) + 32;
+
+	return n > PC_MAX_IOENDS ? (uint32_t)n : PC_MAX_IOENDS;
+}
+
 size_t pc_model_arena_size(const struct pc_config *cfg)
 {
 	uint64_t fb;
-	uint32_t nb, meta, pool, bs = cfg->c_knobs.k_bs;
+	uint32_t nb, meta, pool, bs = cfg->c_knobs.k_bs, dblocks;
 	size_t per_file, disk;
 
 	layout(cfg, &fb, &nb, &meta, &pool);
+	dblocks = meta + JOURNAL_BLOCKS + pool;
 	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
 		   nb * sizeof(struct pc_extent);
-	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
-	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
+	disk = (size_t)dblocks * (bs * sizeof(pc_tag_t) * 2 + sizeof(uint64_t)) +
+	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) +
+	       (size_t)payload_blocks(cfg, dblocks, meta) * bs * sizeof(pc_tag_t);
 	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
 	       promise_runs(cfg->c_nfiles * fb) * sizeof(struct pc_prun) +
 	       __pc_lat_arena_size(nb * cfg->c_nfiles) +
-	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
+	       (size_t)source_cap(cfg, pool) * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
 	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
-	       (4u << 20);
+	       (size_t)ioend_cap(cfg, fb) * sizeof(struct pc_ioend) +
+	       (size_t)bio_cap(cfg, fb) * (sizeof(struct pc_bio) + 4) +
+	       (size_t)bs * sizeof(pc_tag_t) + (4u << 20);
 }
 
 static void jops_get_block(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *words)
@@ -197,14 +259,33 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	w->w_k = cfg->c_knobs;
 	w->w_bs = cfg->c_knobs.k_bs;
 	w->w_bpp = PC_PAGE_SIZE / w->w_bs;
-	w->w_src = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_src));
-	w->w_srcx = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_srcx));
+	/* one ioend per folio may be in flight: a write-back of whole files */
+	w->w_ioend_cap = ioend_cap(cfg, fb);
+	w->w_ioend = sim_alloc(s, w->w_ioend_cap * sizeof(*w->w_ioend));
+	if (!w->w_ioend)
+		goto nomem;
+	if (inode_meta_blocks(cfg->c_knobs.k_bs, nb) > JBD2_HANDLE_CREDITS) {
+		snprintf(err, len,
+			 "a file of %llu bytes at block size %u takes %u inode blocks; one jbd2 "
+			 "handle dirties at most %u (model/jbd2.c): at most %llu bytes per file "
+			 "at this block size",
+			 (unsigned long long)fb, cfg->c_knobs.k_bs,
+			 inode_meta_blocks(cfg->c_knobs.k_bs, nb), JBD2_HANDLE_CREDITS,
+			 (unsigned long long)JBD2_HANDLE_CREDITS * ((cfg->c_knobs.k_bs - 8) / 3) *
+				 cfg->c_knobs.k_bs);
+		return NULL;
+	}
+	w->w_src_cap = source_cap(cfg, pool);
+	w->w_src = sim_alloc(s, w->w_src_cap * sizeof(*w->w_src));
+	w->w_srcx = sim_alloc(s, w->w_src_cap * sizeof(*w->w_srcx));
 	if (!w->w_src || !w->w_srcx)
 		goto nomem;
 	w->w_nsrc = 1;	/* tag 0 is zero */
 	memset(&dc, 0, sizeof(dc));
 	dc.bs = w->w_bs;
 	dc.nblocks = meta + JOURNAL_BLOCKS + pool;
+	dc.payload_blocks = payload_blocks(cfg, dc.nblocks, meta);
+	dc.max_bios = bio_cap(cfg, fb);
 	dc.volatile_cache = cfg->c_volatile_cache;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
@@ -261,7 +342,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
 			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
 	__pc_workqueue_init(s, &w->w_dio_wq, "dio", 2, dio_names);
-	for (unsigned i = 0; i < PC_MAX_IOENDS; i++)
+	for (unsigned i = 0; i < w->w_ioend_cap; i++)
 		w->w_ioend[i].io_state = 0;
 	sim_set_op_hook(s, op_hook);
 	return m;
@@ -326,7 +407,7 @@ int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, c
 			 pc_profile_names[w->w_k.k_profile]);
 		return -1;
 	}
-	if (w->w_nops >= PC_MAX_OPS_WORLD || w->w_nsrc >= PC_MAX_SOURCES_RUN - 1 ||
+	if (w->w_nops >= PC_MAX_OPS_WORLD || w->w_nsrc >= w->w_src_cap - 1 ||
 	    !(x = sim_alloc(s, sizeof(*x)))) {
 		snprintf(err, len, "too many operations");
 		return -1;

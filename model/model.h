@@ -121,6 +121,11 @@ struct pc_config {
 	sim_time_t c_lat_min, c_lat_max;
 	uint32_t c_fail_write_nth, c_fail_flush_nth;
 	bool c_strict;			/* strict oracle */
+	/* What the scenario's operations ask of the world, to size it (0: the
+	 * defaults): bytes they write in all (pwrite, append, store, ...),
+	 * and how many there are. */
+	uint64_t c_write_bytes;
+	uint32_t c_nops;
 };
 
 struct pc_model;
@@ -132,6 +137,8 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 struct pc_model *pc_model(const struct sim *s);
 /* Arena bytes pc_model_create needs for cfg (size the sim with it). */
 size_t pc_model_arena_size(const struct pc_config *cfg);
+/* Pending events the sim must hold for cfg (sim_config.max_events). */
+uint32_t pc_model_max_events(const struct pc_config *cfg);
 /* A user task (scenario thread). */
 struct sim_task *pc_user_task(struct sim *s, const char *name);
 /* Queue op on t; returns the operation number, or -1 (bad op for the

@@ -56,7 +56,7 @@ pc_tag_t __pc_new_source(struct sim *s, struct sim_task *t, uint8_t kind, uint8_
 	struct pc_source *src;
 	pc_tag_t tag;
 
-	if (w->w_nsrc >= PC_MAX_SOURCES_RUN)
+	if (w->w_nsrc >= w->w_src_cap)
 		return PC_TAG_ZERO;	/* bounded: callers check with a limit error first */
 	tag = (pc_tag_t)w->w_nsrc++;
 	src = &w->w_src[tag];

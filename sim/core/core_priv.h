@@ -40,10 +40,11 @@ struct sim_world {
 
 	/* Event queue: a binary min-heap of slot numbers ordered by
 	 * (ev_time, ev_seq); slots come from a free list. */
-	struct sim_event *w_ev;		/* [SIM_MAX_EVENTS] slots */
+	struct sim_event *w_ev;		/* [w_max_events] slots */
 	uint32_t *w_heap;		/* slot numbers */
 	uint32_t *w_free;		/* free slot stack */
 	uint32_t w_nheap, w_nfree, w_nlive;
+	uint32_t w_max_events;		/* slots */
 
 	struct sim_task *w_tasks[SIM_MAX_TASKS];
 	uint8_t w_ntasks;
@@ -87,6 +88,7 @@ struct sim {
 	uint8_t *s_wt_idle;		/* per hot page: resets in a row it was clean */
 	size_t s_wt_faults;		/* statistics: faults taken, pages compared */
 	size_t s_last_reset_bytes;	/* what the last sim_reset copied */
+	uint32_t *s_evidx;		/* sim_fire_event_k's scratch [w_max_events] */
 };
 
 void __sim_events_init(struct sim *s);

@@ -53,9 +53,10 @@ struct sim *sim_create(const struct sim_config *cfg)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 	struct sim_world *w;
+	uint32_t nev = cfg->max_events > SIM_MAX_EVENTS ? cfg->max_events : SIM_MAX_EVENTS;
 	size_t engine = align_up(sizeof(struct sim_world)) +
-			align_up(SIM_MAX_EVENTS * sizeof(struct sim_event)) +
-			2 * align_up(SIM_MAX_EVENTS * sizeof(uint32_t)) + 4 * ALIGN;
+			align_up(nev * sizeof(struct sim_event)) +
+			2 * align_up(nev * sizeof(uint32_t)) + 4 * ALIGN;
 
 	if (!s)
 		return NULL;
@@ -68,15 +69,19 @@ struct sim *sim_create(const struct sim_config *cfg)
 	 * an arena sized generously costs nothing until used. */
 	s->s_map_bytes = (s->s_arena_size + s->s_page - 1) / s->s_page * s->s_page;
 	s->s_arena = __sim_arena_map(s->s_map_bytes);
-	if (!s->s_arena) {
+	s->s_evidx = malloc(nev * sizeof(*s->s_evidx));
+	if (!s->s_arena || !s->s_evidx) {
+		__sim_arena_unmap(s->s_arena, s->s_map_bytes);
+		free(s->s_evidx);
 		free(s);
 		return NULL;
 	}
 	w = sim_alloc(s, sizeof(*w));
 	s->s_w = w;
-	w->w_ev = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_ev));
-	w->w_heap = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_heap));
-	w->w_free = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_free));
+	w->w_max_events = nev;
+	w->w_ev = sim_alloc(s, nev * sizeof(*w->w_ev));
+	w->w_heap = sim_alloc(s, nev * sizeof(*w->w_heap));
+	w->w_free = sim_alloc(s, nev * sizeof(*w->w_free));
 	__sim_events_init(s);
 	__sim_prng_seed(s, cfg->seed);
 	w->w_trace_hash = SIM_HASH_INIT;
@@ -90,6 +95,7 @@ void sim_destroy(struct sim *s)
 	__sim_wt_destroy(s);
 	__sim_arena_unmap(s->s_arena, s->s_map_bytes);
 	free(s->s_snap);
+	free(s->s_evidx);
 	free(s->s_cmp[0]);
 	free(s->s_cmp[1]);
 	free(s);

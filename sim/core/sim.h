@@ -42,7 +42,7 @@
 
 /* Bounds (STYLE: bound everything). */
 #define SIM_MAX_TASKS     63	/* bit 63 of an enabled mask is "fire next event" */
-#define SIM_MAX_EVENTS    1024	/* pending events at once */
+#define SIM_MAX_EVENTS    1024	/* pending events at once (default; sim_config.max_events) */
 #define SIM_MAX_STREAMS   8	/* PRNG streams */
 #define SIM_MAX_FP        16	/* objects in one step's footprint */
 #define SIM_MAX_OPS       64	/* operations queued on one user task */
@@ -219,6 +219,7 @@ struct sim_config {
 	uint64_t step_limit;		/* abort the run after this many steps */
 	sim_time_t time_limit;		/* stop when the clock passes this (0: none) */
 	bool early_events;		/* a pending event is a choice, not only a fallback */
+	uint32_t max_events;		/* pending events at once; 0: SIM_MAX_EVENTS */
 };
 
 enum sim_status {
