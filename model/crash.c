@@ -769,6 +769,15 @@ const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it)
 	}
 }
 
+uint64_t pc_crash_range_hash(const struct pc_crash_iter *it, uint32_t first, uint32_t n)
+{
+	uint64_t h = 0;
+
+	for (uint32_t b = first; b < first + n && b < it->it_nblocks; b++)
+		h += blk_mix(b, it->it_ovgen[b] == it->it_curgen ? it->it_ovhash[b] : it->it_dhash[b]);
+	return h;
+}
+
 uint64_t pc_crash_blocks_copied(const struct pc_crash_iter *it)
 {
 	return it->it_copied;

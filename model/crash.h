@@ -100,6 +100,10 @@ struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, 
 const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it);
 void pc_crash_touch(struct pc_crash_iter *it, uint32_t blk);
 void pc_crash_touch_all(struct pc_crash_iter *it);
+/* A hash of blocks [first, first + n) of the state pc_crash_next returned
+ * last, as it was handed out (before the caller changed it): equal hashes,
+ * equal contents (to 64 bits). Costs n additions, no block is read. */
+uint64_t pc_crash_range_hash(const struct pc_crash_iter *it, uint32_t first, uint32_t n);
 /* Blocks copied into images so far (the first image's every block
  * included): what building the states cost. */
 uint64_t pc_crash_blocks_copied(const struct pc_crash_iter *it);

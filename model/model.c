@@ -759,28 +759,96 @@ void pc_model_finish(struct sim *s)
 		final_read(s, w->w_inode[i]);
 }
 
+/* Journal recovery of one crash state, remembered: recovery reads only the
+ * journal area and writes home blocks with copies of log blocks and the
+ * superblock, so what it does is a function of the journal area's
+ * contents. When a state's journal area hashes as the previous one's
+ * (pc_crash_range_hash), its result is replayed instead: the blocks it
+ * wrote get the contents they got then. */
+struct recovery_memo {
+	bool rm_valid;
+	uint64_t rm_key;
+	int rm_rc;
+	struct jbd2_recovery_info rm_ri;
+	uint32_t rm_n;			/* blocks written; > rm_max: too many to keep */
+	uint32_t rm_max;
+	pc_blk_t *rm_blk;		/* [rm_max] */
+	pc_tag_t *rm_data;		/* [rm_max * bs] their contents after recovery */
+	uint64_t rm_hits, rm_runs;
+	pc_tag_t *rm_check;		/* PCSIM_CHECK_RECOVERY_MEMO=1: every replay is
+					 * compared with a real recovery on this copy */
+};
+
+static int recover(struct sim *s, struct pc_crash_iter *it, struct recovery_memo *rm,
+		   pc_tag_t *image, struct jbd2_recovery_info *ri)
+{
+	struct pc_world *w = pc_w(s);
+	pc_blk_t jfirst = w->w_data_first - JOURNAL_BLOCKS;
+	uint64_t key = pc_crash_range_hash(it, jfirst, JOURNAL_BLOCKS);
+	size_t bw = w->w_bs;
+
+	if (rm->rm_valid && rm->rm_key == key && rm->rm_n <= rm->rm_max) {
+		size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * bw * sizeof(pc_tag_t);
+		struct jbd2_recovery_info cri;
+		int crc = 0;
+
+		if (rm->rm_check) {
+			memcpy(rm->rm_check, image, isz);
+			crc = jbd2_journal_recover(rm->rm_check, w->w_bs, jfirst, JOURNAL_BLOCKS, &cri);
+		}
+		for (uint32_t i = 0; i < rm->rm_n; i++) {
+			memcpy(image + (size_t)rm->rm_blk[i] * bw, rm->rm_data + i * bw,
+			       bw * sizeof(pc_tag_t));
+			pc_crash_touch(it, rm->rm_blk[i]);
+		}
+		*ri = rm->rm_ri;
+		rm->rm_hits++;
+		if (rm->rm_check && (crc != rm->rm_rc || memcmp(&cri, ri, sizeof(cri)) ||
+				     memcmp(rm->rm_check, image, isz))) {
+			fprintf(stderr, "pcsim: BUG: journal recovery replayed from the memo differs "
+					"from a real recovery\n");
+			abort();
+		}
+		return rm->rm_rc;
+	}
+	rm->rm_runs++;
+	rm->rm_rc = jbd2_journal_recover_logged(image, w->w_bs, jfirst, JOURNAL_BLOCKS, ri,
+						rm->rm_blk, rm->rm_max, &rm->rm_n);
+	rm->rm_ri = *ri;
+	rm->rm_key = key;
+	rm->rm_valid = rm->rm_n <= rm->rm_max;
+	if (!rm->rm_valid) {
+		pc_crash_touch_all(it);
+		return rm->rm_rc;
+	}
+	for (uint32_t i = 0; i < rm->rm_n; i++) {
+		pc_crash_touch(it, rm->rm_blk[i]);
+		if (rm->rm_blk[i] < pc_disk_nblocks(w->w_disk))
+			continue;
+		rm->rm_valid = false;	/* out of range: do not replay it */
+	}
+	/* the contents, read after recovery (a block written twice keeps its last) */
+	for (uint32_t i = 0; rm->rm_valid && i < rm->rm_n; i++)
+		memcpy(rm->rm_data + i * bw, image + (size_t)rm->rm_blk[i] * bw,
+		       bw * sizeof(pc_tag_t));
+	return rm->rm_rc;
+}
+
 /* Recover the journal into a crash state's image (in place: the blocks
  * recovery writes are handed back to the iterator, which restores them for
  * the next state) and check it. */
-static void check_image(struct sim *s, struct pc_crash_iter *it, pc_tag_t *image, uint32_t point,
-			pc_blk_t *written, uint32_t max)
+static void check_image(struct sim *s, struct pc_crash_iter *it, struct recovery_memo *rm,
+			pc_tag_t *image, uint32_t point)
 {
 	struct pc_world *w = pc_w(s);
 	struct jbd2_recovery_info ri;
 	struct pc_extent *map;
 	uint8_t *owner;
 	char why[96];
-	uint32_t nwritten = 0;
 	int rc;
 
 	memset(&ri, 0, sizeof(ri));
-	rc = jbd2_journal_recover_logged(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS,
-					 JOURNAL_BLOCKS, &ri, written, max, &nwritten);
-	if (nwritten > max)
-		pc_crash_touch_all(it);
-	else
-		for (uint32_t i = 0; i < nwritten; i++)
-			pc_crash_touch(it, written[i]);
+	rc = recover(s, it, rm, image, &ri);
 	if (rc < 0 || ri.ri_corrupt) {
 		__pc_violation(s, PC_INV_JOURNAL, 0, 0, 0, 0, true, point,
 			       "after crash, journal recovery failed: %s", ri.ri_why);
@@ -851,8 +919,8 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 	struct pc_world *w = pc_w(s);
 	struct pc_crash_iter *it = pc_crash_iter_new(w->w_disk, from, to, p);
 	const struct pc_crash_state *cs;
-	uint32_t max = pc_disk_nblocks(w->w_disk);
-	pc_blk_t *written = malloc(max * sizeof(*written));
+	/* recovery writes at most the superblock and a home block per log block */
+	struct recovery_memo rm = { .rm_max = JOURNAL_BLOCKS + 1 };
 	uint64_t n = 0, d = 0;
 
 	*complete = false;
@@ -865,15 +933,20 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 				e->wl_op, e->wl_flags, e->wl_kind, e->wl_blk, e->wl_nblk, e->wl_status,
 				(unsigned long long)e->wl_step);
 		}
-	if (!it || !written) {
-		free(written);
+	if (getenv("PCSIM_CHECK_RECOVERY_MEMO"))
+		rm.rm_check = malloc((size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t));
+	rm.rm_blk = malloc(rm.rm_max * sizeof(*rm.rm_blk));
+	rm.rm_data = malloc((size_t)rm.rm_max * w->w_bs * sizeof(*rm.rm_data));
+	if (!it || !rm.rm_blk || !rm.rm_data) {
+		free(rm.rm_blk);
+		free(rm.rm_data);
 		pc_crash_iter_free(it);
 		return 0;
 	}
 	while ((cs = pc_crash_next(it))) {
 		unsigned before = w->w_nviol;
 
-		check_image(s, it, cs->cs_image, cs->cs_point, written, max);
+		check_image(s, it, &rm, cs->cs_image, cs->cs_point);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
 			w->w_nsurv = cs->cs_nsurvivors;
@@ -885,7 +958,12 @@ uint64_t pc_model_check_crashes(struct sim *s, uint32_t from, uint32_t to,
 	if (dups)
 		*dups = d;
 	pc_crash_iter_free(it);
-	free(written);
+	free(rm.rm_blk);
+	free(rm.rm_data);
+	free(rm.rm_check);
+	if (getenv("PCSIM_DEBUG_RECOVERY"))
+		fprintf(stderr, "recovery: %llu run, %llu replayed from the memo\n",
+			(unsigned long long)rm.rm_runs, (unsigned long long)rm.rm_hits);
 	return n;
 }
 
