@@ -83,6 +83,7 @@ coverage:
 bench: build
 	$(CMAKE) --build $(BUILD) --target bench -j $(JOBS)
 	./$(BUILD)/bench_engine
+	./$(BUILD)/bench_explore .
 
 # Runs and seconds to the first violation of every seed bug under pcsim
 # fuzz, random and PCT, median over 20 seeds (printed, not asserted).

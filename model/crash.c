@@ -28,17 +28,22 @@
  * PREFLUSH write would force completed even earlier, so it is forced too.
  *
  * How it is kept fast (ARCHITECTURE: hundreds of thousands of states/s):
- *   - the durable image D is built incrementally as k advances; a write that
- *     becomes durable replaces a block only if it completed after the write
- *     that currently provides that block (per-block winner = completion
- *     order, also when flushes make older writes durable late);
- *   - the image hash is a sum over blocks of mix(block, FNV-1a(block)), so
+ *   - the durable image D is never copied: per block, it_dsrc names its
+ *     provider (the base image, or the payload of the write that completed
+ *     last among the durable ones: per-block winner = completion order,
+ *     also when flushes make older writes durable late), updated as k
+ *     advances;
+ *   - the image hash is a sum over blocks of mix(block, hash(block)), the
+ *     base's block hashes come from the disk (computed once at settle), so
  *     a candidate's hash costs O(blocks it overrides), and a duplicate is
  *     rejected before its image is built;
+ *   - the image handed out is built from the previous one: the blocks the
+ *     previous candidate wrote, those that became durable since and those
+ *     the caller changed (pc_crash_touch: journal recovery runs in place)
+ *     are brought back to D, then the candidate's writes are applied; one
+ *     full copy per iterator (its first image);
  *   - a crash point whose durable and uncertain sets equal the previous
  *     point's yields only duplicates: they are counted, not rebuilt.
- * Only a distinct state pays for a full image copy (the caller may change
- * cs_image, e.g. replay the journal into it: the next state is rebuilt).
  *
  * Dedup scope (p_dedup): global by default, as above; PC_DEDUP_POINT
  * forgets the seen images at every crash point and produces every distinct
@@ -103,9 +108,19 @@ struct pc_crash_iter {
 
 	/* cursor: state after it_cursor log entries */
 	uint32_t it_cursor;
-	pc_tag_t *it_dimg;		/* D: base + durable writes */
+	const pc_tag_t *it_base;	/* the base image (the disk's) */
+	uint32_t *it_dsrc;		/* D = base + durable writes, per block: payload
+					 * offset (words) of its provider, NONE: base */
 	uint64_t *it_dhash;		/* per block hash of D */
 	uint32_t *it_dwin;		/* per block: completion index of the provider, NONE: base */
+
+	/* the image handed out (it_cs.cs_image) is kept from one state to the
+	 * next: the blocks where it may differ from D are listed */
+	uint32_t *it_stale;		/* blocks to bring back to D */
+	uint8_t *it_is_stale;
+	uint32_t it_nstale;
+	bool it_all_stale;
+	uint64_t it_copied;		/* blocks copied into the image (statistics) */
 	uint64_t it_dsum;		/* image hash of D */
 	uint32_t *it_unc;		/* uncertain writes (it_w indices), submission order */
 	uint32_t it_nunc;
@@ -154,7 +169,7 @@ static uint64_t blk_mix(uint64_t b, uint64_t h)
 
 static uint64_t blk_hash(const pc_tag_t *words, uint32_t bs)
 {
-	return sim_hash_bytes(SIM_HASH_INIT, words, (size_t)bs * sizeof(pc_tag_t));
+	return pc_block_hash(words, bs);
 }
 
 /* ---- the seen set ---- */
@@ -311,7 +326,6 @@ static void unc_remove(struct pc_crash_iter *it, uint32_t w)
 static void make_durable(struct pc_crash_iter *it, uint32_t w)
 {
 	struct cw *cw = &it->it_w[w];
-	const pc_tag_t *data = pc_disk_wlog_data(it->it_d, cw->w_data);
 
 	cw->w_state = CW_DURABLE;
 	unc_remove(it, w);
@@ -321,8 +335,8 @@ static void make_durable(struct pc_crash_iter *it, uint32_t w)
 
 		if (it->it_dwin[b] != NONE && it->it_dwin[b] > cw->w_complete)
 			continue;	/* a later completion already provides it */
-		memcpy(it->it_dimg + (size_t)b * it->it_bs, data + (size_t)j * it->it_bs,
-		       it->it_bs * sizeof(pc_tag_t));
+		it->it_dsrc[b] = cw->w_data + j * it->it_bs;
+		pc_crash_touch(it, b);
 		it->it_dsum += blk_mix(b, nh) - blk_mix(b, it->it_dhash[b]);
 		it->it_dhash[b] = nh;
 		it->it_dwin[b] = cw->w_complete;
@@ -551,11 +565,57 @@ static uint64_t candidate_hash(struct pc_crash_iter *it)
 	return h;
 }
 
+/* D's contents of block b. */
+static const pc_tag_t *d_block(const struct pc_crash_iter *it, uint32_t b)
+{
+	return it->it_dsrc[b] == NONE ? it->it_base + (size_t)b * it->it_bs
+				      : pc_disk_wlog_data(it->it_d, it->it_dsrc[b]);
+}
+
+void pc_crash_touch(struct pc_crash_iter *it, uint32_t b)
+{
+	if (b >= it->it_nblocks || it->it_is_stale[b])
+		return;
+	it->it_is_stale[b] = 1;
+	it->it_stale[it->it_nstale++] = b;
+}
+
+void pc_crash_touch_all(struct pc_crash_iter *it)
+{
+	it->it_all_stale = true;
+}
+
+/* Bring the image back to D: only the blocks listed since the last time
+ * (a candidate's writes, blocks that became durable, what the caller
+ * changed), unless the caller changed it wholesale. */
+static void image_to_d(struct pc_crash_iter *it)
+{
+	pc_tag_t *img = it->it_cs.cs_image;
+	size_t bw = (size_t)it->it_bs;
+
+	if (it->it_all_stale) {
+		for (uint32_t b = 0; b < it->it_nblocks; b++)
+			memcpy(img + b * bw, d_block(it, b), bw * sizeof(pc_tag_t));
+		it->it_copied += it->it_nblocks;
+		it->it_all_stale = false;
+	} else {
+		for (uint32_t i = 0; i < it->it_nstale; i++) {
+			uint32_t b = it->it_stale[i];
+
+			memcpy(img + b * bw, d_block(it, b), bw * sizeof(pc_tag_t));
+		}
+		it->it_copied += it->it_nstale;
+	}
+	for (uint32_t i = 0; i < it->it_nstale; i++)
+		it->it_is_stale[it->it_stale[i]] = 0;
+	it->it_nstale = 0;
+}
+
 static void materialize(struct pc_crash_iter *it, uint64_t h)
 {
 	struct pc_crash_state *cs = &it->it_cs;
 
-	memcpy(cs->cs_image, it->it_dimg, it->it_words * sizeof(pc_tag_t));
+	image_to_d(it);
 	cs->cs_point = it->it_k;
 	cs->cs_nuncertain = it->it_nunc;
 	cs->cs_nsurvivors = 0;
@@ -570,6 +630,9 @@ static void materialize(struct pc_crash_iter *it, uint64_t h)
 		memcpy(cs->cs_image + (size_t)cw->w_blk * it->it_bs,
 		       pc_disk_wlog_data(it->it_d, cw->w_data),
 		       (size_t)cw->w_nblk * it->it_bs * sizeof(pc_tag_t));
+		it->it_copied += cw->w_nblk;
+		for (uint32_t j = 0; j < cw->w_nblk; j++)
+			pc_crash_touch(it, cw->w_blk + j);
 		if (cs->cs_nsurvivors < PC_CRASH_MAX_SURVIVORS)
 			cs->cs_survivors[cs->cs_nsurvivors++] = cw->w_bio;
 		else
@@ -595,6 +658,7 @@ struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, 
 	struct pc_crash_iter *it = calloc(1, sizeof(*it));
 	uint32_t len = pc_disk_wlog_len(d);
 	const pc_tag_t *base = pc_disk_base_image(d);
+	const uint64_t *bh = pc_disk_base_hashes(d);
 
 	if (!it)
 		return NULL;
@@ -610,7 +674,10 @@ struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, 
 	if (!build_table(it))
 		goto fail;
 	it->it_selwords = (it->it_nw + 63) / 64 + 1;
-	it->it_dimg = malloc(it->it_words * sizeof(pc_tag_t));
+	it->it_base = base;
+	it->it_dsrc = malloc(it->it_nblocks * sizeof(uint32_t));
+	it->it_stale = malloc(it->it_nblocks * sizeof(uint32_t));
+	it->it_is_stale = calloc(it->it_nblocks, 1);
 	it->it_cs.cs_image = malloc(it->it_words * sizeof(pc_tag_t));
 	it->it_dhash = malloc(it->it_nblocks * sizeof(uint64_t));
 	it->it_dwin = malloc(it->it_nblocks * sizeof(uint32_t));
@@ -621,14 +688,20 @@ struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, 
 	it->it_vol = malloc((it->it_nw + 1) * sizeof(uint32_t));
 	it->it_sel = calloc(it->it_selwords, sizeof(uint64_t));
 	it->it_matched = calloc(p->p_nids ? p->p_nids : 1, sizeof(bool));
-	if (!it->it_dimg || !it->it_cs.cs_image || !it->it_dhash || !it->it_dwin ||
+	if (!it->it_dsrc || !it->it_stale || !it->it_is_stale || !it->it_cs.cs_image || !it->it_dhash || !it->it_dwin ||
 	    !it->it_ovgen || !it->it_ovhash || !it->it_touched || !it->it_unc || !it->it_vol ||
 	    !it->it_sel || !it->it_matched || !set_grow(it))
 		goto fail;
-	memcpy(it->it_dimg, base, it->it_words * sizeof(pc_tag_t));
+	/* the one full copy of an iterator: its image starts as the base */
+	memcpy(it->it_cs.cs_image, base, it->it_words * sizeof(pc_tag_t));
+	it->it_copied = it->it_nblocks;
+	if (bh)
+		memcpy(it->it_dhash, bh, it->it_nblocks * sizeof(uint64_t));
 	for (uint32_t b = 0; b < it->it_nblocks; b++) {
-		it->it_dhash[b] = blk_hash(base + (size_t)b * it->it_bs, it->it_bs);
+		if (!bh)
+			it->it_dhash[b] = blk_hash(base + (size_t)b * it->it_bs, it->it_bs);
 		it->it_dwin[b] = NONE;
+		it->it_dsrc[b] = NONE;
 		it->it_dsum += blk_mix(b, it->it_dhash[b]);
 	}
 	return it;
@@ -696,6 +769,20 @@ const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it)
 	}
 }
 
+uint64_t pc_crash_range_hash(const struct pc_crash_iter *it, uint32_t first, uint32_t n)
+{
+	uint64_t h = 0;
+
+	for (uint32_t b = first; b < first + n && b < it->it_nblocks; b++)
+		h += blk_mix(b, it->it_ovgen[b] == it->it_curgen ? it->it_ovhash[b] : it->it_dhash[b]);
+	return h;
+}
+
+uint64_t pc_crash_blocks_copied(const struct pc_crash_iter *it)
+{
+	return it->it_copied;
+}
+
 void pc_crash_counts(const struct pc_crash_iter *it, uint64_t *states, uint64_t *dups,
 		     bool *complete)
 {
@@ -725,7 +812,9 @@ void pc_crash_iter_free(struct pc_crash_iter *it)
 	free(it->it_w);
 	free(it->it_ent_w);
 	free(it->it_bh);
-	free(it->it_dimg);
+	free(it->it_dsrc);
+	free(it->it_stale);
+	free(it->it_is_stale);
 	free(it->it_dhash);
 	free(it->it_dwin);
 	free(it->it_unc);

@@ -92,8 +92,21 @@ struct pc_crash_iter;
 struct pc_crash_iter *pc_crash_iter_new(const struct pc_disk *d, uint32_t from, uint32_t to,
 					const struct pc_persist *p);
 /* Next distinct state, or NULL when done. The state is valid until the next
- * call. */
+ * call. Each image is built from the previous one: the blocks the previous
+ * candidate wrote, and those that became durable since, are brought back
+ * and the new candidate's writes applied. A caller that changes cs_image
+ * (journal recovery in place) names the blocks it wrote with
+ * pc_crash_touch, or calls pc_crash_touch_all. */
 const struct pc_crash_state *pc_crash_next(struct pc_crash_iter *it);
+void pc_crash_touch(struct pc_crash_iter *it, uint32_t blk);
+void pc_crash_touch_all(struct pc_crash_iter *it);
+/* A hash of blocks [first, first + n) of the state pc_crash_next returned
+ * last, as it was handed out (before the caller changed it): equal hashes,
+ * equal contents (to 64 bits). Costs n additions, no block is read. */
+uint64_t pc_crash_range_hash(const struct pc_crash_iter *it, uint32_t first, uint32_t n);
+/* Blocks copied into images so far (the first image's every block
+ * included): what building the states cost. */
+uint64_t pc_crash_blocks_copied(const struct pc_crash_iter *it);
 /* How many states were produced, how many were skipped as duplicates, and
  * whether every subset of every crash point was covered (no sampling). */
 void pc_crash_counts(const struct pc_crash_iter *it, uint64_t *states, uint64_t *dups,

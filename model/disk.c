@@ -44,7 +44,7 @@
  * (-PC_EIO) is delivered at completion; a failed write does not change the
  * image and, for a flush, makes nothing durable.
  *
- * Bounds: PC_DISK_MAX_BIOS bio slots; PC_WLOG_MAX log entries; a payload pool
+ * Bounds: cfg.max_bios bio slots (PC_DISK_MAX_BIOS at least); PC_WLOG_MAX log entries; a payload pool
  * of d_payload_cap words for the data copies (cfg.payload_blocks). When the
  * log or the pool is full the run is stopped (SIM_STEP_LIMIT, trace note
  * "wlog_full") and pc_disk_wlog_overflow() says so: the log is then a
@@ -81,11 +81,14 @@ struct pc_disk {
 	uint32_t d_nblocks;
 	pc_tag_t *d_image;			/* [disk] latest completed contents */
 	pc_tag_t *d_base;			/* [setup] durable image at settle */
+	uint64_t *d_bhash;			/* [setup] pc_block_hash of each base block */
+	bool d_bhash_ok;
 
-	struct pc_bio d_bio[PC_DISK_MAX_BIOS];	/* [disk] the bio pool */
-	uint8_t d_bio_state[PC_DISK_MAX_BIOS];	/* enum bio_slot_state */
-	bool d_bio_fail[PC_DISK_MAX_BIOS];	/* fault injection decided at submit */
-	uint16_t d_inflight[PC_DISK_MAX_BIOS];	/* INFLIGHT slots by (bi_due, bi_id) */
+	uint32_t d_nbios;			/* [setup] pool size */
+	struct pc_bio *d_bio;			/* [disk] the bio pool [d_nbios] */
+	uint8_t *d_bio_state;			/* enum bio_slot_state */
+	bool *d_bio_fail;			/* fault injection decided at submit */
+	uint16_t *d_inflight;			/* INFLIGHT slots by (bi_due, bi_id) */
 	uint32_t d_ninflight;
 	uint32_t d_next_id;			/* last bi_id handed out */
 
@@ -110,7 +113,7 @@ static inline bool disk_check(const struct pc_disk *d)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 0; i < PC_DISK_MAX_BIOS; i++)
+	for (uint32_t i = 0; i < d->d_nbios; i++)
 		n += d->d_bio_state[i] == SLOT_INFLIGHT;
 	if (n != d->d_ninflight)
 		return false;
@@ -154,7 +157,17 @@ struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg)
 	d->d_nblocks = cfg->nblocks;
 	d->d_image = sim_alloc(s, words * sizeof(pc_tag_t));
 	d->d_base = sim_alloc(s, words * sizeof(pc_tag_t));
+	d->d_bhash = sim_alloc(s, (size_t)cfg->nblocks * sizeof(uint64_t));
 	d->d_wlog = sim_alloc(s, PC_WLOG_MAX * sizeof(*d->d_wlog));
+	d->d_nbios = cfg->max_bios > PC_DISK_MAX_BIOS ? cfg->max_bios : PC_DISK_MAX_BIOS;
+	if (d->d_nbios > UINT16_MAX)
+		return NULL;
+	d->d_bio = sim_alloc(s, d->d_nbios * sizeof(*d->d_bio));
+	d->d_bio_state = sim_alloc(s, d->d_nbios * sizeof(*d->d_bio_state));
+	d->d_bio_fail = sim_alloc(s, d->d_nbios * sizeof(*d->d_bio_fail));
+	d->d_inflight = sim_alloc(s, d->d_nbios * sizeof(*d->d_inflight));
+	if (!d->d_bio || !d->d_bio_state || !d->d_bio_fail || !d->d_inflight)
+		return NULL;
 	/* The pool holds the data of 8 writes of every block, within bounds,
 	 * unless configured: it is copied at every sim_reset. */
 	pblks = cfg->payload_blocks;
@@ -168,7 +181,7 @@ struct pc_disk *pc_disk_create(struct sim *s, const struct pc_disk_cfg *cfg)
 		return NULL;
 	d->d_payload_cap = pblks * cfg->bs;
 	d->d_payload = sim_alloc(s, (size_t)d->d_payload_cap * sizeof(pc_tag_t));
-	if (!d->d_image || !d->d_base || !d->d_wlog || !d->d_payload)
+	if (!d->d_image || !d->d_base || !d->d_bhash || !d->d_wlog || !d->d_payload)
 		return NULL;
 	assert(disk_check(d));
 	return d;
@@ -202,12 +215,16 @@ void pc_disk_fill(struct pc_disk *d, pc_blk_t blk, const pc_tag_t *words)
 	off = (size_t)blk * d->d_bs;
 	memcpy(d->d_image + off, words, d->d_bs * sizeof(pc_tag_t));
 	memcpy(d->d_base + off, words, d->d_bs * sizeof(pc_tag_t));
+	d->d_bhash_ok = false;
 }
 
 void pc_disk_settle(struct pc_disk *d)
 {
 	DISK_BUG_ON(d->d_ninflight != 0);
 	memcpy(d->d_base, d->d_image, (size_t)d->d_nblocks * d->d_bs * sizeof(pc_tag_t));
+	for (uint32_t b = 0; b < d->d_nblocks; b++)
+		d->d_bhash[b] = pc_block_hash(d->d_base + (size_t)b * d->d_bs, d->d_bs);
+	d->d_bhash_ok = true;
 	d->d_wlog_len = 0;
 	d->d_dur_scan = 0;
 	d->d_payload_used = 0;
@@ -221,14 +238,14 @@ void pc_disk_settle(struct pc_disk *d)
 	/* bi_id restarts at 1: no bio may be allocated and not yet submitted
 	 * (it would share an id with a new one). Completed ones may still be
 	 * held by their owners until pc_bio_put. */
-	for (uint32_t i = 0; i < PC_DISK_MAX_BIOS; i++)
+	for (uint32_t i = 0; i < d->d_nbios; i++)
 		DISK_BUG_ON(d->d_bio_state[i] == SLOT_ALLOC);
 	assert(disk_check(d));
 }
 
 struct pc_bio *pc_bio_alloc(struct sim *s, struct pc_disk *d)
 {
-	for (uint32_t i = 0; i < PC_DISK_MAX_BIOS; i++) {
+	for (uint32_t i = 0; i < d->d_nbios; i++) {
 		struct pc_bio *b = &d->d_bio[i];
 
 		if (d->d_bio_state[i] != SLOT_FREE)
@@ -244,7 +261,7 @@ struct pc_bio *pc_bio_alloc(struct sim *s, struct pc_disk *d)
 
 static uint32_t bio_slot(const struct pc_disk *d, const struct pc_bio *bio)
 {
-	DISK_BUG_ON(bio < d->d_bio || bio >= d->d_bio + PC_DISK_MAX_BIOS);
+	DISK_BUG_ON(bio < d->d_bio || bio >= d->d_bio + d->d_nbios);
 	return (uint32_t)(bio - d->d_bio);
 }
 
@@ -296,7 +313,7 @@ static void inflight_insert(struct pc_disk *d, uint32_t i)
 	const struct pc_bio *b = &d->d_bio[i];
 	uint32_t at = d->d_ninflight;
 
-	DISK_BUG_ON(d->d_ninflight >= PC_DISK_MAX_BIOS);
+	DISK_BUG_ON(d->d_ninflight >= d->d_nbios);
 	while (at > 0) {
 		const struct pc_bio *a = &d->d_bio[d->d_inflight[at - 1]];
 
@@ -547,6 +564,11 @@ const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off)
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d)
 {
 	return d->d_base;
+}
+
+const uint64_t *pc_disk_base_hashes(const struct pc_disk *d)
+{
+	return d->d_bhash_ok ? d->d_bhash : NULL;
 }
 
 const struct pc_disk_stats *pc_disk_stats(const struct pc_disk *d)

@@ -35,7 +35,7 @@
 #include "model/pc.h"
 
 #define PC_STREAM_DISK	1	/* PRNG stream for latencies */
-#define PC_DISK_MAX_BIOS	256	/* in flight + completing at once */
+#define PC_DISK_MAX_BIOS	256	/* in flight + completing at once (default; cfg.max_bios) */
 #define PC_WLOG_MAX	8192	/* write log entries per run */
 
 enum pc_req_op { PC_REQ_WRITE = 1, PC_REQ_FLUSH = 2 };
@@ -86,6 +86,7 @@ struct pc_disk_cfg {
 	uint32_t payload_blocks;	/* write-log data capacity in blocks; 0: default
 					 * 8 * nblocks within [256, 4096] (it lives in the
 					 * arena: sim_reset copies it) */
+	uint32_t max_bios;	/* bio pool; 0: PC_DISK_MAX_BIOS (at most 65535) */
 };
 
 enum pc_wlog_type {
@@ -144,6 +145,15 @@ void pc_disk_wlog_clear_steps(struct pc_disk *d);
 const pc_tag_t *pc_disk_wlog_data(const struct pc_disk *d, uint32_t off);
 /* The durable image at the start of the run (after pc_disk_settle). */
 const pc_tag_t *pc_disk_base_image(const struct pc_disk *d);
+/* The hash of one block's contents, as crash states combine them. */
+static inline uint64_t pc_block_hash(const pc_tag_t *words, uint32_t bs)
+{
+	return sim_hash_fast(SIM_HASH_INIT, words, (size_t)bs * sizeof(pc_tag_t));
+}
+/* pc_block_hash of every block of the base image, computed once at
+ * pc_disk_settle (crash states start from it every execution); NULL before
+ * the first settle or after a pc_disk_fill. */
+const uint64_t *pc_disk_base_hashes(const struct pc_disk *d);
 /* The write log or its data pool filled up: the run was stopped there
  * (SIM_STEP_LIMIT) and the log is the prefix of the execution up to it. */
 bool pc_disk_wlog_overflow(const struct pc_disk *d);

@@ -83,7 +83,6 @@
 
 #include "model/jbd2.h"
 
-#define JBD2_HANDLE_CREDITS	6	/* new blocks one handle may dirty */
 #define JBD2_MAX_HANDLES	64	/* open at once */
 #define JBD2_MAX_CP		32	/* committed transactions awaiting checkpoint */
 #define JBD2_MIN_LEN		(1 + JBD2_HANDLE_CREDITS + 2)

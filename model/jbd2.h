@@ -39,6 +39,7 @@
 #include "model/disk.h"
 
 #define JBD2_MAX_META	16	/* metadata blocks in one transaction */
+#define JBD2_HANDLE_CREDITS	6	/* new blocks one handle may dirty */
 #define JBD2_MAX_JINODES	PC_MAX_FILES
 
 enum jbd2_t_state {
@@ -164,6 +165,13 @@ struct jbd2_recovery_info {
 };
 int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
 			 struct jbd2_recovery_info *info);
+/* The same, and the blocks it wrote (home blocks replayed, the superblock)
+ * in written[0 .. *nwritten); when more than max were written, *nwritten
+ * is max + 1 and the list is incomplete. For crash states built one from
+ * the previous (model/crash.c: pc_crash_touch). */
+int jbd2_journal_recover_logged(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
+				struct jbd2_recovery_info *info, pc_blk_t *written, uint32_t max,
+				uint32_t *nwritten);
 
 /* ---- Internal: the on-disk log block format, shared by model/jbd2.c (the
  * writer) and model/jbd2_recovery.c (the reader) only. ----

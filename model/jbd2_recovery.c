@@ -40,7 +40,19 @@ struct jbd2_log {
 	pc_tag_t *l_image;
 	uint32_t l_bs;
 	pc_blk_t l_first, l_end;	/* log area */
+	pc_blk_t *l_written;		/* NULL, or where to note the blocks written */
+	uint32_t l_max, l_nwritten;
 };
+
+static void note_written(struct jbd2_log *l, pc_blk_t b)
+{
+	if (!l->l_written)
+		return;
+	if (l->l_nwritten < l->l_max)
+		l->l_written[l->l_nwritten++] = b;
+	else
+		l->l_nwritten = l->l_max + 1;
+}
 
 static pc_tag_t *log_block(const struct jbd2_log *l, pc_blk_t b)
 {
@@ -97,7 +109,7 @@ static bool scan_transaction(const struct jbd2_log *l, pc_blk_t pos, pc_tid_t ti
 }
 
 /* Copy the tagged blocks of the descriptor at pos home. */
-static uint32_t replay_transaction(const struct jbd2_log *l, pc_blk_t pos, uint32_t n)
+static uint32_t replay_transaction(struct jbd2_log *l, pc_blk_t pos, uint32_t n)
 {
 	const pc_tag_t *d = log_block(l, pos);
 
@@ -105,6 +117,7 @@ static uint32_t replay_transaction(const struct jbd2_log *l, pc_blk_t pos, uint3
 		unsigned at = JBD2_W_D_TAGS + JBD2_TAG_WORDS * i;
 		pc_tag_t *home = log_block(l, jbd2_get32(d, at));
 
+		note_written(l, jbd2_get32(d, at));
 		memcpy(home, log_block(l, pos + 1 + i), l->l_bs * sizeof(pc_tag_t));
 		if (d[at + 2] & JBD2_FLAG_ESCAPE)
 			jbd2_put32(home, JBD2_W_MAGIC, JBD2_MAGIC_NUMBER);
@@ -114,7 +127,7 @@ static uint32_t replay_transaction(const struct jbd2_log *l, pc_blk_t pos, uint3
 
 /* do_one_pass (recovery.c). PASS_SCAN returns end_transaction; PASS_REPLAY
  * replays [start_tid, end) and returns end. */
-static pc_tid_t do_one_pass(const struct jbd2_log *l, pc_blk_t start, pc_tid_t start_tid,
+static pc_tid_t do_one_pass(struct jbd2_log *l, pc_blk_t start, pc_tid_t start_tid,
 			    pc_tid_t end, enum recovery_pass pass, struct jbd2_recovery_info *info)
 {
 	pc_blk_t pos = start;
@@ -152,7 +165,15 @@ static bool sb_valid(const pc_tag_t *sb, pc_blk_t j_first, uint32_t j_len)
 int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
 			 struct jbd2_recovery_info *info)
 {
-	struct jbd2_log l = { image, bs, j_first + 1, j_first + j_len };
+	return jbd2_journal_recover_logged(image, bs, j_first, j_len, info, NULL, 0, NULL);
+}
+
+int jbd2_journal_recover_logged(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_t j_len,
+				struct jbd2_recovery_info *info, pc_blk_t *written, uint32_t max,
+				uint32_t *nwritten)
+{
+	struct jbd2_log l = { image, bs, j_first + 1, j_first + j_len, written, max, 0 };
+	int rc = 0;
 	pc_tag_t *sb = image + (size_t)j_first * bs;
 	pc_tid_t seq, end;
 	pc_blk_t start;
@@ -163,7 +184,8 @@ int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_
 		info->ri_corrupt = true;
 		snprintf(info->ri_why, sizeof(info->ri_why), "journal superblock at %u unreadable",
 			 j_first);
-		return -PC_EIO;
+		rc = -PC_EIO;
+		goto out;
 	}
 	seq = jbd2_get32(sb, JBD2_W_SB_SEQUENCE);
 	start = jbd2_get32(sb, JBD2_W_SB_START);
@@ -171,12 +193,13 @@ int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_
 	info->ri_last_tid = seq - 1;
 	if (start == 0) {
 		snprintf(info->ri_why, sizeof(info->ri_why), "clean journal");
-		return 0;
+		goto out;
 	}
 	if (start < l.l_first || start >= l.l_end) {
 		info->ri_corrupt = true;
 		snprintf(info->ri_why, sizeof(info->ri_why), "s_start %u outside the log", start);
-		return -PC_EIO;
+		rc = -PC_EIO;
+		goto out;
 	}
 	end = do_one_pass(&l, start, seq, 0, PASS_SCAN, info);
 	do_one_pass(&l, start, seq, end, PASS_REPLAY, info);
@@ -185,5 +208,9 @@ int jbd2_journal_recover(pc_tag_t *image, uint32_t bs, pc_blk_t j_first, uint32_
 	jbd2_put32(sb, JBD2_W_SB_SEQUENCE, end);
 	jbd2_put32(sb, JBD2_W_SB_START, l.l_first);
 	jbd2_put32(sb, JBD2_W_SB_CSUM, (uint32_t)jbd2_csum_block(SIM_HASH_INIT, sb, JBD2_W_SB_CSUM));
-	return 0;
+	note_written(&l, j_first);
+out:
+	if (nwritten)
+		*nwritten = l.l_nwritten;
+	return rc;
 }

@@ -55,24 +55,86 @@ static uint32_t promise_runs(uint64_t file_bytes_total)
 	return 16384 + (uint32_t)(file_bytes_total / 16);
 }
 
+/* Sources the world holds: the stale contents of every pool block, the
+ * operations, and as many again for what runs create (zeroing, ...); never
+ * fewer than PC_MAX_SOURCES_RUN, never more than a tag can name. */
+static uint32_t source_cap(const struct pc_config *cfg, uint32_t pool)
+{
+	uint64_t n = (uint64_t)pool + 2ull * cfg->c_nops + PC_MAX_SOURCES_RUN;
+
+	if (n < PC_MAX_SOURCES_RUN)
+		n = PC_MAX_SOURCES_RUN;
+	return n > PC_MAX_SOURCES ? PC_MAX_SOURCES : (uint32_t)n;
+}
+
+/* Write-log payload, in blocks: the disk's default (8 writes of every block,
+ * within [256, 4096]), or, when the scenario writes more, twice what its
+ * operations write (setup included: its writes are logged until the
+ * settle) plus the journal's share: the inode blocks, logged and
+ * checkpointed, a few times per operation. */
+static uint32_t payload_blocks(const struct pc_config *cfg, uint32_t disk_blocks, uint32_t meta)
+{
+	uint32_t bs = cfg->c_knobs.k_bs;
+	uint64_t dflt = disk_blocks > 4096 / 8 ? 4096 : 8ull * disk_blocks;
+	uint64_t need = 2 * (cfg->c_write_bytes / bs + 1) + 4ull * meta * (cfg->c_nops + 2) +
+			JOURNAL_BLOCKS;
+
+	if (dflt < 256)
+		dflt = 256;
+	if (need > (1u << 26) / bs)
+		need = (1u << 26) / bs;	/* the disk's bound on payload words */
+	return (uint32_t)(need > dflt ? need : dflt);
+}
+
+/* Bios in flight at once: a write-back of every page of every file, one bio
+ * per folio, with the journal's beside it. */
+static uint32_t bio_cap(const struct pc_config *cfg, uint64_t fb)
+{
+	uint64_t n = 2 * cfg->c_nfiles * (fb / PC_PAGE_SIZE) + 64;
+
+	if (n < PC_DISK_MAX_BIOS)
+		n = PC_DISK_MAX_BIOS;
+	return n > UINT16_MAX ? UINT16_MAX : (uint32_t)n;
+}
+
+uint32_t pc_model_max_events(const struct pc_config *cfg)
+{
+	uint64_t fb;
+	uint32_t nb, meta, pool;
+
+	layout(cfg, &fb, &nb, &meta, &pool);
+	return SIM_MAX_EVENTS + bio_cap(cfg, fb);	/* a completion per bio, and timers */
+}
+
+static uint32_t ioend_cap(const struct pc_config *cfg, uint64_t fb)
+{
+	uint64_t n = cfg->c_nfiles * (fb / PC_PAGE_SIZE) + 32;
+
+	return n > PC_MAX_IOENDS ? (uint32_t)n : PC_MAX_IOENDS;
+}
+
 size_t pc_model_arena_size(const struct pc_config *cfg)
 {
 	uint64_t fb;
-	uint32_t nb, meta, pool, bs = cfg->c_knobs.k_bs;
+	uint32_t nb, meta, pool, bs = cfg->c_knobs.k_bs, dblocks;
 	size_t per_file, disk;
 
 	layout(cfg, &fb, &nb, &meta, &pool);
+	dblocks = meta + JOURNAL_BLOCKS + pool;
 	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
 		   nb * sizeof(struct pc_extent);
-	disk = (size_t)(meta + JOURNAL_BLOCKS + pool) * bs * sizeof(pc_tag_t) * 2 +
-	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) + (size_t)bs * 2 * 2048;
+	disk = (size_t)dblocks * (bs * sizeof(pc_tag_t) * 2 + sizeof(uint64_t)) +
+	       PC_WLOG_MAX * (sizeof(struct pc_wlog_ent) + 64) +
+	       (size_t)payload_blocks(cfg, dblocks, meta) * bs * sizeof(pc_tag_t);
 	return sizeof(struct pc_model) + cfg->c_nfiles * per_file + disk +
 	       promise_runs(cfg->c_nfiles * fb) * sizeof(struct pc_prun) +
 	       __pc_lat_arena_size(nb * cfg->c_nfiles) +
-	       PC_MAX_SOURCES_RUN * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
+	       (size_t)source_cap(cfg, pool) * (sizeof(struct pc_source) + sizeof(struct pc_srcx)) +
 	       PC_MAX_OPS_WORLD * (sizeof(struct pc_opctx) + sizeof(struct sim_op_desc)) +
-	       (4u << 20);
+	       (size_t)ioend_cap(cfg, fb) * sizeof(struct pc_ioend) +
+	       (size_t)bio_cap(cfg, fb) * (sizeof(struct pc_bio) + 4) +
+	       (size_t)bs * sizeof(pc_tag_t) + (4u << 20);
 }
 
 static void jops_get_block(struct sim *s, void *fs, pc_blk_t blk, pc_tag_t *words)
@@ -199,14 +261,33 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	w->w_k = cfg->c_knobs;
 	w->w_bs = cfg->c_knobs.k_bs;
 	w->w_bpp = PC_PAGE_SIZE / w->w_bs;
-	w->w_src = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_src));
-	w->w_srcx = sim_alloc(s, PC_MAX_SOURCES_RUN * sizeof(*w->w_srcx));
+	/* one ioend per folio may be in flight: a write-back of whole files */
+	w->w_ioend_cap = ioend_cap(cfg, fb);
+	w->w_ioend = sim_alloc(s, w->w_ioend_cap * sizeof(*w->w_ioend));
+	if (!w->w_ioend)
+		goto nomem;
+	if (inode_meta_blocks(cfg->c_knobs.k_bs, nb) > JBD2_HANDLE_CREDITS) {
+		snprintf(err, len,
+			 "a file of %llu bytes at block size %u takes %u inode blocks; one jbd2 "
+			 "handle dirties at most %u (model/jbd2.c): at most %llu bytes per file "
+			 "at this block size",
+			 (unsigned long long)fb, cfg->c_knobs.k_bs,
+			 inode_meta_blocks(cfg->c_knobs.k_bs, nb), JBD2_HANDLE_CREDITS,
+			 (unsigned long long)JBD2_HANDLE_CREDITS * ((cfg->c_knobs.k_bs - 8) / 3) *
+				 cfg->c_knobs.k_bs);
+		return NULL;
+	}
+	w->w_src_cap = source_cap(cfg, pool);
+	w->w_src = sim_alloc(s, w->w_src_cap * sizeof(*w->w_src));
+	w->w_srcx = sim_alloc(s, w->w_src_cap * sizeof(*w->w_srcx));
 	if (!w->w_src || !w->w_srcx)
 		goto nomem;
 	w->w_nsrc = 1;	/* tag 0 is zero */
 	memset(&dc, 0, sizeof(dc));
 	dc.bs = w->w_bs;
 	dc.nblocks = meta + JOURNAL_BLOCKS + pool;
+	dc.payload_blocks = payload_blocks(cfg, dc.nblocks, meta);
+	dc.max_bios = bio_cap(cfg, fb);
 	dc.volatile_cache = cfg->c_volatile_cache;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
@@ -263,7 +344,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
 			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
 	__pc_workqueue_init(s, &w->w_dio_wq, "dio", 2, dio_names);
-	for (unsigned i = 0; i < PC_MAX_IOENDS; i++)
+	for (unsigned i = 0; i < w->w_ioend_cap; i++)
 		w->w_ioend[i].io_state = 0;
 	sim_set_op_hook(s, op_hook);
 	return m;
@@ -328,7 +409,7 @@ int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, c
 			 pc_profile_names[w->w_k.k_profile]);
 		return -1;
 	}
-	if (w->w_nops >= PC_MAX_OPS_WORLD || w->w_nsrc >= PC_MAX_SOURCES_RUN - 1 ||
+	if (w->w_nops >= PC_MAX_OPS_WORLD || w->w_nsrc >= w->w_src_cap - 1 ||
 	    !(x = sim_alloc(s, sizeof(*x)))) {
 		snprintf(err, len, "too many operations");
 		return -1;
@@ -566,17 +647,46 @@ void pc_model_sizes(const struct sim *s, unsigned file, uint64_t *isize, uint64_
 	*durable = ip ? w->w_durable_size[file] : 0;
 }
 
+/* The tags read(2) would see in block b of ip (page cache, else disk, else
+ * NULL: zeros), as read_tag per byte. */
+static const pc_tag_t *block_tags(const struct pc_inode *ip, uint32_t b)
+{
+	const struct pc_world *w = ip->i_w;
+	const struct pc_folio *f = &ip->i_folios[b / w->w_bpp];
+	uint32_t k = b % w->w_bpp;
+
+	if ((f->f_flags & PC_F_CACHED) && (f->f_buptodate & (1u << k)))
+		return f->f_data + (size_t)k * w->w_bs;
+	if (ip->i_map[b].e_state == EXT_WRITTEN)
+		return pc_disk_read(w->w_disk, ip->i_map[b].e_pblk);
+	return NULL;
+}
+
 uint64_t pc_model_state_hash(const struct sim *s)
 {
 	const struct pc_world *w = pc_w(s);
 	uint64_t h = SIM_HASH_INIT;
+	uint8_t buf[PC_PAGE_SIZE];
 
+	/* what read(2) returns, a block at a time, hashed a page at a time */
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		const struct pc_inode *ip = w->w_inode[f];
 
 		h = sim_hash_u64(h, ip->i_size);
-		for (uint64_t o = 0; o < ip->i_size; o++)
-			h = sim_hash_u64(h, pc_byte_value(s, read_tag(ip, o), o));
+		for (uint64_t pos = 0; pos < ip->i_size; pos += PC_PAGE_SIZE) {
+			uint64_t n = ip->i_size - pos < PC_PAGE_SIZE ? ip->i_size - pos : PC_PAGE_SIZE;
+
+			for (uint64_t k = 0; k < n; k += w->w_bs) {
+				uint32_t m = (uint32_t)(n - k < w->w_bs ? n - k : w->w_bs);
+				const pc_tag_t *t = block_tags(ip, (uint32_t)((pos + k) / w->w_bs));
+
+				if (t)
+					pc_byte_values(s, t, pos + k, m, buf + k);
+				else
+					memset(buf + k, 0, m);
+			}
+			h = sim_hash_fast(h, buf, n);
+		}
 	}
 	return h;
 }
@@ -603,17 +713,17 @@ uint64_t pc_model_crash_key(const struct sim *s)
 					    (uint64_t)(uint16_t)e->wl_status);
 		h = sim_hash_u64(h, ((uint64_t)e->wl_blk << 32) | e->wl_nblk);
 		if (e->wl_type == PC_WL_SUBMIT && e->wl_op == PC_REQ_WRITE)
-			h = sim_hash_bytes(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
+			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
 					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
 	}
 	for (unsigned f = 0; f < w->w_ninodes; f++) {
 		const struct pc_inode *ip = w->w_inode[f];
 		size_t cap = (size_t)ip->i_npages * PC_PAGE_SIZE;
 
-		h = sim_hash_bytes(h, ip->i_last, cap * sizeof(*ip->i_last));
-		h = sim_hash_bytes(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
-		h = sim_hash_bytes(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
-		h = sim_hash_bytes(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
+		h = sim_hash_fast(h, ip->i_last, cap * sizeof(*ip->i_last));
+		h = sim_hash_fast(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
+		h = sim_hash_fast(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
+		h = sim_hash_fast(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
 	}
 	for (unsigned i = 0; i < w->w_npromise; i++) {
 		const struct pc_promise *pr = &w->w_promise[i];
@@ -654,9 +764,86 @@ void pc_model_finish(struct sim *s)
 		final_read(s, w->w_inode[i]);
 }
 
-/* Check one recovered image; tell view (if any) what it holds. */
-static void check_image(struct sim *s, pc_tag_t *image, uint32_t point, pc_crash_view_fn view,
-			void *ctx)
+/* Journal recovery of one crash state, remembered: recovery reads only the
+ * journal area and writes home blocks with copies of log blocks and the
+ * superblock, so what it does is a function of the journal area's
+ * contents. When a state's journal area hashes as the previous one's
+ * (pc_crash_range_hash), its result is replayed instead: the blocks it
+ * wrote get the contents they got then. */
+struct recovery_memo {
+	bool rm_valid;
+	uint64_t rm_key;
+	int rm_rc;
+	struct jbd2_recovery_info rm_ri;
+	uint32_t rm_n;			/* blocks written; > rm_max: too many to keep */
+	uint32_t rm_max;
+	pc_blk_t *rm_blk;		/* [rm_max] */
+	pc_tag_t *rm_data;		/* [rm_max * bs] their contents after recovery */
+	uint64_t rm_hits, rm_runs;
+	pc_tag_t *rm_check;		/* PCSIM_CHECK_RECOVERY_MEMO=1: every replay is
+					 * compared with a real recovery on this copy */
+};
+
+static int recover(struct sim *s, struct pc_crash_iter *it, struct recovery_memo *rm,
+		   pc_tag_t *image, struct jbd2_recovery_info *ri)
+{
+	struct pc_world *w = pc_w(s);
+	pc_blk_t jfirst = w->w_data_first - JOURNAL_BLOCKS;
+	uint64_t key = pc_crash_range_hash(it, jfirst, JOURNAL_BLOCKS);
+	size_t bw = w->w_bs;
+
+	if (rm->rm_valid && rm->rm_key == key && rm->rm_n <= rm->rm_max) {
+		size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * bw * sizeof(pc_tag_t);
+		struct jbd2_recovery_info cri;
+		int crc = 0;
+
+		if (rm->rm_check) {
+			memcpy(rm->rm_check, image, isz);
+			crc = jbd2_journal_recover(rm->rm_check, w->w_bs, jfirst, JOURNAL_BLOCKS, &cri);
+		}
+		for (uint32_t i = 0; i < rm->rm_n; i++) {
+			memcpy(image + (size_t)rm->rm_blk[i] * bw, rm->rm_data + i * bw,
+			       bw * sizeof(pc_tag_t));
+			pc_crash_touch(it, rm->rm_blk[i]);
+		}
+		*ri = rm->rm_ri;
+		rm->rm_hits++;
+		if (rm->rm_check && (crc != rm->rm_rc || memcmp(&cri, ri, sizeof(cri)) ||
+				     memcmp(rm->rm_check, image, isz))) {
+			fprintf(stderr, "pcsim: BUG: journal recovery replayed from the memo differs "
+					"from a real recovery\n");
+			abort();
+		}
+		return rm->rm_rc;
+	}
+	rm->rm_runs++;
+	rm->rm_rc = jbd2_journal_recover_logged(image, w->w_bs, jfirst, JOURNAL_BLOCKS, ri,
+						rm->rm_blk, rm->rm_max, &rm->rm_n);
+	rm->rm_ri = *ri;
+	rm->rm_key = key;
+	rm->rm_valid = rm->rm_n <= rm->rm_max;
+	if (!rm->rm_valid) {
+		pc_crash_touch_all(it);
+		return rm->rm_rc;
+	}
+	for (uint32_t i = 0; i < rm->rm_n; i++) {
+		pc_crash_touch(it, rm->rm_blk[i]);
+		if (rm->rm_blk[i] < pc_disk_nblocks(w->w_disk))
+			continue;
+		rm->rm_valid = false;	/* out of range: do not replay it */
+	}
+	/* the contents, read after recovery (a block written twice keeps its last) */
+	for (uint32_t i = 0; rm->rm_valid && i < rm->rm_n; i++)
+		memcpy(rm->rm_data + i * bw, image + (size_t)rm->rm_blk[i] * bw,
+		       bw * sizeof(pc_tag_t));
+	return rm->rm_rc;
+}
+
+/* Recover the journal into a crash state's image (in place: the blocks
+ * recovery writes are handed back to the iterator, which restores them for
+ * the next state) and check it; tell view (if any) what it holds. */
+static void check_image(struct sim *s, struct pc_crash_iter *it, struct recovery_memo *rm,
+			pc_tag_t *image, uint32_t point, pc_crash_view_fn view, void *ctx)
 {
 	struct pc_crash_view cv;
 	uint8_t *vals[PC_MAX_FILES] = { NULL };
@@ -665,15 +852,15 @@ static void check_image(struct sim *s, pc_tag_t *image, uint32_t point, pc_crash
 	struct pc_extent *map;
 	uint8_t *owner;
 	char why[96];
+	int rc;
 
 	memset(&ri, 0, sizeof(ri));
 	memset(&cv, 0, sizeof(cv));
 	cv.cv_point = point;
 	cv.cv_nfiles = w->w_ninodes;
 	w->w_state_viol = 0;
-	if (jbd2_journal_recover(image, w->w_bs, w->w_data_first - JOURNAL_BLOCKS, JOURNAL_BLOCKS,
-				 &ri) < 0 ||
-	    ri.ri_corrupt) {
+	rc = recover(s, it, rm, image, &ri);
+	if (rc < 0 || ri.ri_corrupt) {
 		__pc_violation(s, PC_INV_JOURNAL, 0, 0, 0, 0, true, point,
 			       "after crash, journal recovery failed: %s", ri.ri_why);
 		if (view) {
@@ -770,8 +957,8 @@ uint64_t pc_model_check_crashes_view(struct sim *s, uint32_t from, uint32_t to,
 	struct pc_world *w = pc_w(s);
 	struct pc_crash_iter *it = pc_crash_iter_new(w->w_disk, from, to, p);
 	const struct pc_crash_state *cs;
-	size_t isz = (size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t);
-	pc_tag_t *img = malloc(isz);
+	/* recovery writes at most the superblock and a home block per log block */
+	struct recovery_memo rm = { .rm_max = JOURNAL_BLOCKS + 1 };
 	uint64_t n = 0, d = 0;
 
 	*complete = false;
@@ -784,16 +971,20 @@ uint64_t pc_model_check_crashes_view(struct sim *s, uint32_t from, uint32_t to,
 				e->wl_op, e->wl_flags, e->wl_kind, e->wl_blk, e->wl_nblk, e->wl_status,
 				(unsigned long long)e->wl_step);
 		}
-	if (!it || !img) {
-		free(img);
+	if (getenv("PCSIM_CHECK_RECOVERY_MEMO"))
+		rm.rm_check = malloc((size_t)pc_disk_nblocks(w->w_disk) * w->w_bs * sizeof(pc_tag_t));
+	rm.rm_blk = malloc(rm.rm_max * sizeof(*rm.rm_blk));
+	rm.rm_data = malloc((size_t)rm.rm_max * w->w_bs * sizeof(*rm.rm_data));
+	if (!it || !rm.rm_blk || !rm.rm_data) {
+		free(rm.rm_blk);
+		free(rm.rm_data);
 		pc_crash_iter_free(it);
 		return 0;
 	}
 	while ((cs = pc_crash_next(it))) {
 		unsigned before = w->w_nviol;
 
-		memcpy(img, cs->cs_image, isz);
-		check_image(s, img, cs->cs_point, view, ctx);
+		check_image(s, it, &rm, cs->cs_image, cs->cs_point, view, ctx);
 		if (w->w_nviol > before && !w->w_surv_set) {
 			w->w_surv_set = true;
 			w->w_nsurv = cs->cs_nsurvivors;
@@ -805,7 +996,12 @@ uint64_t pc_model_check_crashes_view(struct sim *s, uint32_t from, uint32_t to,
 	if (dups)
 		*dups = d;
 	pc_crash_iter_free(it);
-	free(img);
+	free(rm.rm_blk);
+	free(rm.rm_data);
+	free(rm.rm_check);
+	if (getenv("PCSIM_DEBUG_RECOVERY"))
+		fprintf(stderr, "recovery: %llu run, %llu replayed from the memo\n",
+			(unsigned long long)rm.rm_runs, (unsigned long long)rm.rm_hits);
 	return n;
 }
 

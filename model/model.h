@@ -122,6 +122,11 @@ struct pc_config {
 	sim_time_t c_lat_min, c_lat_max;
 	uint32_t c_fail_write_nth, c_fail_flush_nth;
 	bool c_strict;			/* strict oracle */
+	/* What the scenario's operations ask of the world, to size it (0: the
+	 * defaults): bytes they write in all (pwrite, append, store, ...),
+	 * and how many there are. */
+	uint64_t c_write_bytes;
+	uint32_t c_nops;
 };
 
 struct pc_model;
@@ -133,6 +138,8 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 struct pc_model *pc_model(const struct sim *s);
 /* Arena bytes pc_model_create needs for cfg (size the sim with it). */
 size_t pc_model_arena_size(const struct pc_config *cfg);
+/* Pending events the sim must hold for cfg (sim_config.max_events). */
+uint32_t pc_model_max_events(const struct pc_config *cfg);
 /* A user task (scenario thread). */
 struct sim_task *pc_user_task(struct sim *s, const char *name);
 /* Queue op on t; returns the operation number, or -1 (bad op for the
@@ -247,6 +254,9 @@ void pc_model_fp_normalise(struct sim *s);
 uint64_t pc_model_crash_key(const struct sim *s);
 /* Byte value for reports. */
 uint8_t pc_byte_value(const struct sim *s, pc_tag_t tag, uint64_t off);
+/* pc_byte_value of tags[i] at off + i for i < n, into out. */
+void pc_byte_values(const struct sim *s, const pc_tag_t *tags, uint64_t off, uint32_t n,
+		    uint8_t *out);
 uint32_t pc_wlog_len(const struct sim *s);
 /* Why the model stopped the run at one of its bounds (more durability
  * promises than it keeps, ...), or NULL. The engine's status is then

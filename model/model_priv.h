@@ -13,7 +13,7 @@
 
 #define PC_MAX_SOURCES_RUN	8192	/* sources per world */
 #define PC_MAX_VIOL		64
-#define PC_MAX_IOENDS		128
+#define PC_MAX_IOENDS		128	/* at least; more for big files (pc_model_create) */
 #define PC_MAX_WORK		128
 #define PC_MAX_WORKERS		2
 #define PC_MAX_OPS_WORLD	512
@@ -238,6 +238,7 @@ struct pc_world {
 	struct pc_source *w_src;
 	struct pc_srcx *w_srcx;
 	uint32_t w_nsrc;
+	uint32_t w_src_cap;		/* sources this world holds (pc_model_create) */
 
 	struct sim_task *w_flusher;
 	bool w_flusher_timer, w_flusher_kick;
@@ -248,7 +249,8 @@ struct pc_world {
 	struct pc_opctx *w_jbd2_ctx;	/* the commit thread's ordered-data writeback */
 	struct pc_workqueue w_endio_wq;	/* ext4-rsv-conversion / xfs-conv / ext4-iomap end_io */
 	struct pc_workqueue w_dio_wq;	/* s_dio_done_wq */
-	struct pc_ioend w_ioend[PC_MAX_IOENDS];
+	struct pc_ioend *w_ioend;	/* [w_ioend_cap] */
+	uint32_t w_ioend_cap;		/* PC_MAX_IOENDS, or a page of every file and more */
 	uint32_t w_ioend_seq;
 
 	struct pc_opctx *w_ops[PC_MAX_OPS_WORLD];

@@ -297,7 +297,7 @@ struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip)
 {
 	struct pc_world *w = ip->i_w;
 
-	for (unsigned i = 0; i < PC_MAX_IOENDS; i++) {
+	for (unsigned i = 0; i < w->w_ioend_cap; i++) {
 		struct pc_ioend *io = &w->w_ioend[i];
 
 		if (io->io_state == 0 || io->io_state == 4) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/cli/cli.h"
 #include "sim/cli/cli_report.h"
@@ -66,6 +67,11 @@ static void print_report(const char *path, const struct scn_file *f, int vi,
 	       (unsigned long long)rep->xr_crash_states,
 	       (unsigned long long)rep->xr_crash_skipped);
 	printf("  time                  %.2f s\n", rep->xr_seconds);
+	if (rep->xr_est_execs > 0)
+		printf("  estimate (before)     ~%.0f executions, ~%.1f s (%u random probes in %.2f s; "
+		       "the unreduced search within the bound: DPOR and sleep sets run fewer)\n",
+		       rep->xr_est_execs, rep->xr_est_seconds, xo->x_estimate,
+		       rep->xr_est_probe_seconds);
 	printf("  %-18s %-10s %s\n", "invariant", "", "executions");
 	for (int k = 0; k < PC_INV_N; k++)
 		printf("  %-18s %-10s %llu\n", pc_invariant_names[k], pcx_frequency(rep, k),
@@ -123,7 +129,7 @@ int cmd_explore(int argc, char **argv)
 	char *text;
 	int rc = PCSIM_EXIT_OK, any = 0, k;
 	uint64_t v;
-	bool oom;
+	bool oom, no_progress = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -179,6 +185,14 @@ int cmd_explore(int argc, char **argv)
 			xo.x_stop_at_first = true;
 		} else if (!strcmp(a, "--out") && val) {
 			xo.x_out = argv[++i];
+		} else if (!strcmp(a, "--estimate") && val && val[0] >= '0' && val[0] <= '9' &&
+			   cli_parse_u64(a, val, 1000000, &v) && v) {
+			xo.x_estimate = (uint32_t)v;
+			i++;
+		} else if (!strcmp(a, "--estimate")) {
+			xo.x_estimate = 300;
+		} else if (!strcmp(a, "--no-progress")) {
+			no_progress = true;
 		} else if ((k = cli_report_opt(&cr, a, val))) {
 			i += k - 1;
 		} else if (a[0] != '-' && !path) {
@@ -192,6 +206,9 @@ int cmd_explore(int argc, char **argv)
 		fprintf(stderr, "pcsim explore: which scenario file?\n");
 		return PCSIM_EXIT_USAGE;
 	}
+	/* the progress line (done / estimated) comes with --estimate, on a terminal */
+	xo.x_progress = xo.x_estimate && !no_progress && isatty(STDERR_FILENO) &&
+			isatty(STDOUT_FILENO);
 	if (xo.x_strategy != PCX_EXHAUSTIVE && !xo.x_max_execs && !xo.x_max_seconds)
 		xo.x_max_execs = 1000;
 	rp = cli_reports_new(&cr, "explore", &o, variant, &oom);

@@ -27,7 +27,8 @@ static const struct pcsim_cmd cmds[] = {
 	{ "explore", "FILE [--variant V] [--strategy exhaustive|random|pct] [--bound N|none] "
 		     "[--max-execs N] [--seconds S] [--depth D] [--seed N] [--no-crash] "
 		     "[--no-early-events] [--no-dpor] [--no-sleep-sets] [--stop] [--replay TAPE] "
-		     "[--out DIR] [--knob K=V]... [--json FILE] [--junit FILE] [--html DIR|FILE] "
+		     "[--out DIR] [--estimate [N]] [--no-progress] "
+		     "[--knob K=V]... [--json FILE] [--junit FILE] [--html DIR|FILE] "
 		     "[--markdown FILE] [--wall-time]",
 	  "search the choices of a scenario's threads and kernel tasks (race section ignored)",
 	  cmd_explore },

@@ -3,8 +3,9 @@
  * sim/core/core_priv.h - layout of the engine's world. Private to sim/core.
  *
  * Everything that a run mutates lives in the arena, starting with struct
- * sim_world, so that sim_snapshot()/sim_reset() are one memcpy each and no
- * pointer into the arena is invalidated by a reset.
+ * sim_world, so that sim_snapshot() is one memcpy, sim_reset() copies back
+ * the pages written since (wtrack.c) and no pointer into the arena is
+ * invalidated by a reset.
  */
 #ifndef PCSIM_CORE_PRIV_H
 #define PCSIM_CORE_PRIV_H
@@ -39,10 +40,11 @@ struct sim_world {
 
 	/* Event queue: a binary min-heap of slot numbers ordered by
 	 * (ev_time, ev_seq); slots come from a free list. */
-	struct sim_event *w_ev;		/* [SIM_MAX_EVENTS] slots */
+	struct sim_event *w_ev;		/* [w_max_events] slots */
 	uint32_t *w_heap;		/* slot numbers */
 	uint32_t *w_free;		/* free slot stack */
 	uint32_t w_nheap, w_nfree, w_nlive;
+	uint32_t w_max_events;		/* slots */
 
 	struct sim_task *w_tasks[SIM_MAX_TASKS];
 	uint8_t w_ntasks;
@@ -74,6 +76,20 @@ struct sim {
 	const char *s_firing;	/* name of the event firing (for the pre-step hook) */
 	unsigned char *s_cmp[2];	/* sim_check_commute's scratch: saved, first order */
 	size_t s_cmp_cap[2];
+
+	/* Write tracking (wtrack.c): pages of the snapshot written since. */
+	size_t s_page;			/* page size */
+	size_t s_map_bytes;		/* the arena's mapping, whole pages */
+	size_t s_snap_pages;		/* pages the snapshot buffer holds */
+	bool s_wt_armed;		/* pages [0, s_wt_npages) read-only until written */
+	bool s_wt_all;			/* released: the next reset copies everything */
+	size_t s_wt_npages, s_wt_words, s_wt_ndirty;
+	uint64_t *s_wt_bits;		/* dirty page bitmap (faulted since the reset) */
+	uint64_t *s_wt_hot;		/* pages left writable: compared at every reset */
+	uint8_t *s_wt_idle;		/* per hot page: resets in a row it was clean */
+	size_t s_wt_faults;		/* statistics: faults taken, pages compared */
+	size_t s_last_reset_bytes;	/* what the last sim_reset copied */
+	uint32_t *s_evidx;		/* sim_fire_event_k's scratch [w_max_events] */
 };
 
 void __sim_events_init(struct sim *s);
@@ -82,5 +98,13 @@ void __sim_prng_seed(struct sim *s, uint64_t seed);
 void __sim_task_set_state(struct sim *s, struct sim_task *t, enum sim_task_state st);
 bool __sim_task_prepare(struct sim *s, struct sim_task *t);
 void __sim_task_run_step(struct sim *s, struct sim_task *t);
+
+size_t __sim_page_size(void);
+unsigned char *__sim_arena_map(size_t bytes);
+void __sim_arena_unmap(unsigned char *p, size_t bytes);
+void __sim_wt_arm(struct sim *s, size_t npages);
+void __sim_wt_release(struct sim *s);
+size_t __sim_wt_restore(struct sim *s);
+void __sim_wt_destroy(struct sim *s);
 
 #endif /* PCSIM_CORE_PRIV_H */

@@ -26,9 +26,9 @@ void __sim_events_init(struct sim *s)
 
 	w->w_nheap = 0;
 	w->w_nlive = 0;
-	w->w_nfree = SIM_MAX_EVENTS;
-	for (uint32_t i = 0; i < SIM_MAX_EVENTS; i++)
-		w->w_free[i] = SIM_MAX_EVENTS - 1 - i;	/* pop gives slot 0 first */
+	w->w_nfree = w->w_max_events;
+	for (uint32_t i = 0; i < w->w_max_events; i++)
+		w->w_free[i] = w->w_max_events - 1 - i;	/* pop gives slot 0 first */
 }
 
 static bool ev_before(const struct sim_event *a, const struct sim_event *b)
@@ -124,7 +124,7 @@ struct sim_event_handle sim_event_at(struct sim *s, sim_time_t when, const char 
 	 * the model. */
 	if (w->w_nfree == 0)
 		heap_compact(w);
-	assert(w->w_nfree > 0 && "event queue full (SIM_MAX_EVENTS)");
+	assert(w->w_nfree > 0 && "event queue full (sim_config.max_events)");
 	if (w->w_nfree == 0)
 		return h;
 	if (when < w->w_now)
@@ -157,7 +157,7 @@ bool sim_event_pending(const struct sim *s, struct sim_event_handle h)
 {
 	const struct sim_event *ev;
 
-	if (h.eh_slot >= SIM_MAX_EVENTS)
+	if (h.eh_slot >= s->s_w->w_max_events)
 		return false;
 	ev = &s->s_w->w_ev[h.eh_slot];
 	return ev->ev_live && ev->ev_gen == h.eh_gen;
@@ -240,7 +240,7 @@ void sim_event_set_fp(struct sim *s, struct sim_event_handle h, sim_event_fp_fn 
 {
 	struct sim_world *w = s->s_w;
 
-	if (h.eh_slot < SIM_MAX_EVENTS && w->w_ev[h.eh_slot].ev_gen == h.eh_gen &&
+	if (h.eh_slot < w->w_max_events && w->w_ev[h.eh_slot].ev_gen == h.eh_gen &&
 	    w->w_ev[h.eh_slot].ev_live)
 		w->w_ev[h.eh_slot].ev_fp = fp;
 }
@@ -323,7 +323,7 @@ bool sim_fire_event_named(struct sim *s, const char *name)
 bool sim_fire_event_k(struct sim *s, uint32_t k)
 {
 	struct sim_world *w = s->s_w;
-	uint32_t idx[SIM_MAX_EVENTS], n = 0;
+	uint32_t *idx = s->s_evidx, n = 0;
 	struct sim_event *e, ev;
 
 	for (uint32_t i = 0; i < w->w_nheap; i++)

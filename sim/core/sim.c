@@ -53,27 +53,35 @@ struct sim *sim_create(const struct sim_config *cfg)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 	struct sim_world *w;
+	uint32_t nev = cfg->max_events > SIM_MAX_EVENTS ? cfg->max_events : SIM_MAX_EVENTS;
 	size_t engine = align_up(sizeof(struct sim_world)) +
-			align_up(SIM_MAX_EVENTS * sizeof(struct sim_event)) +
-			2 * align_up(SIM_MAX_EVENTS * sizeof(uint32_t)) + 4 * ALIGN;
+			align_up(nev * sizeof(struct sim_event)) +
+			2 * align_up(nev * sizeof(uint32_t)) + 4 * ALIGN;
 
 	if (!s)
 		return NULL;
 	s->s_cfg = *cfg;
 	if (!s->s_cfg.step_limit)
 		s->s_cfg.step_limit = SIM_DEFAULT_STEP_LIMIT;
+	s->s_page = __sim_page_size();
 	s->s_arena_size = engine + cfg->arena_size;
-	s->s_arena = aligned_alloc(ALIGN, align_up(s->s_arena_size));
-	if (!s->s_arena) {
+	/* Whole pages, zeroed by the kernel and committed only when touched:
+	 * an arena sized generously costs nothing until used. */
+	s->s_map_bytes = (s->s_arena_size + s->s_page - 1) / s->s_page * s->s_page;
+	s->s_arena = __sim_arena_map(s->s_map_bytes);
+	s->s_evidx = malloc(nev * sizeof(*s->s_evidx));
+	if (!s->s_arena || !s->s_evidx) {
+		__sim_arena_unmap(s->s_arena, s->s_map_bytes);
+		free(s->s_evidx);
 		free(s);
 		return NULL;
 	}
-	memset(s->s_arena, 0, s->s_arena_size);
 	w = sim_alloc(s, sizeof(*w));
 	s->s_w = w;
-	w->w_ev = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_ev));
-	w->w_heap = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_heap));
-	w->w_free = sim_alloc(s, SIM_MAX_EVENTS * sizeof(*w->w_free));
+	w->w_max_events = nev;
+	w->w_ev = sim_alloc(s, nev * sizeof(*w->w_ev));
+	w->w_heap = sim_alloc(s, nev * sizeof(*w->w_heap));
+	w->w_free = sim_alloc(s, nev * sizeof(*w->w_free));
 	__sim_events_init(s);
 	__sim_prng_seed(s, cfg->seed);
 	w->w_trace_hash = SIM_HASH_INIT;
@@ -84,33 +92,62 @@ void sim_destroy(struct sim *s)
 {
 	if (!s)
 		return;
-	free(s->s_arena);
+	__sim_wt_destroy(s);
+	__sim_arena_unmap(s->s_arena, s->s_map_bytes);
 	free(s->s_snap);
+	free(s->s_evidx);
 	free(s->s_cmp[0]);
 	free(s->s_cmp[1]);
 	free(s);
 }
 
+/* The snapshot holds whole pages (the pages covering the used arena), so a
+ * dirty page is restored with one copy whatever part of it was written. */
 int sim_snapshot(struct sim *s)
 {
-	unsigned char *n = realloc(s->s_snap, s->s_arena_used ? s->s_arena_used : 1);
+	size_t pages = (s->s_arena_used + s->s_page - 1) / s->s_page;
+	size_t bytes = pages * s->s_page;
+	unsigned char *n;
 
+	__sim_wt_release(s);
+	n = realloc(s->s_snap, bytes ? bytes : 1);
 	if (!n)
 		return -1;
 	s->s_snap = n;
-	memcpy(s->s_snap, s->s_arena, s->s_arena_used);
+	memcpy(s->s_snap, s->s_arena, bytes);
 	s->s_snap_used = s->s_arena_used;
+	s->s_snap_pages = pages;
+	__sim_wt_arm(s, pages);
 	return 0;
 }
 
 void sim_reset(struct sim *s)
 {
 	assert(s->s_snap && "sim_reset without sim_snapshot");
-	memcpy(s->s_arena, s->s_snap, s->s_snap_used);
+	if (s->s_wt_armed) {
+		s->s_last_reset_bytes = __sim_wt_restore(s);
+	} else {
+		/* untracked (PCSIM_FULL_RESET, or released by a commute check or
+		 * a snapshot): the whole snapshot, then track again */
+		memcpy(s->s_arena, s->s_snap, s->s_snap_pages * s->s_page);
+		s->s_last_reset_bytes = s->s_snap_pages * s->s_page;
+		if (s->s_wt_all)
+			__sim_wt_arm(s, s->s_snap_pages);
+	}
 	s->s_arena_used = s->s_snap_used;
 	s->s_divergence[0] = '\0';
 	if (s->s_replay)
 		s->s_replay->tp_pos = 0;
+}
+
+size_t sim_reset_bytes(const struct sim *s)
+{
+	return s->s_last_reset_bytes;
+}
+
+bool sim_write_tracking(const struct sim *s)
+{
+	return s->s_wt_armed;
 }
 
 /* Scratch buffer i of at least n bytes, kept across calls (the footprint
@@ -186,6 +223,9 @@ static int commute(struct sim *s, const struct move *x, const struct move *y,
 
 	if (!save)
 		return -1;
+	/* the whole world is copied back and forth: stop tracking (the next
+	 * reset copies the whole snapshot and tracks again) */
+	__sim_wt_release(s);
 	memcpy(save, s->s_arena, used);
 	if (move_run(s, x) && !(stop_ends && s->s_w->w_stopped) && move_run(s, y)) {
 		first = arena_take(s, norm, &len);

@@ -42,7 +42,7 @@
 
 /* Bounds (STYLE: bound everything). */
 #define SIM_MAX_TASKS     63	/* bit 63 of an enabled mask is "fire next event" */
-#define SIM_MAX_EVENTS    1024	/* pending events at once */
+#define SIM_MAX_EVENTS    1024	/* pending events at once (default; sim_config.max_events) */
 #define SIM_MAX_STREAMS   8	/* PRNG streams */
 #define SIM_MAX_FP        16	/* objects in one step's footprint */
 #define SIM_MAX_OPS       64	/* operations queued on one user task */
@@ -219,6 +219,7 @@ struct sim_config {
 	uint64_t step_limit;		/* abort the run after this many steps */
 	sim_time_t time_limit;		/* stop when the clock passes this (0: none) */
 	bool early_events;		/* a pending event is a choice, not only a fallback */
+	uint32_t max_events;		/* pending events at once; 0: SIM_MAX_EVENTS */
 };
 
 enum sim_status {
@@ -240,9 +241,15 @@ size_t sim_arena_used(const struct sim *s);
 
 /* Remember the whole world now; sim_reset() returns to it (clock, events,
  * tasks, PRNG streams, model objects). The tape, chooser and trace sink are
- * not part of the world. */
+ * not part of the world. A reset copies back only the pages written since
+ * the snapshot or the previous reset (write tracking, sim/core/wtrack.c;
+ * PCSIM_FULL_RESET=1 copies the whole snapshot every time). */
 int sim_snapshot(struct sim *s);
 void sim_reset(struct sim *s);
+/* Bytes the last sim_reset copied back. */
+size_t sim_reset_bytes(const struct sim *s);
+/* Is write tracking on (the snapshot's pages are watched)? */
+bool sim_write_tracking(const struct sim *s);
 
 sim_time_t sim_now(const struct sim *s);
 uint64_t sim_steps(const struct sim *s);
@@ -400,6 +407,11 @@ uint64_t sim_trace_hash(const struct sim *s);
 /* FNV-1a 64 helper (stable across builds). */
 uint64_t sim_hash_bytes(uint64_t h, const void *p, size_t n);
 uint64_t sim_hash_u64(uint64_t h, uint64_t v);
+/* A faster hash of n bytes, chained through h, for keys and dedup sets that
+ * never reach a report or a trace (state hashes, crash keys, crash image
+ * blocks): 16 bytes per step. Stable across builds and hosts (little-endian
+ * loads). Not FNV: the trace hash keeps sim_hash_bytes. */
+uint64_t sim_hash_fast(uint64_t h, const void *p, size_t n);
 #define SIM_HASH_INIT 0xcbf29ce484222325ULL
 
 #endif /* PCSIM_SIM_H */

@@ -38,6 +38,55 @@ uint64_t sim_hash_u64(uint64_t h, uint64_t v)
 	return sim_hash_bytes(h, b, 8);
 }
 
+static uint64_t load_le64(const unsigned char *c)
+{
+	uint64_t v;
+
+	memcpy(&v, c, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static uint64_t fmix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+uint64_t sim_hash_fast(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t a = h ^ (n * 0x9e3779b97f4a7c15ULL), b = h + 0x632be59bd9b4e019ULL;
+	size_t i = 0;
+
+	/* two lanes of 8 bytes, one multiply each: about a byte per cycle
+	 * where FNV-1a takes a multiply per byte */
+	for (; i + 16 <= n; i += 16) {
+		a = (a ^ load_le64(c + i)) * 0x87c37b91114253d5ULL;
+		a = (a << 31) | (a >> 33);
+		b = (b ^ load_le64(c + i + 8)) * 0x4cf5ad432745937fULL;
+		b = (b << 29) | (b >> 35);
+	}
+	for (; i + 8 <= n; i += 8) {
+		a = (a ^ load_le64(c + i)) * 0x87c37b91114253d5ULL;
+		a = (a << 31) | (a >> 33);
+	}
+	if (i < n) {
+		uint64_t t = 0;
+
+		for (unsigned k = 0; i + k < n; k++)
+			t |= (uint64_t)c[i + k] << (8 * k);
+		b = (b ^ t) * 0x4cf5ad432745937fULL;
+	}
+	return fmix64(a ^ fmix64(b));
+}
+
 void sim_trace_to(struct sim *s, FILE *f)
 {
 	s->s_trace = f;

@@ -217,6 +217,36 @@ static void record_first(struct pcx_report *rep, struct sim *s, struct pcs *x,
 	rep->xr_first.r_diagram = events_diagram(s, f, ev, n);
 }
 
+/* --estimate: random probes of the tree (pcs_estimate_probe), each run as
+ * an execution of the search is (end-of-run checks, final state, crash
+ * states for a write log no probe met before), for the mean time of one.
+ * The estimate counts the unreduced search's executions within the bound:
+ * DPOR and sleep sets explore fewer (how many fewer is what they find). */
+static void estimate(struct pcx_report *rep, struct sim *s, struct pcs *x,
+		     const struct pcx_opts *xo)
+{
+	struct hset keys = { 0 };
+	double t0 = now_s(), sum = 0, len = 0;
+
+	for (uint32_t k = 0; k < xo->x_estimate; k++) {
+		sum += pcs_estimate_probe(x, xo->x_seed ^ ((k + 1) * 0x9e3779b97f4a7c15ULL), &len);
+		pc_model_finish(s);
+		(void)pc_model_state_hash(s);
+		if (xo->x_crash && hset_add(&keys, pc_model_crash_key(s))) {
+			struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 256,
+						.p_seed = xo->x_seed, .p_dedup = PC_DEDUP_POINT };
+			bool complete;
+			uint64_t dups;
+
+			pc_model_check_crashes(s, 0, pc_wlog_len(s), &p, &complete, &dups);
+		}
+	}
+	free(keys.h);
+	rep->xr_est_probe_seconds = now_s() - t0;
+	rep->xr_est_execs = sum / xo->x_estimate;
+	rep->xr_est_seconds = rep->xr_est_execs * rep->xr_est_probe_seconds / xo->x_estimate;
+}
+
 int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct pcr_opts *o,
 		const struct pcx_opts *xo, struct pcx_report *rep, char *err, size_t len)
 {
@@ -225,7 +255,7 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 	struct hset crash_keys = { 0 }, finals = { 0 };
 	struct sim *s;
 	struct pcs *x;
-	double t0 = now_s();
+	double t0 = now_s(), last_print = 0;
 	bool budget_hit = false;
 
 	memset(rep, 0, sizeof(*rep));
@@ -247,6 +277,9 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 		sim_destroy(s);
 		return -1;
 	}
+	if (xo->x_estimate && xo->x_strategy == PCX_EXHAUSTIVE && !xo->x_replay)
+		estimate(rep, s, x, xo);
+	t0 = now_s();
 	for (;;) {
 		const struct pc_violation *v;
 		unsigned nv;
@@ -300,7 +333,18 @@ int pcx_explore(const struct scn_file *f, const char *path, int vi, const struct
 		}
 		if (mask && xo->x_stop_at_first)
 			break;
+		if (xo->x_progress && now_s() - last_print > 0.5) {
+			last_print = now_s();
+			if (rep->xr_est_execs > 0)
+				fprintf(stderr, "\r  %llu / ~%.0f executions  ",
+					(unsigned long long)rep->xr_execs, rep->xr_est_execs);
+			else
+				fprintf(stderr, "\r  %llu executions  ",
+					(unsigned long long)rep->xr_execs);
+		}
 	}
+	if (xo->x_progress && last_print > 0)
+		fprintf(stderr, "\r%60s\r", "");
 	rep->xr_pruned = pcs_pruned_total(x);
 	rep->xr_bounded = pcs_bounded(x);
 	rep->xr_dpor_skipped = pcs_dpor_skipped(x);

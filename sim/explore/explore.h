@@ -42,6 +42,8 @@ struct pcx_opts {
 					 * first counterexample (NULL: none) */
 	size_t x_text_len;
 	const char *x_out;		/* write that reproducer into this directory */
+	uint32_t x_estimate;		/* exhaustive: random probes first (0: none) */
+	bool x_progress;		/* a progress line on stderr (done / estimated) */
 };
 
 struct pcx_report {
@@ -56,6 +58,10 @@ struct pcx_report {
 	bool xr_complete;		/* the whole space (within the bound) was covered */
 	uint64_t xr_inv[PC_INV_N];	/* executions breaking each invariant */
 	double xr_seconds;
+	/* --estimate: before the search, from x_estimate random probes */
+	double xr_est_execs;		/* mean of the probes' products */
+	double xr_est_seconds;		/* xr_est_execs x the mean probe time */
+	double xr_est_probe_seconds;	/* what the probes took */
 	/* the first counterexample */
 	bool xr_found;
 	uint32_t xr_first_mask;

@@ -159,6 +159,24 @@ void pcr_op_spec(const struct scn_op *op, int file, struct pc_opspec *sp)
 		sp->o_len = SCN_MAX_BYTES;	/* 0: to the end of the file */
 }
 
+/* Bytes an operation writes (to size the write log's payload). */
+static uint64_t op_written(const struct scn_op *op)
+{
+	switch (op->o_kind) {
+	case SCN_OP_PWRITE:
+	case SCN_OP_APPEND:
+	case SCN_OP_STORE:
+	case SCN_OP_ZERO_RANGE:
+	case SCN_OP_FALLOCATE:
+	case SCN_OP_PUNCH:
+		return op->o_len;
+	case SCN_OP_TRUNCATE:
+		return op->o_size;
+	default:
+		return 0;
+	}
+}
+
 static uint64_t op_extent(const struct scn_op *op)
 {
 	uint64_t e = op->o_off + op->o_len;
@@ -188,7 +206,8 @@ static int build_config(struct run *ru, const char *path, int vi, const struct p
 {
 	const struct scn_file *f = ru->f;
 	int p = pc_profile_lookup(f->f_profile);
-	uint64_t ext = 0, append = 0;
+	uint64_t ext = 0, append = 0, written = 0;
+	uint32_t nops = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (p < 0) {
@@ -222,6 +241,8 @@ static int build_config(struct run *ru, const char *path, int vi, const struct p
 			return -1;
 		ext = op_extent(op) > ext ? op_extent(op) : ext;
 		append += op->o_kind == SCN_OP_APPEND ? op->o_len : 0;
+		written += op_written(op);
+		nops++;
 	}
 	for (uint32_t t = 0; t < f->f_nthreads; t++)
 		for (uint32_t i = 0; i < f->f_threads[t].t_nops; i++) {
@@ -231,9 +252,17 @@ static int build_config(struct run *ru, const char *path, int vi, const struct p
 				return -1;
 			ext = op_extent(op) > ext ? op_extent(op) : ext;
 			append += op->o_kind == SCN_OP_APPEND ? op->o_len : 0;
+			written += op_written(op);
+			nops++;
 		}
 	cfg->c_nfiles = ru->nfiles ? ru->nfiles : 1;
+	/* A page of room past the furthest byte, within the modelled space:
+	 * a file of exactly the documented 4 MiB fits. */
 	cfg->c_file_bytes = ext + append + PC_PAGE_SIZE;
+	if (ext + append <= PC_MAX_FILE_BYTES && cfg->c_file_bytes > PC_MAX_FILE_BYTES)
+		cfg->c_file_bytes = PC_MAX_FILE_BYTES;
+	cfg->c_write_bytes = written;
+	cfg->c_nops = nops;
 	cfg->c_volatile_cache = f->f_disk_cache != SCN_CACHE_NONE;
 	cfg->c_lat_min = f->f_disk_has_latency ? f->f_disk_latency_min_ns : 100 * SIM_USEC;
 	cfg->c_lat_max = f->f_disk_has_latency ? f->f_disk_latency_max_ns : 100 * SIM_USEC;
@@ -656,6 +685,7 @@ static int build_world(struct run *ru, int vi, const struct pcr_opts *o, char *e
 	memset(&ru->sc, 0, sizeof(ru->sc));
 	ru->sc.seed = o->seed;
 	ru->sc.arena_size = pc_model_arena_size(&ru->cfg);
+	ru->sc.max_events = pc_model_max_events(&ru->cfg);
 	ru->sc.early_events = o->early_events;
 	ru->sc.step_limit = o->early_events ? 2000000 : 0;
 	ru->s = sim_create(&ru->sc);

@@ -584,6 +584,107 @@ static uint64_t lenient_choose(struct sim *s, void *ctx, const struct sim_choice
 	return v;
 }
 
+/* ---- estimation (Knuth, "Estimating the efficiency of backtrack
+ * programs", 1975, with importance sampling; GenMC's estimation mode): a
+ * random walk down the bounded tree, weighted by 1 / the probability of
+ * each choice taken; the mean weight over walks is an unbiased estimate of
+ * the tree's leaves (executions of the unreduced search within the bound).
+ * A uniform choice would leave the default schedule at once and spend the
+ * bound near the root, where few executions are; so a walk deviates with
+ * probability (deviations left) / (choice points left, from the previous
+ * walks' mean length), at most 1/2, and otherwise takes the default. */
+
+struct estimate {
+	struct pcs *e_x;
+	double e_weight;
+	double e_len;		/* choice points of a walk, mean so far (0: unknown) */
+	uint32_t e_at;		/* choice points met in this walk */
+	bool e_default_only;	/* calibration: every choice the default */
+};
+
+static uint64_t est_choose(struct sim *s, void *ctx, const struct sim_choice *c)
+{
+	struct estimate *e = ctx;
+	struct pcs *x = e->e_x;
+	struct pcs_frame f = { .f_kind = c->c_kind, .f_n = c->c_n, .f_mask = c->c_mask,
+			       .f_prev = x->x_last, .f_preempts = x->x_preempts };
+	uint64_t m = 0, v, d, dev;
+	uint32_t at = e->e_at++;
+
+	(void)s;
+	if (c->c_kind != SIM_CH_SCHED)
+		f.f_defer = x->x_defer[defer_slot(c->c_kind)];
+	d = __pcs_default_alt(&f);
+	for (uint64_t dm = domain(&f); dm; dm &= dm - 1) {
+		uint64_t a = (uint64_t)__builtin_ctzll(dm);
+
+		if (f.f_preempts + cost(&f, a) <= x->x_o.s_preempt_bound)
+			m |= bit(a);
+	}
+	m |= bit(d);	/* the default never costs */
+	dev = m & ~bit(d);
+	if (e->e_default_only || !dev) {
+		v = d;
+	} else {
+		double left = x->x_o.s_preempt_bound == UINT32_MAX
+				      ? 1e9 : (double)x->x_o.s_preempt_bound - f.f_preempts;
+		double rest = e->e_len - at > 1 ? e->e_len - at : 1;
+		double q = left > 0 ? left / rest : 0.5;
+
+		if (q > 0.5)
+			q = 0.5;
+		if (q < 0.01)
+			q = 0.01;
+		if ((double)(sim_splitmix64(&x->x_rng) >> 11) / 9007199254740992.0 < q) {
+			v = pick_bit(x, dev);
+			e->e_weight *= (double)__builtin_popcountll(dev) / q;
+		} else {
+			v = d;
+			e->e_weight /= 1 - q;
+		}
+	}
+	set_child_state(x, &f, 0, v);
+	x->x_sleep = 0;
+	x->x_sched_frame = -1;
+	return v;
+}
+
+static double est_walk(struct pcs *x, struct estimate *e)
+{
+	struct sim_chooser ch = { est_choose, e };
+	struct sim *s = x->x_s;
+
+	reset_run(x);
+	e->e_weight = 1.0;
+	e->e_at = 0;
+	sim_replay(s, NULL);
+	sim_set_chooser(s, &ch);
+	sim_record(s, &x->x_tape);
+	sim_set_pre_step(s, pre_step, x);
+	sim_set_step_observer(s, post_step, x);
+	sim_run(s);
+	sim_set_chooser(s, NULL);
+	return e->e_weight;
+}
+
+double pcs_estimate_probe(struct pcs *x, uint64_t seed, double *len)
+{
+	struct estimate e = { .e_x = x, .e_len = *len };
+	double w;
+
+	if (*len <= 0) {
+		/* the default schedule first: how many choice points a walk has */
+		e.e_default_only = true;
+		est_walk(x, &e);
+		e.e_len = e.e_at;
+		e.e_default_only = false;
+	}
+	x->x_rng = seed;
+	w = est_walk(x, &e);
+	*len = *len <= 0 ? e.e_len : 0.9 * *len + 0.1 * e.e_at;
+	return w;
+}
+
 void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp)
 {
 	struct lenient l = { x, tp, 0 };

@@ -86,6 +86,12 @@ void pcs_set_exec(struct pcs *x, uint64_t n);
  * end every choice takes the default (lowest task, first option). The
  * choices actually made are the new pcs_tape(). */
 void pcs_run_lenient(struct pcs *x, const struct sim_tape *tp);
+/* One random probe of the exhaustive search's tree from the snapshot,
+ * weighted (Knuth's estimator with importance sampling: the mean weight
+ * over probes is the number of executions of the unreduced search within
+ * the bound). *len carries the probes' mean number of choice points from
+ * one call to the next (0 at first: a default run measures it). */
+double pcs_estimate_probe(struct pcs *x, uint64_t seed, double *len);
 /* Replay this tape exactly once (next pcs_next runs it). */
 int pcs_set_replay(struct pcs *x, const char *tape, size_t *errpos);
 const struct sim_tape *pcs_tape(const struct pcs *x);

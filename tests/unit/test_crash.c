@@ -854,6 +854,73 @@ static void test_crash_matches_bruteforce(void **state)
 	assert_true(seeds_removed > 0);
 }
 
+/* Images are built one from the previous one: a caller that writes into
+ * cs_image (journal recovery in place) and names the blocks with
+ * pc_crash_touch, or calls pc_crash_touch_all, gets the same images as one
+ * that leaves them alone; pc_crash_blocks_copied shows the saving. */
+static void test_crash_caller_changes_restored(void **state)
+{
+	static const struct sim_chooser random_pick = { pick_random, NULL };
+
+	for (uint64_t seed = 1; seed <= 30; seed++) {
+		struct world w = mk(seed % 5 != 0, 0, 0);
+		uint64_t rng = seed * 77, *plain = malloc(sizeof(uint64_t) * 70000);
+		struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 1 << 12,
+					.p_dedup = (uint8_t)(seed % 2) };
+		const struct pc_crash_state *cs;
+		struct pc_crash_iter *it;
+		size_t n = 0, m = 0;
+
+		sim_set_chooser(w.s, &random_pick);
+		for (int op = 0; op < 9; op++) {
+			uint64_t r = sim_splitmix64(&rng);
+
+			if (r % 4 == 0)
+				io(&w, PC_BLK_NONE, 0, PC_REQ_PREFLUSH);
+			else
+				io(&w, (pc_blk_t)(r >> 8) % 4, (pc_tag_t)(200 + op),
+				   (uint8_t)((r >> 16) % 4));
+			while (pc_disk_inflight(w.d) && (r >> 24) % 3 == 0) {
+				complete1(&w);
+				r >>= 2;
+			}
+		}
+		assert_int_equal(sim_run(w.s), SIM_OK);
+		it = pc_crash_iter_new(w.d, 0, UINT32_MAX, &p);
+		while ((cs = pc_crash_next(it))) {
+			assert_true(n < 70000);
+			plain[n++] = img_hash(cs->cs_image);
+		}
+		if (n > 2)
+			assert_true(pc_crash_blocks_copied(it) < (uint64_t)n * NBLK);
+		pc_crash_iter_free(it);
+		it = pc_crash_iter_new(w.d, 0, UINT32_MAX, &p);
+		while ((cs = pc_crash_next(it))) {
+			uint64_t r = sim_splitmix64(&rng);
+
+			assert_true(m < n);
+			assert_int_equal(img_hash(cs->cs_image), plain[m]);
+			m++;
+			/* scribble like a recovery would, and say so */
+			if (r % 7 == 0) {
+				memset(cs->cs_image, 0x5a, (size_t)NBLK * BS * sizeof(pc_tag_t));
+				pc_crash_touch_all(it);
+			} else {
+				for (unsigned k = 0; k < r % 4; k++) {
+					pc_blk_t b = (pc_blk_t)((r >> (8 + 4 * k)) % NBLK);
+
+					cs->cs_image[(size_t)b * BS + k] ^= 0x77;
+					pc_crash_touch(it, b);
+				}
+			}
+		}
+		assert_int_equal(m, n);
+		pc_crash_iter_free(it);
+		free(plain);
+		done(&w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_crash_sampling_incomplete),
 		cmocka_unit_test(test_crash_failed_io),
 		cmocka_unit_test(test_crash_matches_bruteforce),
+		cmocka_unit_test(test_crash_caller_changes_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

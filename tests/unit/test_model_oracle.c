@@ -403,9 +403,41 @@ static void test_promise_limit_stops(void **state)
 	sim_destroy(x.s);
 }
 
+/* pc_byte_values (the batched form the state hash uses) gives what
+ * pc_byte_value gives, byte for byte: unique patterns, constant sources,
+ * zeros, past 256-byte and larger boundaries. */
+static void test_byte_values_match(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+	pc_tag_t tags[3000];
+	uint8_t got[3000];
+	uint64_t r = 5;
+
+	cfg_init(&cfg, PC_PROF_XFS);
+	boot(&x, &cfg, 8192);
+	queue(&x, x.a, PC_OP_PWRITE, 100, 10, 0, 0x5a);	/* a constant source */
+	for (int round = 0; round < 40; round++) {
+		uint64_t off = sim_splitmix64(&r) % (1ULL << (round % 3 ? 16 : 40));
+		uint32_t n = 1 + (uint32_t)(sim_splitmix64(&r) % 3000);
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t v = sim_splitmix64(&r);
+
+			/* runs of one tag, changes, zeros, tags past the sources */
+			tags[i] = i && v % 5 ? tags[i - 1] : (pc_tag_t)(v >> 20) % (x.w->w_nsrc + 3);
+		}
+		pc_byte_values(x.s, tags, off, n, got);
+		for (uint32_t i = 0; i < n; i++)
+			assert_int_equal(got[i], pc_byte_value(x.s, tags[i], off + i));
+	}
+	sim_destroy(x.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_byte_values_match),
 		cmocka_unit_test(test_promise_after_many_checked),
 		cmocka_unit_test(test_promise_limit_stops),
 		cmocka_unit_test(test_eof_junk_isx_off),
