@@ -303,6 +303,12 @@ enum commit_step {
 	ST_WAIT_COMMIT_RECORD, ST_FINISHED, ST_NSTEPS
 };
 
+/* The log lacks room for tr, or the checkpoint list is full. */
+static bool cp_needed(const struct jbd2_journal *j, const struct jbd2_transaction *tr)
+{
+	return j->j_head + log_need(tr) > j->j_log_end || j->j_ncp >= JBD2_MAX_CP;
+}
+
 /* The transaction is abandoned: jump to commit_t_finished. */
 static enum sim_ret commit_abort(struct sim *s, struct sim_task *t, struct jbd2_journal *j,
 				 int err)
@@ -370,6 +376,12 @@ static enum sim_ret commit_t_flush(struct sim *s, struct sim_task *t, void *arg)
 	j->j_committing = tr;
 	j->j_running = NULL;
 	sim_wake_all(s, &j->j_wait_transaction_locked);
+	/* The kernel's commit never checkpoints: a handle that finds the log
+	 * full does (__jbd2_log_wait_for_space -> jbd2_log_do_checkpoint).
+	 * The model checkpoints here, only when this transaction would not
+	 * fit; otherwise the checkpoint steps neither run nor show. */
+	if (!cp_needed(j, tr))
+		sim_task_goto(t, ST_SUBMIT_DATA);
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -385,7 +397,7 @@ static enum sim_ret commit_checkpoint(struct sim *s, struct sim_task *t, void *a
 		pc_blk_t done[JBD2_MAX_CP * JBD2_MAX_META];
 		uint32_t ndone = 0;
 
-		if (j->j_head + log_need(tr) <= j->j_log_end && j->j_ncp < JBD2_MAX_CP) {
+		if (!cp_needed(j, tr)) {
 			sim_task_goto(t, ST_SUBMIT_DATA);
 			return SIM_DONE;
 		}
@@ -673,9 +685,9 @@ static void fp_journal_disk(const struct sim *s, const struct sim_task *t, const
  * commit callback) declare no footprint: they may touch anything. */
 static const struct sim_op_desc commit_op = {
 	"jbd2_journal_commit_transaction", ST_NSTEPS, {
-		[ST_LOCKED] = { "commit_t_locked", commit_t_locked, fp_journal },
+		[ST_LOCKED] = { "jbd2_journal_commit_transaction", commit_t_locked, fp_journal },
 		[ST_WAIT_UPDATES] = { "jbd2_journal_wait_updates", commit_wait_updates, fp_journal },
-		[ST_FLUSH] = { "commit_t_flush", commit_t_flush, NULL },
+		[ST_FLUSH] = { "pcsim:commit_t_flush", commit_t_flush, NULL },
 		[ST_CHECKPOINT] = { "jbd2_log_do_checkpoint", commit_checkpoint, fp_journal_disk },
 		[ST_CP_FLUSH] = { "jbd2_cleanup_journal_tail", commit_cp_flush, fp_journal_disk },
 		[ST_CP_SB] = { "jbd2_journal_update_sb_log_tail", commit_cp_sb, fp_journal_disk },
@@ -683,12 +695,12 @@ static const struct sim_op_desc commit_op = {
 		[ST_WRITE_META] = { "jbd2_journal_write_metadata_buffer", commit_write_metadata,
 				    fp_journal_disk },
 		[ST_FINISH_DATA] = { "journal_finish_inode_data_buffers", commit_finish_data, NULL },
-		[ST_WAIT_IO] = { "journal_wait_io_bufs", commit_wait_io_bufs, fp_journal_disk },
+		[ST_WAIT_IO] = { "pcsim:journal_wait_io_bufs", commit_wait_io_bufs, fp_journal_disk },
 		[ST_COMMIT_RECORD] = { "journal_submit_commit_record", commit_submit_record,
 				       fp_journal_disk },
 		[ST_WAIT_COMMIT_RECORD] = { "journal_wait_on_commit_record", commit_wait_record,
 					    fp_journal_disk },
-		[ST_FINISHED] = { "commit_t_finished", commit_t_finished, NULL },
+		[ST_FINISHED] = { "pcsim:commit_t_finished", commit_t_finished, NULL },
 	}
 };
 

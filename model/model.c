@@ -264,6 +264,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	for (unsigned i = 0; i < PC_MAX_IOENDS; i++)
 		w->w_ioend[i].io_state = 0;
 	sim_set_op_hook(s, op_hook);
+	sim_set_next_hook(s, __pc_path_next);
 	return m;
 nomem:
 	snprintf(err, len, "the simulation arena is too small for this configuration");

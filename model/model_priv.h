@@ -300,6 +300,7 @@ struct pc_opctx {
 	bool x_size_done;
 	uint32_t x_tcursor;		/* truncate_pagecache(_range): next page + 1, 0: idle */
 	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
+	uint8_t x_path;			/* PC_PATH_* taken (profile.c path_next); 0: undecided */
 	/* latency.c */
 	uint8_t x_lat;			/* LAT_* */
 	uint32_t x_lat_pending;		/* copies of its data not yet durable */
@@ -410,5 +411,6 @@ void __pc_lat_metrics(const struct sim *s, struct pc_metrics *m);
 
 /* fs/profile.c */
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op);
+uint8_t __pc_path_next(const struct sim_op_desc *d, void *arg, uint8_t pc);
 
 #endif /* PCSIM_MODEL_PRIV_H */

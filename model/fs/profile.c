@@ -23,6 +23,14 @@ struct pc_stepdef {
 	const char *name;
 	sim_step_fn fn;
 	pc_cond when;	/* NULL: always */
+	uint8_t path;	/* 0: every path; else the PC_PATH_* bits it is on */
+};
+
+/* An operation as built: the engine's table and, per step, the paths it is
+ * on. The engine asks __pc_path_next which step runs next. */
+struct pc_desc {
+	struct sim_op_desc d;
+	uint8_t paths[SIM_MAX_STEPS];
 };
 
 #define PC_MAX_DEFS 40
@@ -105,8 +113,12 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 }
 
 /* ---- step rows used by several tables ---- */
-#define S(name, fn) { name, fn, NULL }
-#define SC(name, fn, cond) { name, fn, cond }
+#define S(name, fn) { name, fn, NULL, 0 }
+#define SC(name, fn, cond) { name, fn, cond, 0 }
+/* A step on some paths only (PC_PATH_*, decided at run time by an earlier
+ * step of the operation: __pc_st_setattr_inode_lock). */
+#define SP(name, fn, path) { name, fn, NULL, path }
+#define UP (PC_PATH_UP_ZERO | PC_PATH_UP)
 /* xfs_falloc_setsize -> xfs_vn_setattr_size (fs/xfs/xfs_file.c,
  * xfs_iops.c), only when the allocation sets a size. */
 #define XFS_FALLOC_SETSIZE                                                     \
@@ -152,11 +164,11 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 	S("xfs_zero_range", __pc_st_xfs_free_zero_range),                       \
 	S("filemap_write_and_wait_range", __pc_st_xfs_free_flush_eof)
 #define DIO_TAIL                                                                \
-	S("iomap_dio_wait", __pc_st_iomap_dio_wait),                            \
+	S("pcsim:iomap_dio_wait", __pc_st_iomap_dio_wait),                            \
 	S("iomap_dio_complete", __pc_st_iomap_dio_complete),                    \
 	S("inode_dio_end", __pc_st_inode_dio_end)
 #define WT_TAIL                                                                 \
-	SC("iomap_dio_wait", __pc_st_iomap_dio_wait, wt_sync),                  \
+	SC("pcsim:iomap_dio_wait", __pc_st_iomap_dio_wait, wt_sync),                  \
 	SC("iomap_dio_complete", __pc_st_iomap_dio_complete, wt_sync),          \
 	SC("pagecache_isize_extended", __pc_st_wt_isize_extended, wt_isx),      \
 	SC("inode_dio_end", __pc_st_inode_dio_end, wt_sync)
@@ -197,29 +209,58 @@ static const struct pc_opdef opdefs[] = {
 	{ PC_OP_MUNMAP, P_ALL, NULL, { S("unmap_mapping_range", __pc_st_unmap_mapping_range) } },
 	{ PC_OP_STORE, P_EXT4, NULL,
 	  { S("handle_mm_fault", __pc_st_handle_mm_fault),
-	    S("ext4_page_mkwrite", __pc_st_page_mkwrite), S("store", __pc_st_store) } },
+	    S("ext4_page_mkwrite", __pc_st_page_mkwrite), S("pcsim:store", __pc_st_store) } },
 	{ PC_OP_STORE, P_IOMAP, NULL,
 	  { S("handle_mm_fault", __pc_st_handle_mm_fault),
-	    S("iomap_page_mkwrite", __pc_st_page_mkwrite), S("store", __pc_st_store) } },
+	    S("iomap_page_mkwrite", __pc_st_page_mkwrite), S("pcsim:store", __pc_st_store) } },
 	{ PC_OP_LOAD, P_ALL, NULL,
-	  { S("handle_mm_fault", __pc_st_handle_mm_fault), S("load", __pc_st_load) } },
+	  { S("handle_mm_fault", __pc_st_handle_mm_fault), S("pcsim:load", __pc_st_load) } },
 	/* msync(MS_SYNC) is fdatasync of the range; MS_ASYNC does nothing. */
 	{ PC_OP_MSYNC, P_EXT4 | P_EI, NULL,
 	  { SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, ms_sync),
 	    SC("ext4_fsync_journal", __pc_st_fsync_journal, ms_sync),
-	    SC("msync_async", __pc_st_nop, ms_async) } },
+	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
 	{ PC_OP_MSYNC, P_XFS, NULL,
 	  { SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, ms_sync),
 	    SC("xfs_fsync_flush_log", __pc_st_fsync_journal, ms_sync),
-	    SC("msync_async", __pc_st_nop, ms_async) } },
-	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ---- */
-	{ PC_OP_TRUNCATE, P_EXT4 | P_EI, NULL,
-	  { LOCK, S("inode_dio_wait", __pc_st_inode_dio_wait_shrink), ILOCK, EXT4_ZERO_EOF, S("ext4_set_inode_size", __pc_st_set_size),
-	    S("pagecache_isize_extended", __pc_st_isize_extended_op),
+	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
+	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ----
+	 * The path (up with the old EOF inside a block, up, down, same size)
+	 * is decided once i_rwsem is held; only the steps the kernel calls on
+	 * that path run and show.
+	 * ext4: mainline 6.18 ext4_setattr (fs/ext4/inode.c): up zeroes the
+	 * old EOF block in the size handle (ext4_block_truncate_page ->
+	 * ext4_jbd2_inode_add_write), i_disksize + ext4_mark_inode_dirty +
+	 * i_size_write, pagecache_isize_extended, then truncate_pagecache on
+	 * every path; ext4_truncate when the size did not grow. */
+	{ PC_OP_TRUNCATE, P_EXT4, NULL,
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0),
+	    SP("inode_dio_wait", __pc_st_inode_dio_wait_shrink, PC_PATH_DOWN), ILOCK,
+	    SP("ext4_block_truncate_page", __pc_st_zero_eof_op, PC_PATH_UP_ZERO),
+	    SP("i_size_write", __pc_st_set_size, UP | PC_PATH_DOWN),
+	    SP("pagecache_isize_extended", __pc_st_isize_extended_op, UP),
 	    S("truncate_pagecache", __pc_st_truncate_pagecache),
-	    S("ext4_truncate", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
+	    SP("ext4_truncate", __pc_st_truncate_blocks, PC_PATH_DOWN | PC_PATH_SAME), IUNLOCK,
+	    UNLOCK } },
+	/* ext4-iomap: the zhangyi089 tree (2026) ext4_setattr ->
+	 * ext4_truncate_up (ext4_block_zero_eof, ext4_set_inode_size in a
+	 * handle, pagecache_isize_extended; no truncate_pagecache) or
+	 * ext4_truncate_down (ext4_set_inode_size, truncate_pagecache,
+	 * ext4_truncate). */
+	{ PC_OP_TRUNCATE, P_EI, NULL,
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0),
+	    SP("inode_dio_wait", __pc_st_inode_dio_wait_shrink, PC_PATH_DOWN), ILOCK,
+	    SP("ext4_block_zero_eof", __pc_st_zero_eof_op, PC_PATH_UP_ZERO),
+	    S("ext4_set_inode_size", __pc_st_set_size),
+	    SP("pagecache_isize_extended", __pc_st_isize_extended_op, UP),
+	    SP("truncate_pagecache", __pc_st_truncate_pagecache, PC_PATH_DOWN | PC_PATH_SAME),
+	    SP("ext4_truncate", __pc_st_truncate_blocks, PC_PATH_DOWN | PC_PATH_SAME), IUNLOCK,
+	    UNLOCK } },
+	/* xfs_vn_setattr_size (fs/xfs/xfs_iops.c): xfs_zero_range when
+	 * growing (shrinking calls xfs_truncate_page, not modelled). */
 	{ PC_OP_TRUNCATE, P_XFS, NULL,
-	  { LOCK, ILOCK, DIOWAIT, S("xfs_zero_range", __pc_st_zero_eof_op),
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0), ILOCK, DIOWAIT,
+	    SP("xfs_zero_range", __pc_st_zero_eof_op, UP),
 	    S("truncate_setsize", __pc_st_truncate_setsize),
 	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),
 	    S("xfs_trans_commit", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
@@ -313,43 +354,79 @@ static unsigned filter(const struct pc_knobs *k, const struct pc_opspec *o,
 	return n;
 }
 
+/* The engine's next-step hook (sim_set_next_hook, model.c): in an
+ * operation built here with steps on some paths only, skip the steps that
+ * are not on the operation's path (x_path, 0 while undecided: every
+ * step). Kernel tasks' operations are not built here: left alone. */
+uint8_t __pc_path_next(const struct sim_op_desc *d, void *arg, uint8_t pc)
+{
+	const struct pc_desc *pd = (const struct pc_desc *)d;
+	const struct pc_opctx *x = arg;
+
+	if (d->name != pc_op_names[PC_OP_TRUNCATE])
+		return pc;
+	while (pc < d->nsteps && x->x_path && pd->paths[pc] && !(pd->paths[pc] & x->x_path))
+		pc++;
+	return pc;
+}
+
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op)
 {
 	struct pc_world *w = pc_w(s);
 	const struct pc_opdef *d = find_opdef(&w->w_k, op);
 	const struct pc_stepdef *st[SIM_MAX_STEPS];
+	struct pc_desc *pd;
 	struct sim_op_desc *desc;
 	unsigned n;
 
 	if (!d)
 		return NULL;
 	n = filter(&w->w_k, op, d, st, SIM_MAX_STEPS);
-	desc = sim_alloc(s, sizeof(*desc));
-	if (!desc || !n)
+	pd = sim_alloc(s, sizeof(*pd));
+	if (!pd || !n)
 		return NULL;
+	desc = &pd->d;
 	desc->name = pc_op_names[op->o_kind];
 	desc->nsteps = (uint8_t)n;
 	for (unsigned i = 0; i < n; i++) {
 		desc->steps[i].name = st[i]->name;
 		desc->steps[i].fn = st[i]->fn;
 		desc->steps[i].fp = __pc_step_fp(st[i]->fn);
+		pd->paths[i] = st[i]->path;
 	}
 	return desc;
+}
+
+unsigned pc_op_steps_path(const struct pc_knobs *k, const struct pc_opspec *op, unsigned path,
+			  const char **names, unsigned max)
+{
+	const struct pc_opdef *d = find_opdef(k, op);
+	const struct pc_stepdef *st[SIM_MAX_STEPS];
+	unsigned n, m = 0;
+
+	if (!d)
+		return 0;
+	n = filter(k, op, d, st, SIM_MAX_STEPS);
+	for (unsigned i = 0; i < n && m < max; i++)
+		if (!path || !st[i]->path || (st[i]->path & path))
+			names[m++] = st[i]->name;
+	return m;
 }
 
 unsigned pc_op_steps(const struct pc_knobs *k, const struct pc_opspec *op, const char **names,
 		     unsigned max)
 {
-	const struct pc_opdef *d = find_opdef(k, op);
-	const struct pc_stepdef *st[SIM_MAX_STEPS];
-	unsigned n;
+	return pc_op_steps_path(k, op, 0, names, max);
+}
 
-	if (!d)
-		return 0;
-	n = filter(k, op, d, st, max < SIM_MAX_STEPS ? max : SIM_MAX_STEPS);
-	for (unsigned i = 0; i < n; i++)
-		names[i] = st[i]->name;
-	return n;
+unsigned pc_op_paths(const struct pc_knobs *k, const struct pc_opspec *op)
+{
+	const struct pc_opdef *d = find_opdef(k, op);
+	unsigned paths = 0;
+
+	for (unsigned i = 0; d && i < PC_MAX_DEFS && d->steps[i].name; i++)
+		paths |= d->steps[i].path;
+	return paths;
 }
 
 unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **names,

@@ -406,6 +406,27 @@ PC_STEP(__pc_st_truncate_setsize)
 	return SIM_DONE;
 }
 
+/* inode_lock of a truncate (do_truncate takes i_rwsem before
+ * notify_change -> ->setattr), then the path ext4_setattr /
+ * xfs_vn_setattr_size take by the new size against i_size, which i_rwsem
+ * now keeps still: only the steps on it run (profile.c). */
+PC_STEP(__pc_st_setattr_inode_lock)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+	enum sim_ret r = __pc_st_inode_lock(s, t, arg);
+
+	if (r != SIM_DONE)
+		return r;
+	x->x_old_size = ip->i_size;
+	x->x_new_size = x->o.o_off;
+	if (x->o.o_off > ip->i_size)
+		x->x_path = ip->i_size % x->x_w->w_bs ? PC_PATH_UP_ZERO : PC_PATH_UP;
+	else
+		x->x_path = x->o.o_off < ip->i_size ? PC_PATH_DOWN : PC_PATH_SAME;
+	return SIM_DONE;
+}
+
 /* pagecache_isize_extended(old, new) after an ext4 truncate up / extending
  * fallocate (outside the handle). */
 PC_STEP(__pc_st_isize_extended_op)
@@ -419,14 +440,15 @@ PC_STEP(__pc_st_isize_extended_op)
 	return blocked ? SIM_BLOCKED : SIM_DONE;
 }
 
-/* truncate_pagecache after an ext4 truncate down (waits for writeback of
- * the folios it drops). */
+/* truncate_pagecache(inode, i_size) in ext4_setattr (waits for writeback
+ * of the folios it drops or zeroes). ext4 (mainline) runs it on every
+ * path, so a truncate up zeroes [new size, end of page) of the new EOF
+ * folio too; ext4-iomap (ext4_truncate_up) only shrinking. */
 PC_STEP(__pc_st_truncate_pagecache)
 {
 	struct pc_opctx *x = arg;
 
-	if (x->x_new_size < x->x_old_size &&
-	    !__pc_truncate_pagecache(s, t, x->x_ip, x->x_new_size, &x->x_tcursor))
+	if (!__pc_truncate_pagecache(s, t, x->x_ip, x->x_ip->i_size, &x->x_tcursor))
 		return SIM_BLOCKED;
 	return SIM_DONE;
 }

@@ -10,10 +10,11 @@
 #include "model/model.h"
 #include "sim/cli/cli.h"
 
-static void print_steps(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp)
+static void print_path(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp,
+		       unsigned path)
 {
 	const char *names[64];
-	unsigned n = pc_op_steps(k, sp, names, 64);
+	unsigned n = pc_op_steps_path(k, sp, path, names, 64);
 
 	printf("  %-26s", label);
 	if (!n)
@@ -21,6 +22,32 @@ static void print_steps(const struct pc_knobs *k, const char *label, const struc
 	for (unsigned i = 0; i < n; i++)
 		printf(" %s", names[i]);
 	printf("\n");
+}
+
+/* One line per path the operation can take (truncate: up from inside a
+ * block, up from a block boundary, down, same size), else one line. */
+static void print_steps(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp)
+{
+	static const struct {
+		unsigned path;
+		const char *what;
+	} paths[] = {
+		{ PC_PATH_UP_ZERO, "up" },
+		{ PC_PATH_UP, "up aligned" },
+		{ PC_PATH_DOWN, "down" },
+		{ PC_PATH_SAME, "same" },
+	};
+	unsigned have = pc_op_paths(k, sp);
+	char l[64];
+
+	if (!have) {
+		print_path(k, label, sp, 0);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(l, sizeof(l), "%s %s", label, paths[i].what);
+		print_path(k, l, sp, paths[i].path);
+	}
 }
 
 static void print_profile(const struct pc_knobs *k)

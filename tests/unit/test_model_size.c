@@ -38,13 +38,30 @@ struct fx {
 	struct change ch[MAX_CH];
 	unsigned nch;
 	unsigned apart;		/* steps after which i_size != i_disksize */
+	char steps_a[1024];	/* A's steps, a repeated step once */
+	char steps_j[1024];	/* the jbd2 task's steps, likewise */
+	const char *last_a, *last_j;
 };
+
+static void log_step(char *buf, size_t len, const char **last, const char *step)
+{
+	size_t at = strlen(buf);
+
+	if (*last == step)
+		return;
+	*last = step;
+	snprintf(buf + at, len - at, "%s%s", at ? " " : "", step);
+}
 
 static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r)
 {
 	struct fx *x = ctx;
 	struct change *c;
 
+	if (!strcmp(t->t_name, "A"))
+		log_step(x->steps_a, sizeof(x->steps_a), &x->last_a, step);
+	else if (!strcmp(t->t_name, "jbd2"))
+		log_step(x->steps_j, sizeof(x->steps_j), &x->last_j, step);
 	x->apart += x->ip->i_size != x->ip->i_disksize;
 	if (x->ip->i_disksize == x->last_disksize)
 		return;
@@ -196,10 +213,102 @@ static void test_isize_locked_wt_v3(void **state)
 	writethrough_aio(true, 0);
 }
 
+/* ---- which steps a truncate runs, per tree (docs/model.md 2.5) ---- */
+
+static void steps_of(enum pc_profile p, unsigned path, char *buf, size_t len)
+{
+	struct pc_knobs k;
+	struct pc_opspec o = { .o_kind = PC_OP_TRUNCATE };
+	const char *names[64];
+	unsigned n;
+	size_t at = 0;
+
+	pc_knobs_default(&k, p);
+	n = pc_op_steps_path(&k, &o, path, names, 64);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", names[i]);
+}
+
+/* `pcsim steps`: mainline ext4_setattr grows with ext4_block_truncate_page,
+ * the size handle, pagecache_isize_extended and truncate_pagecache; the
+ * 2026 ext4_truncate_up (ext4-iomap) calls neither truncate_pagecache nor
+ * ext4_truncate; a truncate down zeroes nothing before truncate_pagecache
+ * and never calls pagecache_isize_extended. */
+static void test_truncate_step_tables(void **state)
+{
+	char b[512];
+
+	steps_of(PC_PROF_EXT4, PC_PATH_UP_ZERO, b, sizeof(b));
+	assert_string_equal(b, "inode_lock filemap_invalidate_lock ext4_block_truncate_page "
+			       "i_size_write pagecache_isize_extended truncate_pagecache "
+			       "filemap_invalidate_unlock inode_unlock");
+	steps_of(PC_PROF_EXT4, PC_PATH_DOWN, b, sizeof(b));
+	assert_string_equal(b, "inode_lock inode_dio_wait filemap_invalidate_lock i_size_write "
+			       "truncate_pagecache ext4_truncate filemap_invalidate_unlock "
+			       "inode_unlock");
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_UP_ZERO, b, sizeof(b));
+	assert_string_equal(b, "inode_lock filemap_invalidate_lock ext4_block_zero_eof "
+			       "ext4_set_inode_size pagecache_isize_extended "
+			       "filemap_invalidate_unlock inode_unlock");
+	assert_null(strstr(b, "truncate_pagecache"));
+	assert_null(strstr(b, "ext4_truncate"));
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_UP, b, sizeof(b));
+	assert_null(strstr(b, "ext4_block_zero_eof"));
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_DOWN, b, sizeof(b));
+	assert_string_equal(b, "inode_lock inode_dio_wait filemap_invalidate_lock "
+			       "ext4_set_inode_size truncate_pagecache ext4_truncate "
+			       "filemap_invalidate_unlock inode_unlock");
+	steps_of(PC_PROF_XFS, PC_PATH_DOWN, b, sizeof(b));
+	assert_null(strstr(b, "xfs_zero_range"));
+}
+
+/* The steps a truncate runs are its path's, in that order: up then down
+ * on ext4 (mainline) and on ext4-iomap (2026 series); the commit of the
+ * transactions, with room in the log, runs no checkpoint step. */
+static void truncate_run(enum pc_profile p, const char *up, const char *down)
+{
+	struct fx x;
+	char want[1024];
+
+	boot_p(&x, p, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	run_task(x.s, x.a);
+	assert_string_equal(x.steps_a, up);
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_TRUNCATE, 1000, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	snprintf(want, sizeof(want), "%s", down);
+	assert_string_equal(x.steps_a, want);
+	assert_non_null(strstr(x.steps_j, "jbd2_journal_commit_transaction"));
+	assert_null(strstr(x.steps_j, "jbd2_log_do_checkpoint"));
+	sim_destroy(x.s);
+}
+
+static void test_ext4_truncate_runs_mainline_path(void **state)
+{
+	truncate_run(PC_PROF_EXT4,
+		     "inode_lock filemap_invalidate_lock ext4_block_truncate_page i_size_write "
+		     "pagecache_isize_extended truncate_pagecache filemap_invalidate_unlock "
+		     "inode_unlock",
+		     "inode_lock inode_dio_wait filemap_invalidate_lock i_size_write "
+		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
+}
+
+static void test_ei_truncate_runs_series_path(void **state)
+{
+	truncate_run(PC_PROF_EXT4_IOMAP,
+		     "inode_lock filemap_invalidate_lock ext4_block_zero_eof ext4_set_inode_size "
+		     "pagecache_isize_extended filemap_invalidate_unlock inode_unlock",
+		     "inode_lock inode_dio_wait filemap_invalidate_lock ext4_set_inode_size "
+		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
+}
+
 /* ---- ext4: truncate up ---- */
 
-/* ext4_setattr (truncate up): i_size and i_disksize change in the same
- * step (ext4_set_inode_size); after no step of the whole run do they
+/* ext4_setattr (truncate up, mainline): i_size and i_disksize change in
+ * the same step (i_size_write in the size handle); after no step of the whole run do they
  * differ. xfs, by contrast, logs i_disk_size in a later step
  * (xfs_trans_commit) than truncate_setsize. */
 static void test_ext4_truncate_up_together(void **state)
@@ -212,7 +321,7 @@ static void test_ext4_truncate_up_together(void **state)
 	assert_int_equal(x.ip->i_size, 6000);
 	assert_int_equal(x.ip->i_disksize, 6000);
 	assert_int_equal(x.nch, 1);
-	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");
+	assert_string_equal(x.ch[0].c_step, "i_size_write");
 	assert_string_equal(x.ch[0].c_task, "A");
 	assert_int_equal(x.apart, 0);
 	sim_destroy(x.s);
@@ -294,7 +403,7 @@ static void test_ei_deferred(void **state)
 	assert_int_equal(x.ip->i_disksize, 6000);
 	assert_false(x.ip->i_disksize_pending);
 	assert_int_equal(x.nch, 1);
-	assert_string_equal(x.ch[0].c_step, "ext4_iomap_end_ioend");
+	assert_string_equal(x.ch[0].c_step, "pcsim:ext4_iomap_end_ioend");
 	assert_string_equal(x.ch[0].c_task, "endio");
 	assert_int_equal(x.ch[0].c_zstate, Z_COMPLETED);
 	assert_true(x.ch[0].c_writeback);
@@ -592,6 +701,9 @@ int main(void)
 		cmocka_unit_test(test_ei_deferred_rezero_keeps_write_in_flight),
 		cmocka_unit_test(test_xfs_setfilesize_at_completion),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
+		cmocka_unit_test(test_truncate_step_tables),
+		cmocka_unit_test(test_ext4_truncate_runs_mainline_path),
+		cmocka_unit_test(test_ei_truncate_runs_series_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
