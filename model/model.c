@@ -247,6 +247,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	jc.j_first = meta;
 	jc.j_len = JOURNAL_BLOCKS;
 	jc.j_commit_interval = w->w_k.k_commit_interval;
+	jc.j_xlog = w->w_k.k_profile == PC_PROF_XFS;
 	memset(&jo, 0, sizeof(jo));
 	jo.fs = w;
 	jo.get_block = jops_get_block;
@@ -282,7 +283,7 @@ struct sim_task *pc_kernel_task(struct sim *s, const char *name)
 
 	if (!strcmp(name, "flusher"))
 		return w->w_flusher;
-	if (!strcmp(name, "jbd2"))
+	if (!strcmp(name, "jbd2") || !strcmp(name, "xfs-cil"))
 		return jbd2_task(w->w_j);
 	if (!strcmp(name, "endio"))
 		return w->w_endio_wq.wq_workers[0];

@@ -176,7 +176,7 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 static const struct pc_opdef opdefs[] = {
 	/* ---- buffered write ---- */
 	{ PC_OP_PWRITE, P_XFS, buffered,
-	  { LOCK, CHECKS, XFS_ZERO_EOF, IOMAP_LOOP, UNLOCK, WRITE_SYNC("xfs_fsync_flush_log") } },
+	  { LOCK, CHECKS, XFS_ZERO_EOF, IOMAP_LOOP, UNLOCK, WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, buffered,
 	  { LOCK, CHECKS, EXT4_ZERO_EOF, IOMAP_LOOP, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
@@ -187,7 +187,7 @@ static const struct pc_opdef opdefs[] = {
 	  { LOCK, CHECKS, XFS_ZERO_EOF,
 	    S("filemap_write_and_wait_range", __pc_st_range_write_and_wait),
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
-	    WRITE_SYNC("xfs_fsync_flush_log") } },
+	    WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, wthrough,
 	  { LOCK, CHECKS, EXT4_ZERO_EOF,
 	    S("filemap_write_and_wait_range", __pc_st_range_write_and_wait),
@@ -196,7 +196,7 @@ static const struct pc_opdef opdefs[] = {
 	/* ---- O_DIRECT ---- */
 	{ PC_OP_PWRITE, P_XFS, direct,
 	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
-	    WRITE_SYNC("xfs_fsync_flush_log") } },
+	    WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EXT4 | P_EI, direct,
 	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
@@ -222,7 +222,7 @@ static const struct pc_opdef opdefs[] = {
 	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
 	{ PC_OP_MSYNC, P_XFS, NULL,
 	  { SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, ms_sync),
-	    SC("xfs_fsync_flush_log", __pc_st_fsync_journal, ms_sync),
+	    SC("xfs_log_force_seq", __pc_st_fsync_journal, ms_sync),
 	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
 	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ----
 	 * The path (up with the old EOF inside a block, up, down, same size)
@@ -306,19 +306,22 @@ static const struct pc_opdef opdefs[] = {
 	    S("ext4_fsync_journal", __pc_st_fsync_journal) } },
 	{ PC_OP_FSYNC, P_XFS, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
-	    S("xfs_fsync_flush_log", __pc_st_fsync_journal) } },
+	    S("xfs_log_force_seq", __pc_st_fsync_journal) } },
 	{ PC_OP_FDATASYNC, P_EXT4 | P_EI, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
 	    S("ext4_fsync_journal", __pc_st_fsync_journal) } },
 	{ PC_OP_FDATASYNC, P_XFS, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
-	    S("xfs_fsync_flush_log", __pc_st_fsync_journal) } },
+	    S("xfs_log_force_seq", __pc_st_fsync_journal) } },
 	{ PC_OP_SYNC_FILE_RANGE, P_ALL, NULL,
 	  { S("file_fdatawait_range", __pc_st_sfr_wait_before),
 	    S("filemap_fdatawrite_range", __pc_st_sfr_write),
 	    S("file_fdatawait_range", __pc_st_sfr_wait_after) } },
-	{ PC_OP_SYNC, P_ALL, NULL,
-	  { S("sync_inodes_sb", __pc_st_sync_inodes), S("sync_fs", __pc_st_fsync_journal) } },
+	/* sync_filesystem: sync_inodes_sb, then ->sync_fs (the log force). */
+	{ PC_OP_SYNC, P_EXT4 | P_EI, NULL,
+	  { S("sync_inodes_sb", __pc_st_sync_inodes), S("ext4_sync_fs", __pc_st_fsync_journal) } },
+	{ PC_OP_SYNC, P_XFS, NULL,
+	  { S("sync_inodes_sb", __pc_st_sync_inodes), S("xfs_fs_sync_fs", __pc_st_fsync_journal) } },
 	{ PC_OP_IO_WAIT, P_ALL, NULL, { S("io_getevents", __pc_st_io_getevents) } },
 	{ PC_OP_SLEEP, P_ALL, NULL, { S("schedule_timeout", __pc_st_schedule_timeout) } },
 };
@@ -447,10 +450,8 @@ unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **
 		n = __pc_endio_steps(&w, names, max);
 	} else if (!strncmp(task, "dio", 3)) {
 		n = __pc_dio_steps(&w, names, max);
-	} else if (!strcmp(task, "jbd2")) {
-		extern unsigned jbd2_commit_steps(const char **names, unsigned max);
-
-		n = jbd2_commit_steps(names, max);
+	} else if (!strcmp(task, "jbd2") || !strcmp(task, "xfs-cil")) {
+		n = jbd2_commit_step_names(k->k_profile == PC_PROF_XFS, names, max);
 		if (n < max)
 			names[n++] = jbd2[0];
 	}
@@ -479,7 +480,10 @@ void pc_knobs_default(struct pc_knobs *k, enum pc_profile p)
 	k->k_wt_isize_extended = true;
 	k->k_endio_wq = PC_WQ_ORDERED;
 	k->k_zero_wait = PC_ZW_BIO;
-	k->k_commit_interval = 5 * SIM_SEC;
+	/* jbd2 j_commit_interval (ext4 commit=5); XFS: the log worker's
+	 * period, xfs_syncd_centisecs = 3000 (fs/xfs/xfs_globals.c), after
+	 * which xfs_log_worker forces the log. */
+	k->k_commit_interval = (p == PC_PROF_XFS ? 30 : 5) * SIM_SEC;
 	k->k_dirty_expire = 30 * SIM_SEC;
 	k->k_dirty_writeback = 5 * SIM_SEC;
 }
@@ -516,6 +520,7 @@ static const struct knobdef knobs[] = {
 	{ "fail_write", NULL, P_ALL },
 	{ "fail_flush", NULL, P_ALL },
 	{ "commit", NULL, P_ALL },
+	{ "log_worker", NULL, P_XFS },
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
 	{ "bg_writeback", v_onoff, P_ALL },
@@ -533,7 +538,8 @@ static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
-					 "commit", "dirty_expire", "dirty_writeback", "bg_writeback", NULL };
+					 "log_worker", "dirty_expire", "dirty_writeback", "bg_writeback",
+					 NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -653,11 +659,13 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		else
 			k->k_fail_flush = (uint32_t)n;
 	} else {
-		sim_time_t *dst = !strcmp(name, "commit")	 ? &k->k_commit_interval
+		sim_time_t *dst = !strcmp(name, "commit") || !strcmp(name, "log_worker")
+					  ? &k->k_commit_interval
 				  : !strcmp(name, "dirty_expire") ? &k->k_dirty_expire
 								  : &k->k_dirty_writeback;
 
-		if (!parse_duration(value, dst, dst == &k->k_commit_interval ? SIM_SEC : 10 * SIM_MSEC) ||
+		if (!parse_duration(value, dst,
+				    !strcmp(name, "commit") ? SIM_SEC : 10 * SIM_MSEC) ||
 		    *dst == 0) {
 			snprintf(err, len, "bad duration '%s' for knob %s (use e.g. 5s, 30s, 500ms; at most 1h)",
 				 value, name);
@@ -705,7 +713,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		return;
 	}
 	{
-		sim_time_t d = !strcmp(knob, "commit")	     ? k->k_commit_interval
+		sim_time_t d = !strcmp(knob, "commit") || !strcmp(knob, "log_worker")
+				       ? k->k_commit_interval
 			       : !strcmp(knob, "dirty_expire") ? k->k_dirty_expire
 							       : k->k_dirty_writeback;
 

@@ -112,9 +112,12 @@ static void print_profile(const struct pc_knobs *k)
 	printf(" kernel tasks:\n");
 	for (size_t i = 0; i < sizeof(tasks) / sizeof(tasks[0]); i++) {
 		const char *names[64];
-		unsigned n = pc_task_steps(k, tasks[i], names, 64);
+		/* XFS has no jbd2: its log's thread is the CIL push work */
+		const char *task = k->k_profile == PC_PROF_XFS && !strcmp(tasks[i], "jbd2")
+					   ? "xfs-cil" : tasks[i];
+		unsigned n = pc_task_steps(k, task, names, 64);
 
-		printf("  %-26s", tasks[i]);
+		printf("  %-26s", task);
 		for (unsigned j = 0; j < n; j++)
 			printf(" %s", names[j]);
 		printf("\n");

@@ -16,6 +16,7 @@
  * The reproducer then says the run as a race diagram of the threads when
  * `pcsim run` on that fails the same way (repro.c), else as a tape line.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,11 +326,21 @@ static char *reproducer(struct fz *z, const char *text, size_t text_len, int inv
 	/* The knobs the run had beyond the file's (--knob, and a swarm
 	 * batch's configuration), so that pcsim run replays it. */
 	for (unsigned i = 0; i < z->oo->noverrides; i++) {
-		int r = z->vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
-					      &g->f_variants[0].v_cap, z->oo->override_name[i],
-					      z->oo->override_value[i])
-				   : knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
-					      z->oo->override_name[i], z->oo->override_value[i]);
+		/* xfs names the log's interval after its log worker (the model
+		 * accepts "commit" there too; a scenario file does not). */
+		bool xlog = !strcmp(z->oo->override_name[i], "commit") && !strcmp(g->f_profile, "xfs");
+		const char *kn = xlog ? "log_worker" : z->oo->override_name[i];
+		const char *v = z->oo->override_value[i];
+		size_t vl = strlen(v);
+		char kv[sizeof(z->oo->override_value[0]) + 2];
+		int r;
+
+		/* commit's bare number is seconds, log_worker's centiseconds */
+		snprintf(kv, sizeof(kv), "%s%s", v,
+			 xlog && vl && isdigit((unsigned char)v[vl - 1]) ? "s" : "");
+		r = z->vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
+					  &g->f_variants[0].v_cap, kn, kv)
+			       : knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap, kn, kv);
 
 		if (r) {
 			snprintf(err, len, "out of memory");

@@ -60,7 +60,7 @@ static void observe(void *ctx, const struct sim_task *t, const char *step, enum 
 
 	if (!strcmp(t->t_name, "A"))
 		log_step(x->steps_a, sizeof(x->steps_a), &x->last_a, step);
-	else if (!strcmp(t->t_name, "jbd2"))
+	else if (!strcmp(t->t_name, "jbd2") || !strcmp(t->t_name, "xfs-cil"))
 		log_step(x->steps_j, sizeof(x->steps_j), &x->last_j, step);
 	x->apart += x->ip->i_size != x->ip->i_disksize;
 	if (x->ip->i_disksize == x->last_disksize)
@@ -303,6 +303,45 @@ static void test_ei_truncate_runs_series_path(void **state)
 		     "pagecache_isize_extended filemap_invalidate_unlock inode_unlock",
 		     "inode_lock inode_dio_wait filemap_invalidate_lock ext4_set_inode_size "
 		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
+}
+
+/* XFS has no jbd2: no step of any xfs operation or of its log's thread
+ * ("xfs-cil") carries a jbd2 name, and a commit runs XFS's log functions
+ * with no ordered-data step. */
+static void test_xfs_log_names(void **state)
+{
+	static const uint8_t kinds[] = { PC_OP_PWRITE, PC_OP_APPEND, PC_OP_TRUNCATE,
+					 PC_OP_FALLOCATE, PC_OP_PUNCH, PC_OP_ZERO_RANGE,
+					 PC_OP_FSYNC, PC_OP_FDATASYNC, PC_OP_SYNC, PC_OP_MSYNC };
+	struct pc_knobs k;
+	const char *names[64];
+	struct fx x;
+	unsigned n;
+
+	pc_knobs_default(&k, PC_PROF_XFS);
+	for (size_t i = 0; i < sizeof(kinds); i++) {
+		struct pc_opspec o = { .o_kind = kinds[i], .o_flags = PC_OF_DSYNC | PC_OF_MS_SYNC };
+
+		n = pc_op_steps(&k, &o, names, 64);
+		for (unsigned j = 0; j < n; j++)
+			assert_null(strstr(names[j], "jbd2"));
+	}
+	n = pc_task_steps(&k, "xfs-cil", names, 64);
+	assert_true(n > 8);
+	assert_string_equal(names[0], "xlog_cil_push_work");
+	for (unsigned j = 0; j < n; j++) {
+		assert_null(strstr(names[j], "jbd2"));
+		assert_null(strstr(names[j], "journal_"));
+	}
+	boot_p(&x, PC_PROF_XFS, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_string_equal(x.steps_j, "xlog_cil_push_work pcsim:wait_open_transactions "
+				       "xlog_cil_ctx_switch xlog_write xlog_wait_on_iclog xlog_sync "
+				       "xlog_ioend_work xlog_cil_committed");
+	assert_non_null(strstr(x.steps_a, "xfs_log_force_seq"));
+	sim_destroy(x.s);
 }
 
 /* ---- ext4: truncate up ---- */
@@ -704,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_step_tables),
 		cmocka_unit_test(test_ext4_truncate_runs_mainline_path),
 		cmocka_unit_test(test_ei_truncate_runs_series_path),
+		cmocka_unit_test(test_xfs_log_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
