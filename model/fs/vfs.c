@@ -354,8 +354,20 @@ PC_STEP(__pc_st_set_size)
 	if (!x->x_size_done) {
 		x->x_new_size = op_new_size(x);
 		x->x_old_size = ip->i_size;
-		if (x->x_new_size == ip->i_size)
+		if (x->x_new_size == ip->i_size) {
+			/* ext4_do_fallocate / ext4_zero_range take the range's
+			 * end as the new size when it is past i_size or past
+			 * i_disksize (fs/ext4/extents.c), and
+			 * ext4_update_inode_size raises each size that is
+			 * below it: a range ending inside i_size but past
+			 * i_disksize raises i_disksize alone. */
+			uint64_t e = x->o.o_off + x->o.o_len;
+
+			if ((x->o.o_kind == PC_OP_FALLOCATE || x->o.o_kind == PC_OP_ZERO_RANGE) &&
+			    !(x->o.o_flags & PC_OF_KEEP_SIZE) && e > ip->i_disksize)
+				return __pc_raise_disksize(s, t, x, e);
 			return SIM_DONE;
+		}
 		x->x_size_done = true;
 	}
 	/* ext4_setattr: the handle first, then i_size and i_disksize
