@@ -208,8 +208,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	dc.volatile_cache = cfg->c_volatile_cache;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
-	dc.fail_write_nth = cfg->c_fail_write_nth ? cfg->c_fail_write_nth : w->w_k.k_fail_write;
-	dc.fail_flush_nth = cfg->c_fail_flush_nth ? cfg->c_fail_flush_nth : w->w_k.k_fail_flush;
+	/* The fault countdowns are armed once the setup is done (arm_faults). */
 	w->w_disk = pc_disk_create(s, &dc);
 	if (!w->w_disk)
 		goto nomem;
@@ -355,6 +354,18 @@ int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, c
 	return (int)x->x_no;
 }
 
+/* fail_write=N / fail_flush=N count the writes and flushes after the
+ * setup (pc_model_settle) or the mount (pc_model_mount): the setup's own
+ * I/O never fails. */
+static void arm_faults(struct pc_world *w)
+{
+	const struct pc_config *cfg = &w->w_cfg;
+
+	pc_disk_set_faults(w->w_disk,
+			   cfg->c_fail_write_nth ? cfg->c_fail_write_nth : w->w_k.k_fail_write,
+			   cfg->c_fail_flush_nth ? cfg->c_fail_flush_nth : w->w_k.k_fail_flush);
+}
+
 int pc_model_settle(struct sim *s, char *err, size_t len)
 {
 	struct pc_world *w = pc_w(s);
@@ -370,6 +381,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		return -1;
 	}
 	pc_disk_settle(w->w_disk);
+	arm_faults(w);
 	memset(&w->w_m, 0, sizeof(w->w_m));
 	w->w_nviol = 0;
 	w->w_viol_mask = 0;
@@ -475,6 +487,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 	}
 	w->w_hb++;
 	pc_disk_settle(w->w_disk);
+	arm_faults(w);
 	__pc_lat_reset(s);
 	w->w_settled = true;
 	return 0;

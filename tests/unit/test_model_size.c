@@ -213,6 +213,27 @@ static void test_isize_locked_wt_v3(void **state)
 	writethrough_aio(true, 0);
 }
 
+/* ---- fault injection counts from the end of the setup ---- */
+
+/* fail_write=1 fails the first data write after the setup, never the
+ * setup's own (docs/model.md section 4): the setup's 1500 bytes reach the
+ * disk, then A's write fails and the fsync reports it. */
+static void test_fail_write_counts_after_setup(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_EXT4);
+	cfg.c_knobs.k_fail_write = 1;
+	boot(&x, &cfg, 1500);
+	assert_int_equal(x.ip->i_wb_err, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 4096, 1024, 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_not_equal(x.ip->i_wb_err, 0);
+	sim_destroy(x.s);
+}
+
 /* ---- which steps a truncate runs, per tree (docs/model.md 2.5) ---- */
 
 static void steps_of(enum pc_profile p, unsigned path, char *buf, size_t len)
@@ -740,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_ei_deferred_rezero_keeps_write_in_flight),
 		cmocka_unit_test(test_xfs_setfilesize_at_completion),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
+		cmocka_unit_test(test_fail_write_counts_after_setup),
 		cmocka_unit_test(test_truncate_step_tables),
 		cmocka_unit_test(test_ext4_truncate_runs_mainline_path),
 		cmocka_unit_test(test_ei_truncate_runs_series_path),
