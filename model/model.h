@@ -113,7 +113,9 @@ unsigned pc_op_steps(const struct pc_knobs *k, const struct pc_opspec *op, const
  * against i_size once i_rwsem is held). Only the steps on the path taken
  * run and show in traces and diagrams. PC_PATH_UP_ZERO: growing from an
  * i_size inside a block; PC_PATH_UP: growing from a block boundary;
- * PC_PATH_DOWN: shrinking; PC_PATH_SAME: the size does not change. */
+ * PC_PATH_DOWN: shrinking; PC_PATH_SAME: the size does not change. A
+ * write (generic_write_checks): PC_PATH_UP when it starts past EOF (the
+ * EOF zeroing steps run), else PC_PATH_SAME. */
 enum {
 	PC_PATH_UP_ZERO = 1,
 	PC_PATH_UP = 2,

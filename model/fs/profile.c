@@ -149,9 +149,14 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 #define WRITE_SYNC(fsync_name)                                                  \
 	SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, dsync), \
 	SC(fsync_name, __pc_st_fsync_journal, dsync)
+/* Writes: the EOF zeroing is called only for a write that starts past EOF
+ * (xfs_file_write_checks, ext4_write_checks; path decided in
+ * generic_write_checks). */
 #define XFS_ZERO_EOF                                                            \
-	S("xfs_file_write_zero_eof", __pc_st_write_zero_eof_check),             \
-	S("iomap_zero_range", __pc_st_eof_zero_range)
+	SP("xfs_file_write_zero_eof", __pc_st_write_zero_eof_check, PC_PATH_UP),  \
+	SP("iomap_zero_range", __pc_st_eof_zero_range, PC_PATH_UP)
+#define EXT4_ZERO_EOF_W SP("ext4_block_zero_eof", __pc_st_zero_eof_op, PC_PATH_UP)
+/* fallocate, zero range: the step decides (ext4_alloc_file_blocks). */
 #define EXT4_ZERO_EOF S("ext4_block_zero_eof", __pc_st_zero_eof_op)
 #define EXT4_PUNCH_CACHE                                                        \
 	S("ext4_update_disksize_before_punch",                                  \
@@ -178,10 +183,10 @@ static const struct pc_opdef opdefs[] = {
 	{ PC_OP_PWRITE, P_XFS, buffered,
 	  { LOCK, CHECKS, XFS_ZERO_EOF, IOMAP_LOOP, UNLOCK, WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, buffered,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, IOMAP_LOOP, UNLOCK,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, IOMAP_LOOP, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
 	{ PC_OP_PWRITE, P_EXT4, buffered,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, EXT4_LOOP, UNLOCK, WRITE_SYNC("ext4_fsync_journal") } },
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, EXT4_LOOP, UNLOCK, WRITE_SYNC("ext4_fsync_journal") } },
 	/* ---- RWF_WRITETHROUGH (iomap only) ---- */
 	{ PC_OP_PWRITE, P_XFS, wthrough,
 	  { LOCK, CHECKS, XFS_ZERO_EOF,
@@ -189,7 +194,7 @@ static const struct pc_opdef opdefs[] = {
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
 	    WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, wthrough,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W,
 	    S("filemap_write_and_wait_range", __pc_st_range_write_and_wait),
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
@@ -198,7 +203,7 @@ static const struct pc_opdef opdefs[] = {
 	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
 	    WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EXT4 | P_EI, direct,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
 	/* ---- append: O_APPEND buffered write at i_size ---- */
 	{ PC_OP_APPEND, P_IOMAP, NULL, { LOCK, CHECKS, IOMAP_LOOP, UNLOCK } },
@@ -357,6 +362,16 @@ static unsigned filter(const struct pc_knobs *k, const struct pc_opspec *o,
 	return n;
 }
 
+/* An operation built by __pc_build_op (its name is one of pc_op_names),
+ * not a kernel task's table. */
+static bool built_here(const struct sim_op_desc *d)
+{
+	for (unsigned i = 0; i < PC_OP_NKINDS; i++)
+		if (d->name == pc_op_names[i])
+			return true;
+	return false;
+}
+
 /* The engine's next-step hook (sim_set_next_hook, model.c): in an
  * operation built here with steps on some paths only, skip the steps that
  * are not on the operation's path (x_path, 0 while undecided: every
@@ -366,7 +381,7 @@ uint8_t __pc_path_next(const struct sim_op_desc *d, void *arg, uint8_t pc)
 	const struct pc_desc *pd = (const struct pc_desc *)d;
 	const struct pc_opctx *x = arg;
 
-	if (d->name != pc_op_names[PC_OP_TRUNCATE])
+	if (!x || !built_here(d))
 		return pc;
 	while (pc < d->nsteps && x->x_path && pd->paths[pc] && !(pd->paths[pc] & x->x_path))
 		pc++;

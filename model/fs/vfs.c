@@ -38,6 +38,9 @@ PC_STEP(__pc_st_generic_write_checks)
 	x->x_zphase = 0;
 	x->x_phase = 0;
 	x->x_new_size = x->x_ip->i_disksize;
+	/* Only a write starting past EOF zeroes the old EOF block (its
+	 * zeroing steps are on PC_PATH_UP, profile.c). */
+	x->x_path = x->x_pos > x->x_ip->i_size ? PC_PATH_UP : PC_PATH_SAME;
 	return SIM_DONE;
 }
 

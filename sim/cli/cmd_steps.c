@@ -16,7 +16,7 @@ static void print_path(const struct pc_knobs *k, const char *label, const struct
 	const char *names[64];
 	unsigned n = pc_op_steps_path(k, sp, path, names, 64);
 
-	printf("  %-26s", label);
+	printf("  %-32s", label);
 	if (!n)
 		printf(" (not available)");
 	for (unsigned i = 0; i < n; i++)
@@ -42,6 +42,13 @@ static void print_steps(const struct pc_knobs *k, const char *label, const struc
 
 	if (!have) {
 		print_path(k, label, sp, 0);
+		return;
+	}
+	if (sp->o_kind != PC_OP_TRUNCATE) {
+		/* a write: inside EOF, or starting past it (EOF zeroing) */
+		print_path(k, label, sp, PC_PATH_SAME);
+		snprintf(l, sizeof(l), "%s past EOF", label);
+		print_path(k, l, sp, PC_PATH_UP);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -117,12 +124,12 @@ static void print_profile(const struct pc_knobs *k)
 					   ? "xfs-cil" : tasks[i];
 		unsigned n = pc_task_steps(k, task, names, 64);
 
-		printf("  %-26s", task);
+		printf("  %-32s", task);
 		for (unsigned j = 0; j < n; j++)
 			printf(" %s", names[j]);
 		printf("\n");
 	}
-	printf("  %-26s disk_complete (data|zero|meta|log|commit|flush picks the bio)\n",
+	printf("  %-32s disk_complete (data|zero|meta|log|commit|flush picks the bio)\n",
 	       "disk");
 }
 

@@ -326,6 +326,33 @@ static void test_ei_truncate_runs_series_path(void **state)
 		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
 }
 
+/* A write zeroes the old EOF block only when it starts past EOF
+ * (ext4_write_checks, xfs_file_write_checks): a write inside EOF runs no
+ * zeroing step at all. */
+static void write_zero_steps(enum pc_profile p, const char *zero_step)
+{
+	struct fx x;
+
+	boot_p(&x, p, 1500);
+	queue(&x, x.a, PC_OP_PWRITE, 100, 200, 0);
+	run_task(x.s, x.a);
+	assert_null(strstr(x.steps_a, zero_step));
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_PWRITE, 6000, 100, 0);
+	run_task(x.s, x.a);
+	assert_non_null(strstr(x.steps_a, zero_step));
+	sim_destroy(x.s);
+}
+
+static void test_write_zeroes_eof_only_past_eof(void **state)
+{
+	write_zero_steps(PC_PROF_EXT4, "ext4_block_zero_eof");
+	write_zero_steps(PC_PROF_EXT4_IOMAP, "ext4_block_zero_eof");
+	write_zero_steps(PC_PROF_XFS, "xfs_file_write_zero_eof");
+	write_zero_steps(PC_PROF_XFS, "iomap_zero_range");
+}
+
 /* XFS has no jbd2: no step of any xfs operation or of its log's thread
  * ("xfs-cil") carries a jbd2 name, and a commit runs XFS's log functions
  * with no ordered-data step. */
@@ -766,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_ext4_truncate_runs_mainline_path),
 		cmocka_unit_test(test_ei_truncate_runs_series_path),
 		cmocka_unit_test(test_xfs_log_names),
+		cmocka_unit_test(test_write_zeroes_eof_only_past_eof),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
