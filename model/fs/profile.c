@@ -118,14 +118,16 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 /* A step on some paths only (PC_PATH_*, decided at run time by an earlier
  * step of the operation: __pc_st_setattr_inode_lock). */
 #define SP(name, fn, path) { name, fn, NULL, path }
+#define SCP(name, fn, cond, path) { name, fn, cond, path }
 #define UP (PC_PATH_UP_ZERO | PC_PATH_UP)
 /* xfs_falloc_setsize -> xfs_vn_setattr_size (fs/xfs/xfs_file.c,
  * xfs_iops.c), only when the allocation sets a size. */
 #define XFS_FALLOC_SETSIZE                                                     \
-	SC("xfs_zero_range", __pc_st_zero_eof_op, size_set),                   \
-	SC("truncate_setsize", __pc_st_truncate_setsize, size_set),            \
-	SC("filemap_write_and_wait_range", __pc_st_size_write_and_wait, size_set), \
-	SC("xfs_trans_commit", __pc_st_truncate_blocks, size_set)
+	SCP("xfs_zero_range", __pc_st_zero_eof_op, size_set, PC_PATH_UP),       \
+	SCP("truncate_setsize", __pc_st_truncate_setsize, size_set, PC_PATH_UP), \
+	SCP("filemap_write_and_wait_range", __pc_st_size_write_and_wait, size_set, \
+	    PC_PATH_UP),                                                       \
+	SCP("xfs_trans_commit", __pc_st_truncate_blocks, size_set, PC_PATH_UP)
 #define LOCK S("inode_lock", __pc_st_inode_lock)
 #define UNLOCK S("inode_unlock", __pc_st_inode_unlock)
 #define ILOCK S("filemap_invalidate_lock", __pc_st_invalidate_lock)

@@ -418,6 +418,13 @@ PC_STEP(__pc_st_truncate_setsize)
 	if (!__pc_truncate_pagecache(s, t, ip, x->x_new_size, &x->x_tcursor))
 		return SIM_BLOCKED;
 	x->x_size_done = false;
+	/* xfs_vn_setattr_size writes and waits [i_disk_size, new size) only
+	 * if it zeroed something or the size grows past a stale
+	 * i_disk_size: otherwise filemap_write_and_wait_range is not called
+	 * and its step neither runs nor shows. */
+	if (!(x->x_did_zero || (x->x_new_size > ip->i_disksize && x->x_old_size != ip->i_disksize)) ||
+	    x->x_new_size == 0)
+		__pc_goto(t, "xfs_trans_commit");
 	return SIM_DONE;
 }
 
@@ -538,6 +545,12 @@ PC_STEP(__pc_st_alloc_file_space)
 	struct pc_world *w = x->x_w;
 	uint64_t end = x->o.o_off + x->o.o_len;
 
+	/* xfs_falloc_newsize: only a range ending past EOF without
+	 * FALLOC_FL_KEEP_SIZE calls xfs_falloc_setsize (its steps are on
+	 * PC_PATH_UP, profile.c). */
+	if (!is_ext4ish(w))
+		x->x_path = !(x->o.o_flags & PC_OF_KEEP_SIZE) && end > x->x_ip->i_size ? PC_PATH_UP
+											: PC_PATH_SAME;
 	if (!x->o.o_len)
 		return SIM_DONE;
 	if (!__pc_journal_start(s, t, x))

@@ -353,6 +353,37 @@ static void test_write_zeroes_eof_only_past_eof(void **state)
 	write_zero_steps(PC_PROF_XFS, "iomap_zero_range");
 }
 
+/* xfs: xfs_falloc_setsize (xfs_vn_setattr_size) runs only for an
+ * allocation ending past EOF without keep-size, and xfs_vn_setattr_size
+ * writes and waits only when it zeroed something or the on-disk size is
+ * behind: the steps the kernel does not call do not run. */
+static void test_xfs_setsize_steps_only_when_called(void **state)
+{
+	struct fx x;
+
+	boot_p(&x, PC_PROF_XFS, 4096);
+	queue(&x, x.a, PC_OP_FALLOCATE, 0, 2048, 0);
+	run_task(x.s, x.a);
+	assert_string_equal(x.steps_a, "inode_lock filemap_invalidate_lock inode_dio_wait "
+				       "xfs_alloc_file_space filemap_invalidate_unlock inode_unlock");
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_TRUNCATE, 8192, 0, 0);
+	run_task(x.s, x.a);
+	/* 4096 is block aligned and i_disk_size is 4096: nothing to zero or
+	 * to write before the transaction */
+	assert_string_equal(x.steps_a, "inode_lock filemap_invalidate_lock inode_dio_wait "
+				       "xfs_zero_range truncate_setsize xfs_trans_commit "
+				       "filemap_invalidate_unlock inode_unlock");
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_FALLOCATE, 8192, 100, 0);
+	run_task(x.s, x.a);
+	assert_non_null(strstr(x.steps_a, "xfs_alloc_file_space xfs_zero_range truncate_setsize"));
+	assert_int_equal(x.ip->i_size, 8292);
+	sim_destroy(x.s);
+}
+
 /* XFS has no jbd2: no step of any xfs operation or of its log's thread
  * ("xfs-cil") carries a jbd2 name, and a commit runs XFS's log functions
  * with no ordered-data step. */
@@ -794,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_ei_truncate_runs_series_path),
 		cmocka_unit_test(test_xfs_log_names),
 		cmocka_unit_test(test_write_zeroes_eof_only_past_eof),
+		cmocka_unit_test(test_xfs_setsize_steps_only_when_called),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
