@@ -345,8 +345,9 @@ static enum sim_ret commit_t_locked(struct sim *s, struct sim_task *t, void *arg
 	j->j_ci = 0;
 	j->j_io_submitted = false;
 	j->j_io_error = 0;
-	sim_trace_note(s, t->t_id, "T_LOCKED", tr->t_tid, tr->t_updates, "commit of tid %u begins",
-		       tr->t_tid);
+	sim_trace_note(s, t->t_id, j->j_cfg.j_xlog ? "cil_push" : "T_LOCKED", tr->t_tid,
+		       tr->t_updates, j->j_cfg.j_xlog ? "checkpoint of sequence %u begins"
+						     : "commit of tid %u begins", tr->t_tid);
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -681,8 +682,9 @@ static enum sim_ret commit_t_finished(struct sim *s, struct sim_task *t, void *a
 	tr->t_live = false;
 	j->j_committing = NULL;
 	sim_wake_all(s, &j->j_wait_done_commit);
-	sim_trace_note(s, t->t_id, "T_FINISHED", tr->t_tid, (uint64_t)(int64_t)j->j_errno,
-		       "tid %u %s", tr->t_tid, j->j_errno ? "abandoned" : "committed");
+	sim_trace_note(s, t->t_id, j->j_cfg.j_xlog ? "cil_committed" : "T_FINISHED", tr->t_tid,
+		       (uint64_t)(int64_t)j->j_errno, j->j_cfg.j_xlog ? "sequence %u %s" : "tid %u %s",
+		       tr->t_tid, j->j_errno ? "abandoned" : "committed");
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
