@@ -243,6 +243,14 @@ void pc_disk_settle(struct pc_disk *d)
 	assert(disk_check(d));
 }
 
+void pc_disk_set_faults(struct pc_disk *d, uint32_t fail_write_nth, uint32_t fail_flush_nth)
+{
+	d->d_cfg.fail_write_nth = fail_write_nth;
+	d->d_cfg.fail_flush_nth = fail_flush_nth;
+	d->d_nr_data_writes = 0;
+	d->d_nr_flushes = 0;
+}
+
 struct pc_bio *pc_bio_alloc(struct sim *s, struct pc_disk *d)
 {
 	for (uint32_t i = 0; i < d->d_nbios; i++) {

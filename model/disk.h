@@ -122,6 +122,10 @@ void pc_disk_fill(struct pc_disk *d, pc_blk_t blk, const pc_tag_t *words);
 /* Take the current contents as durable (end of setup): clears the write log
  * and in-flight state. Nothing may be in flight. */
 void pc_disk_settle(struct pc_disk *d);
+/* Set the fault countdowns (cfg.fail_write_nth, cfg.fail_flush_nth) from
+ * now on, counting from 0: the model arms them once the setup is done
+ * (pc_model_settle, pc_model_mount), so a setup never fails. */
+void pc_disk_set_faults(struct pc_disk *d, uint32_t fail_write_nth, uint32_t fail_flush_nth);
 
 /* Get a bio from the bounded pool; NULL when the pool is exhausted (a model
  * bug: assert in the caller). Zeroed except bi_id. */

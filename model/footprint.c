@@ -123,6 +123,10 @@ static void fp_rwsem(const struct sim *s, const struct sim_task *t, const void *
 		op_stamps(fp);	/* inode_unlock ends a queued AIO write (ops.c) */
 }
 
+/* inode_lock of a truncate: the rwsem, and i_size read for the path. */
+static void fp_setattr_lock(const struct sim *s, const struct sim_task *t, const void *arg,
+			    struct sim_fp *fp);
+
 /* filemap_invalidate_lock / unlock. */
 static void fp_inval(const struct sim *s, const struct sim_task *t, const void *arg,
 		     struct sim_fp *fp)
@@ -139,6 +143,13 @@ static void fp_inode_read(const struct sim *s, const struct sim_task *t, const v
 {
 	add(fp, PC_OBJ_INODE, file_of(arg), 0, CTX(arg)->x_ip->i_dio_count ? SIM_WRITE : SIM_READ);
 	op_edge(t, fp);
+}
+
+static void fp_setattr_lock(const struct sim *s, const struct sim_task *t, const void *arg,
+			    struct sim_fp *fp)
+{
+	fp_rwsem(s, t, arg, fp);
+	fp_inode_read(s, t, arg, fp);
 }
 
 /* xfs_file_write_zero_eof, first half: i_size, i_dio_count (sleeping on
@@ -479,6 +490,7 @@ static const struct {
 	sim_fp_fn fp;
 } steps[] = {
 	{ __pc_st_inode_lock, fp_rwsem },
+	{ __pc_st_setattr_inode_lock, fp_setattr_lock },
 	{ __pc_st_inode_unlock, fp_rwsem },
 	{ __pc_st_invalidate_lock, fp_inval },
 	{ __pc_st_invalidate_unlock, fp_inval },

@@ -262,7 +262,8 @@ static void jbd2_journal_abort(struct sim *s, struct jbd2_journal *j, int err)
 	if (j->j_errno)
 		return;
 	j->j_errno = err;
-	sim_trace_note(s, j->j_task->t_id, "jbd2_journal_abort", (uint64_t)(int64_t)err, 0,
+	sim_trace_note(s, j->j_task->t_id, j->j_cfg.j_xlog ? "xfs_force_shutdown" : "jbd2_journal_abort",
+		       (uint64_t)(int64_t)err, 0,
 		       "journal aborted: error %d", err);
 }
 
@@ -302,6 +303,24 @@ enum commit_step {
 	ST_WAIT_COMMIT_RECORD, ST_FINISHED, ST_NSTEPS
 };
 
+/* The log lacks room for tr, or the checkpoint list is full. */
+static bool cp_needed(const struct jbd2_journal *j, const struct jbd2_transaction *tr)
+{
+	return j->j_head + log_need(tr) > j->j_log_end || j->j_ncp >= JBD2_MAX_CP;
+}
+
+/* Where the commit goes on after T_FLUSH (or the checkpoint): ordered data
+ * for jbd2; XFS has none, so its log goes straight to xlog_write. */
+static void goto_data(struct sim_task *t, struct jbd2_journal *j)
+{
+	if (j->j_cfg.j_xlog) {
+		j->j_committing->t_state = T_COMMIT;
+		sim_task_goto(t, ST_WRITE_META);
+	} else {
+		sim_task_goto(t, ST_SUBMIT_DATA);
+	}
+}
+
 /* The transaction is abandoned: jump to commit_t_finished. */
 static enum sim_ret commit_abort(struct sim *s, struct sim_task *t, struct jbd2_journal *j,
 				 int err)
@@ -325,8 +344,9 @@ static enum sim_ret commit_t_locked(struct sim *s, struct sim_task *t, void *arg
 	j->j_ci = 0;
 	j->j_io_submitted = false;
 	j->j_io_error = 0;
-	sim_trace_note(s, t->t_id, "T_LOCKED", tr->t_tid, tr->t_updates, "commit of tid %u begins",
-		       tr->t_tid);
+	sim_trace_note(s, t->t_id, j->j_cfg.j_xlog ? "cil_push" : "T_LOCKED", tr->t_tid,
+		       tr->t_updates, j->j_cfg.j_xlog ? "checkpoint of sequence %u begins"
+						     : "commit of tid %u begins", tr->t_tid);
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -369,6 +389,12 @@ static enum sim_ret commit_t_flush(struct sim *s, struct sim_task *t, void *arg)
 	j->j_committing = tr;
 	j->j_running = NULL;
 	sim_wake_all(s, &j->j_wait_transaction_locked);
+	/* The kernel's commit never checkpoints: a handle that finds the log
+	 * full does (__jbd2_log_wait_for_space -> jbd2_log_do_checkpoint).
+	 * The model checkpoints here, only when this transaction would not
+	 * fit; otherwise the checkpoint steps neither run nor show. */
+	if (!cp_needed(j, tr))
+		goto_data(t, j);
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -384,8 +410,8 @@ static enum sim_ret commit_checkpoint(struct sim *s, struct sim_task *t, void *a
 		pc_blk_t done[JBD2_MAX_CP * JBD2_MAX_META];
 		uint32_t ndone = 0;
 
-		if (j->j_head + log_need(tr) <= j->j_log_end && j->j_ncp < JBD2_MAX_CP) {
-			sim_task_goto(t, ST_SUBMIT_DATA);
+		if (!cp_needed(j, tr)) {
+			goto_data(t, j);
 			return SIM_DONE;
 		}
 		sim_trace_note(s, t->t_id, "checkpoint", j->j_ncp, j->j_head,
@@ -472,6 +498,8 @@ static enum sim_ret commit_cp_sb(struct sim *s, struct sim_task *t, void *arg)
 	j->j_head = j->j_log_first;
 	j->j_ncp = 0;
 	j->j_stats.js_checkpoints++;
+	if (j->j_cfg.j_xlog)
+		goto_data(t, j);
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -537,6 +565,12 @@ static enum sim_ret commit_write_metadata(struct sim *s, struct sim_task *t, voi
 		j->j_log_nblocks = 1 + tr->t_nmeta;
 		j->j_head += j->j_log_nblocks;
 		j->j_stats.js_log_blocks += j->j_log_nblocks;
+	}
+	if (j->j_cfg.j_xlog) {
+		/* no ordered data to wait for (journal_finish_inode_data_buffers) */
+		journal_refile_inodes(j, tr);
+		tr->t_state = T_COMMIT_DFLUSH;
+		sim_task_goto(t, ST_WAIT_IO);
 	}
 	return SIM_DONE;
 }
@@ -647,8 +681,9 @@ static enum sim_ret commit_t_finished(struct sim *s, struct sim_task *t, void *a
 	tr->t_live = false;
 	j->j_committing = NULL;
 	sim_wake_all(s, &j->j_wait_done_commit);
-	sim_trace_note(s, t->t_id, "T_FINISHED", tr->t_tid, (uint64_t)(int64_t)j->j_errno,
-		       "tid %u %s", tr->t_tid, j->j_errno ? "abandoned" : "committed");
+	sim_trace_note(s, t->t_id, j->j_cfg.j_xlog ? "cil_committed" : "T_FINISHED", tr->t_tid,
+		       (uint64_t)(int64_t)j->j_errno, j->j_cfg.j_xlog ? "sequence %u %s" : "tid %u %s",
+		       tr->t_tid, j->j_errno ? "abandoned" : "committed");
 	assert(jbd2_check(j));
 	return SIM_DONE;
 }
@@ -672,9 +707,9 @@ static void fp_journal_disk(const struct sim *s, const struct sim_task *t, const
  * commit callback) declare no footprint: they may touch anything. */
 static const struct sim_op_desc commit_op = {
 	"jbd2_journal_commit_transaction", ST_NSTEPS, {
-		[ST_LOCKED] = { "commit_t_locked", commit_t_locked, fp_journal },
+		[ST_LOCKED] = { "jbd2_journal_commit_transaction", commit_t_locked, fp_journal },
 		[ST_WAIT_UPDATES] = { "jbd2_journal_wait_updates", commit_wait_updates, fp_journal },
-		[ST_FLUSH] = { "commit_t_flush", commit_t_flush, NULL },
+		[ST_FLUSH] = { "pcsim:commit_t_flush", commit_t_flush, NULL },
 		[ST_CHECKPOINT] = { "jbd2_log_do_checkpoint", commit_checkpoint, fp_journal_disk },
 		[ST_CP_FLUSH] = { "jbd2_cleanup_journal_tail", commit_cp_flush, fp_journal_disk },
 		[ST_CP_SB] = { "jbd2_journal_update_sb_log_tail", commit_cp_sb, fp_journal_disk },
@@ -682,22 +717,55 @@ static const struct sim_op_desc commit_op = {
 		[ST_WRITE_META] = { "jbd2_journal_write_metadata_buffer", commit_write_metadata,
 				    fp_journal_disk },
 		[ST_FINISH_DATA] = { "journal_finish_inode_data_buffers", commit_finish_data, NULL },
-		[ST_WAIT_IO] = { "journal_wait_io_bufs", commit_wait_io_bufs, fp_journal_disk },
+		[ST_WAIT_IO] = { "pcsim:journal_wait_io_bufs", commit_wait_io_bufs, fp_journal_disk },
 		[ST_COMMIT_RECORD] = { "journal_submit_commit_record", commit_submit_record,
 				       fp_journal_disk },
 		[ST_WAIT_COMMIT_RECORD] = { "journal_wait_on_commit_record", commit_wait_record,
 					    fp_journal_disk },
-		[ST_FINISHED] = { "commit_t_finished", commit_t_finished, NULL },
+		[ST_FINISHED] = { "pcsim:commit_t_finished", commit_t_finished, NULL },
 	}
 };
 
-unsigned jbd2_commit_steps(const char **names, unsigned max)
+/* XFS's log under XFS's names (fs/xfs/xfs_log_cil.c, xfs_log.c,
+ * xfs_trans_ail.c): the CIL push work switches the context, xlog_write
+ * copies the checkpoint into iclogs, the commit record's iclog goes out
+ * through xlog_sync (REQ_PREFLUSH | REQ_FUA), its completion runs
+ * xlog_ioend_work and xlog_cil_committed. Mechanics the kernel's log does
+ * not have carry "pcsim:". The ordered-data steps never run (goto_data). */
+static const struct sim_op_desc commit_op_xlog = {
+	"xlog_cil_push_work", ST_NSTEPS, {
+		[ST_LOCKED] = { "xlog_cil_push_work", commit_t_locked, fp_journal },
+		[ST_WAIT_UPDATES] = { "pcsim:wait_open_transactions", commit_wait_updates,
+				      fp_journal },
+		[ST_FLUSH] = { "xlog_cil_ctx_switch", commit_t_flush, NULL },
+		[ST_CHECKPOINT] = { "xfsaild_push", commit_checkpoint, fp_journal_disk },
+		[ST_CP_FLUSH] = { "pcsim:log_tail_flush", commit_cp_flush, fp_journal_disk },
+		[ST_CP_SB] = { "pcsim:log_tail_write", commit_cp_sb, fp_journal_disk },
+		[ST_SUBMIT_DATA] = { "pcsim:no_ordered_data", commit_submit_data, NULL },
+		[ST_WRITE_META] = { "xlog_write", commit_write_metadata, fp_journal_disk },
+		[ST_FINISH_DATA] = { "pcsim:no_ordered_data_wait", commit_finish_data, NULL },
+		[ST_WAIT_IO] = { "xlog_wait_on_iclog", commit_wait_io_bufs, fp_journal_disk },
+		[ST_COMMIT_RECORD] = { "xlog_sync", commit_submit_record, fp_journal_disk },
+		[ST_WAIT_COMMIT_RECORD] = { "xlog_ioend_work", commit_wait_record,
+					    fp_journal_disk },
+		[ST_FINISHED] = { "xlog_cil_committed", commit_t_finished, NULL },
+	}
+};
+
+unsigned jbd2_commit_step_names(bool xlog, const char **names, unsigned max)
 {
+	const struct sim_op_desc *d = xlog ? &commit_op_xlog : &commit_op;
 	unsigned n = 0;
 
-	for (; n < commit_op.nsteps && n < max; n++)
-		names[n] = commit_op.steps[n].name;
+	for (unsigned i = 0; i < d->nsteps && n < max; i++)
+		if (!xlog || (i != ST_SUBMIT_DATA && i != ST_FINISH_DATA))
+			names[n++] = d->steps[i].name;
 	return n;
+}
+
+unsigned jbd2_commit_steps(const char **names, unsigned max)
+{
+	return jbd2_commit_step_names(false, names, max);
 }
 
 /* kjournald2 (journal.c): commit the running transaction when a commit was
@@ -714,7 +782,7 @@ static bool kjournald2_next(struct sim *s, struct sim_task *t, struct sim_op *op
 			return false;
 		j->j_commit_request = tr->t_tid;
 	}
-	op->op_desc = &commit_op;
+	op->op_desc = j->j_cfg.j_xlog ? &commit_op_xlog : &commit_op;
 	op->op_arg = j;
 	op->op_id = tr->t_tid;
 	return true;
@@ -758,15 +826,18 @@ struct jbd2_journal *jbd2_journal_create(struct sim *s, struct pc_disk *d,
 	j->j_commit_timer.eh_slot = UINT32_MAX;
 	j->j_frozen = sim_alloc(s, (size_t)JBD2_MAX_META * j->j_bs * sizeof(pc_tag_t));
 	j->j_buf = sim_alloc(s, j->j_bs * sizeof(pc_tag_t));
-	j->j_task = sim_task_create(s, "jbd2", true);
+	j->j_task = sim_task_create(s, cfg->j_xlog ? "xfs-cil" : "jbd2", true);
 	if (!j->j_frozen || !j->j_buf || !j->j_task ||
 	    sim_task_set_daemon(s, j->j_task, kjournald2_next))
 		return NULL;
 	j->j_task->t_priv = j;
-	sim_wq_init(&j->j_wait_transaction_locked, "j_wait_transaction_locked", OBJ_JOURNAL);
-	sim_wq_init(&j->j_wait_updates, "j_wait_updates", OBJ_JOURNAL);
-	sim_wq_init(&j->j_wait_done_commit, "j_wait_done_commit", OBJ_JOURNAL);
-	sim_wq_init(&j->j_wait_io, "jbd2_wait_io", OBJ_JOURNAL);
+	sim_wq_init(&j->j_wait_transaction_locked,
+		    cfg->j_xlog ? "xc_ctx_lock" : "j_wait_transaction_locked", OBJ_JOURNAL);
+	sim_wq_init(&j->j_wait_updates, cfg->j_xlog ? "pcsim:open_transactions" : "j_wait_updates",
+		    OBJ_JOURNAL);
+	sim_wq_init(&j->j_wait_done_commit, cfg->j_xlog ? "xc_commit_wait" : "j_wait_done_commit",
+		    OBJ_JOURNAL);
+	sim_wq_init(&j->j_wait_io, cfg->j_xlog ? "ic_write_wait" : "jbd2_wait_io", OBJ_JOURNAL);
 	/* The initial image: an empty log (jbd2_journal_reset). */
 	for (pc_blk_t b = j->j_log_first; b < j->j_log_end; b++)
 		pc_disk_fill(d, b, j->j_buf);
@@ -796,7 +867,8 @@ static struct jbd2_transaction *jbd2_get_transaction(struct sim *s, struct jbd2_
 	tr->t_state = T_RUNNING;
 	tr->t_start = sim_now(s);
 	tr->t_expires = tr->t_start + j->j_cfg.j_commit_interval;
-	j->j_commit_timer = sim_timer(s, j->j_cfg.j_commit_interval, "jbd2_commit_timer",
+	j->j_commit_timer = sim_timer(s, j->j_cfg.j_commit_interval,
+				      j->j_cfg.j_xlog ? "xfs_log_worker" : "jbd2_commit_timer",
 				      commit_timer_fn, j, tr->t_tid);
 	j->j_running = tr;
 	assert(jbd2_check(j));

@@ -85,6 +85,10 @@ struct jbd2_config {
 	pc_blk_t j_first;		/* journal superblock */
 	uint32_t j_len;			/* blocks in the log including the superblock */
 	sim_time_t j_commit_interval;	/* 5 s by default (ext4 commit=) */
+	/* XFS's log (profile xfs): the same mechanics under XFS's names, the
+	 * task "xfs-cil" running xlog_cil_push_work, the timer
+	 * xfs_log_worker, no ordered-data steps (docs/model.md 2.9, 7). */
+	bool j_xlog;
 };
 
 /* Create the journal and its commit thread (a daemon task named "jbd2").
@@ -95,6 +99,8 @@ struct sim_task *jbd2_task(const struct jbd2_journal *j);
 /* The step names of the commit thread's operation, in order (scenario
  * validation): fills up to max names, returns how many were filled. */
 unsigned jbd2_commit_steps(const char **names, unsigned max);
+/* The same for the jbd2 (xlog false) or the XFS log (xlog true) names. */
+unsigned jbd2_commit_step_names(bool xlog, const char **names, unsigned max);
 
 /* Start a handle (fs/jbd2/transaction.c jbd2__journal_start). Returns NULL
  * after putting t to sleep when the running transaction is T_LOCKED; the

@@ -291,8 +291,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	dc.volatile_cache = cfg->c_volatile_cache;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
-	dc.fail_write_nth = cfg->c_fail_write_nth ? cfg->c_fail_write_nth : w->w_k.k_fail_write;
-	dc.fail_flush_nth = cfg->c_fail_flush_nth ? cfg->c_fail_flush_nth : w->w_k.k_fail_flush;
+	/* The fault countdowns are armed once the setup is done (arm_faults). */
 	w->w_disk = pc_disk_create(s, &dc);
 	if (!w->w_disk)
 		goto nomem;
@@ -330,6 +329,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	jc.j_first = meta;
 	jc.j_len = JOURNAL_BLOCKS;
 	jc.j_commit_interval = w->w_k.k_commit_interval;
+	jc.j_xlog = w->w_k.k_profile == PC_PROF_XFS;
 	memset(&jo, 0, sizeof(jo));
 	jo.fs = w;
 	jo.get_block = jops_get_block;
@@ -347,6 +347,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	for (unsigned i = 0; i < w->w_ioend_cap; i++)
 		w->w_ioend[i].io_state = 0;
 	sim_set_op_hook(s, op_hook);
+	sim_set_next_hook(s, __pc_path_next);
 	return m;
 nomem:
 	snprintf(err, len, "the simulation arena is too small for this configuration");
@@ -364,7 +365,7 @@ struct sim_task *pc_kernel_task(struct sim *s, const char *name)
 
 	if (!strcmp(name, "flusher"))
 		return w->w_flusher;
-	if (!strcmp(name, "jbd2"))
+	if (!strcmp(name, "jbd2") || !strcmp(name, "xfs-cil"))
 		return jbd2_task(w->w_j);
 	if (!strcmp(name, "endio"))
 		return w->w_endio_wq.wq_workers[0];
@@ -436,6 +437,18 @@ int pc_queue_op(struct sim *s, struct sim_task *t, const struct pc_opspec *op, c
 	return (int)x->x_no;
 }
 
+/* fail_write=N / fail_flush=N count the writes and flushes after the
+ * setup (pc_model_settle) or the mount (pc_model_mount): the setup's own
+ * I/O never fails. */
+static void arm_faults(struct pc_world *w)
+{
+	const struct pc_config *cfg = &w->w_cfg;
+
+	pc_disk_set_faults(w->w_disk,
+			   cfg->c_fail_write_nth ? cfg->c_fail_write_nth : w->w_k.k_fail_write,
+			   cfg->c_fail_flush_nth ? cfg->c_fail_flush_nth : w->w_k.k_fail_flush);
+}
+
 int pc_model_settle(struct sim *s, char *err, size_t len)
 {
 	struct pc_world *w = pc_w(s);
@@ -451,6 +464,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		return -1;
 	}
 	pc_disk_settle(w->w_disk);
+	arm_faults(w);
 	memset(&w->w_m, 0, sizeof(w->w_m));
 	w->w_nviol = 0;
 	w->w_viol_mask = 0;
@@ -558,6 +572,7 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 	}
 	w->w_hb++;
 	pc_disk_settle(w->w_disk);
+	arm_faults(w);
 	__pc_lat_reset(s);
 	__pc_size_reset(w);
 	w->w_settled = true;

@@ -110,6 +110,25 @@ struct pc_opspec {
  * "endio", "dio" or "disk". */
 unsigned pc_op_steps(const struct pc_knobs *k, const struct pc_opspec *op, const char **names,
 		     unsigned max);
+/* Paths of an operation, decided while it runs (truncate: by the new size
+ * against i_size once i_rwsem is held). Only the steps on the path taken
+ * run and show in traces and diagrams. PC_PATH_UP_ZERO: growing from an
+ * i_size inside a block; PC_PATH_UP: growing from a block boundary;
+ * PC_PATH_DOWN: shrinking; PC_PATH_SAME: the size does not change. A
+ * write (generic_write_checks): PC_PATH_UP when it starts past EOF (the
+ * EOF zeroing steps run), else PC_PATH_SAME. */
+enum {
+	PC_PATH_UP_ZERO = 1,
+	PC_PATH_UP = 2,
+	PC_PATH_DOWN = 4,
+	PC_PATH_SAME = 8,
+};
+/* The steps of op on path (0: every step of every path, in table order);
+ * pc_op_paths: the PC_PATH_* bits some step of op is restricted to (0:
+ * the operation has one path). */
+unsigned pc_op_steps_path(const struct pc_knobs *k, const struct pc_opspec *op, unsigned path,
+			  const char **names, unsigned max);
+unsigned pc_op_paths(const struct pc_knobs *k, const struct pc_opspec *op);
 unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **names,
 		       unsigned max);
 

@@ -336,6 +336,7 @@ struct pc_opctx {
 	uint64_t x_psize[PC_MAX_FILES];	/* at invocation: size left by returned size changes */
 	uint64_t x_plo[PC_MAX_FILES];	/* ... the lowest size a running one has set */
 	uint8_t x_fphase;		/* punch / zero range: progress (vfs.c) */
+	uint8_t x_path;			/* PC_PATH_* taken (profile.c path_next); 0: undecided */
 	/* latency.c */
 	uint8_t x_lat;			/* LAT_* */
 	uint32_t x_lat_pending;		/* copies of its data not yet durable */
@@ -455,5 +456,6 @@ void __pc_lat_metrics(const struct sim *s, struct pc_metrics *m);
 
 /* fs/profile.c */
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op);
+uint8_t __pc_path_next(const struct sim_op_desc *d, void *arg, uint8_t pc);
 
 #endif /* PCSIM_MODEL_PRIV_H */

@@ -460,7 +460,7 @@ enum sim_ret __pc_st_handle_mm_fault(struct sim *s, struct sim_task *t, void *ar
 	}
 	if (ip->i_pte[index].p_present &&
 	    (ip->i_pte[index].p_writable || x->o.o_kind == PC_OP_LOAD)) {
-		__pc_goto(t, x->o.o_kind == PC_OP_LOAD ? "load" : "store");
+		__pc_goto(t, x->o.o_kind == PC_OP_LOAD ? "pcsim:load" : "pcsim:store");
 		return SIM_DONE;
 	}
 	f = __pc_folio(ip, index);
@@ -473,7 +473,7 @@ enum sim_ret __pc_st_handle_mm_fault(struct sim *s, struct sim_task *t, void *ar
 	}
 	ip->i_pte[index].p_present = true;
 	if (x->o.o_kind == PC_OP_LOAD)
-		__pc_goto(t, "load");
+		__pc_goto(t, "pcsim:load");
 	return SIM_DONE;
 }
 

@@ -530,9 +530,9 @@ static const struct sim_op_desc endio_ext4 = {
 				{ "ext4_finish_bio", st_finish_ioends, __pc_fp_finish_ioends } }
 };
 static const struct sim_op_desc endio_ext4_iomap = {
-	"ext4_iomap_end_io", 3, { { "ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero,
+	"ext4_iomap_end_io", 3, { { "pcsim:ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero,
 				    __pc_fp_ioend_inode },
-				  { "ext4_iomap_end_ioend", st_end_io_convert, __pc_fp_end_io_convert },
+				  { "pcsim:ext4_iomap_end_ioend", st_end_io_convert, __pc_fp_end_io_convert },
 				  { "iomap_finish_ioends", st_finish_ioends, __pc_fp_finish_ioends } }
 };
 

@@ -163,10 +163,17 @@ PC_STEP(__pc_st_ext4_truncate_page_cache_block_range)
 /* ext4_block_zero_range for [from, from + len) inside one block:
  * ext4_load_tail_bh finds the block's buffer; a hole is left alone;
  * otherwise the block is read if it is not uptodate, the bytes are zeroed
- * in the cache and the buffer is dirtied. False when t sleeps. */
-static bool ext4_block_zero_range(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+ * in the cache and the buffer is dirtied. False when t sleeps.
+ * ext4 (mainline 6.18): the caller's handle makes a written block's zeroed
+ * range ordered data (__ext4_block_zero_page_range ->
+ * ext4_jbd2_inode_add_write, fs/ext4/inode.c); the 2026 series dropped the
+ * handle from ext4_zero_partial_blocks and orders only a truncate down's
+ * partial block, so ext4-iomap does not. The model takes its own handle
+ * for it after the zeroing (x->x_zphase 1: zeroed, the handle is due). */
+static bool ext4_block_zero_range(struct sim *s, struct sim_task *t, struct pc_opctx *x,
 				  uint64_t from, uint64_t len)
 {
+	struct pc_inode *ip = x->x_ip;
 	struct pc_world *w = ip->i_w;
 	uint32_t b = __pc_blk_of(w, from), index = (uint32_t)(from / PC_PAGE_SIZE);
 	uint64_t max = w->w_bs - from % w->w_bs, fpos = (uint64_t)index * PC_PAGE_SIZE;
@@ -175,6 +182,8 @@ static bool ext4_block_zero_range(struct sim *s, struct sim_task *t, struct pc_i
 
 	if (len > max)
 		len = max;
+	if (x->x_zphase == 1)
+		goto order;
 	if (b >= ip->i_nblocks || ip->i_map[b].e_state == EXT_HOLE)
 		return true;
 	f = __pc_folio(ip, index);
@@ -185,6 +194,15 @@ static bool ext4_block_zero_range(struct sim *s, struct sim_task *t, struct pc_i
 	__pc_folio_zero(ip, index, (uint32_t)(from - fpos), (uint32_t)(from + len - fpos));
 	__pc_folio_mark_dirty(s, ip, index, bit);
 	__pc_folio_unlock(s, t, f);
+	if (w->w_k.k_profile != PC_PROF_EXT4 || ip->i_map[b].e_state != EXT_WRITTEN)
+		return true;
+	x->x_zphase = 1;
+order:
+	if (!__pc_journal_start(s, t, x))
+		return false;
+	jbd2_journal_inode_ranged_write(w->w_j, x->x_h, &ip->i_jinode, from, len);
+	__pc_journal_stop(s, x);
+	x->x_zphase = 0;
 	return true;
 }
 
@@ -194,7 +212,6 @@ static bool ext4_block_zero_range(struct sim *s, struct sim_task *t, struct pc_i
 PC_STEP(__pc_st_ext4_zero_partial_blocks)
 {
 	struct pc_opctx *x = arg;
-	struct pc_inode *ip = x->x_ip;
 	uint64_t bs = x->x_w->w_bs, start, end, last;
 	bool one;
 
@@ -204,16 +221,16 @@ PC_STEP(__pc_st_ext4_zero_partial_blocks)
 	one = start / bs == last / bs;
 	if (x->x_fphase == 0) {
 		if (one && (start % bs || last % bs != bs - 1)) {
-			if (!ext4_block_zero_range(s, t, ip, start, end - start))
+			if (!ext4_block_zero_range(s, t, x, start, end - start))
 				return SIM_BLOCKED;
 			return SIM_DONE;
 		}
-		if (start % bs && !ext4_block_zero_range(s, t, ip, start, bs))
+		if (start % bs && !ext4_block_zero_range(s, t, x, start, bs))
 			return SIM_BLOCKED;
 		x->x_fphase = 1;
 	}
 	if (!one && last % bs != bs - 1 &&
-	    !ext4_block_zero_range(s, t, ip, last - last % bs, last % bs + 1))
+	    !ext4_block_zero_range(s, t, x, last - last % bs, last % bs + 1))
 		return SIM_BLOCKED;
 	x->x_fphase = 0;
 	return SIM_DONE;

@@ -91,6 +91,7 @@ PC_STEP(__pc_st_write_zero_eof_check);
 PC_STEP(__pc_st_eof_zero_range);
 PC_STEP(__pc_st_range_write_and_wait);
 PC_STEP(__pc_st_set_size);
+PC_STEP(__pc_st_setattr_inode_lock);
 PC_STEP(__pc_st_truncate_setsize);
 PC_STEP(__pc_st_truncate_pagecache);
 PC_STEP(__pc_st_size_write_and_wait);

@@ -23,6 +23,14 @@ struct pc_stepdef {
 	const char *name;
 	sim_step_fn fn;
 	pc_cond when;	/* NULL: always */
+	uint8_t path;	/* 0: every path; else the PC_PATH_* bits it is on */
+};
+
+/* An operation as built: the engine's table and, per step, the paths it is
+ * on. The engine asks __pc_path_next which step runs next. */
+struct pc_desc {
+	struct sim_op_desc d;
+	uint8_t paths[SIM_MAX_STEPS];
 };
 
 #define PC_MAX_DEFS 40
@@ -106,15 +114,21 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 }
 
 /* ---- step rows used by several tables ---- */
-#define S(name, fn) { name, fn, NULL }
-#define SC(name, fn, cond) { name, fn, cond }
+#define S(name, fn) { name, fn, NULL, 0 }
+#define SC(name, fn, cond) { name, fn, cond, 0 }
+/* A step on some paths only (PC_PATH_*, decided at run time by an earlier
+ * step of the operation: __pc_st_setattr_inode_lock). */
+#define SP(name, fn, path) { name, fn, NULL, path }
+#define SCP(name, fn, cond, path) { name, fn, cond, path }
+#define UP (PC_PATH_UP_ZERO | PC_PATH_UP)
 /* xfs_falloc_setsize -> xfs_vn_setattr_size (fs/xfs/xfs_file.c,
  * xfs_iops.c), only when the allocation sets a size. */
 #define XFS_FALLOC_SETSIZE                                                     \
-	SC("xfs_zero_range", __pc_st_zero_eof_op, size_set),                   \
-	SC("truncate_setsize", __pc_st_truncate_setsize, size_set),            \
-	SC("filemap_write_and_wait_range", __pc_st_size_write_and_wait, size_set), \
-	SC("xfs_trans_commit", __pc_st_truncate_blocks, size_set)
+	SCP("xfs_zero_range", __pc_st_zero_eof_op, size_set, PC_PATH_UP),       \
+	SCP("truncate_setsize", __pc_st_truncate_setsize, size_set, PC_PATH_UP), \
+	SCP("filemap_write_and_wait_range", __pc_st_size_write_and_wait, size_set, \
+	    PC_PATH_UP),                                                       \
+	SCP("xfs_trans_commit", __pc_st_truncate_blocks, size_set, PC_PATH_UP)
 #define LOCK S("inode_lock", __pc_st_inode_lock)
 #define UNLOCK S("inode_unlock", __pc_st_inode_unlock)
 #define ILOCK S("filemap_invalidate_lock", __pc_st_invalidate_lock)
@@ -138,9 +152,14 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 #define WRITE_SYNC(fsync_name)                                                  \
 	SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, dsync), \
 	SC(fsync_name, __pc_st_fsync_journal, dsync)
+/* Writes: the EOF zeroing is called only for a write that starts past EOF
+ * (xfs_file_write_checks, ext4_write_checks; path decided in
+ * generic_write_checks). */
 #define XFS_ZERO_EOF                                                            \
-	S("xfs_file_write_zero_eof", __pc_st_write_zero_eof_check),             \
-	S("iomap_zero_range", __pc_st_eof_zero_range)
+	SP("xfs_file_write_zero_eof", __pc_st_write_zero_eof_check, PC_PATH_UP),  \
+	SP("iomap_zero_range", __pc_st_eof_zero_range, PC_PATH_UP)
+#define EXT4_ZERO_EOF_W SP("ext4_block_zero_eof", __pc_st_zero_eof_op, PC_PATH_UP)
+/* fallocate, zero range: the step decides (ext4_alloc_file_blocks). */
 #define EXT4_ZERO_EOF S("ext4_block_zero_eof", __pc_st_zero_eof_op)
 #define EXT4_PUNCH_CACHE                                                        \
 	S("ext4_update_disksize_before_punch",                                  \
@@ -153,11 +172,11 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 	S("xfs_zero_range", __pc_st_xfs_free_zero_range),                       \
 	S("filemap_write_and_wait_range", __pc_st_xfs_free_flush_eof)
 #define DIO_TAIL                                                                \
-	S("iomap_dio_wait", __pc_st_iomap_dio_wait),                            \
+	S("pcsim:iomap_dio_wait", __pc_st_iomap_dio_wait),                            \
 	S("iomap_dio_complete", __pc_st_iomap_dio_complete),                    \
 	S("inode_dio_end", __pc_st_inode_dio_end)
 #define WT_TAIL                                                                 \
-	SC("iomap_dio_wait", __pc_st_iomap_dio_wait, wt_sync),                  \
+	SC("pcsim:iomap_dio_wait", __pc_st_iomap_dio_wait, wt_sync),                  \
 	SC("iomap_dio_complete", __pc_st_iomap_dio_complete, wt_sync),          \
 	SC("pagecache_isize_extended", __pc_st_wt_isize_extended, wt_isx),      \
 	SC("inode_dio_end", __pc_st_inode_dio_end, wt_sync)
@@ -165,20 +184,20 @@ static bool zr_aligned(const struct pc_knobs *k, const struct pc_opspec *o)
 static const struct pc_opdef opdefs[] = {
 	/* ---- buffered write ---- */
 	{ PC_OP_PWRITE, P_XFS, buffered,
-	  { LOCK, CHECKS, XFS_ZERO_EOF, IOMAP_LOOP, UNLOCK, WRITE_SYNC("xfs_fsync_flush_log") } },
+	  { LOCK, CHECKS, XFS_ZERO_EOF, IOMAP_LOOP, UNLOCK, WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, buffered,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, IOMAP_LOOP, UNLOCK,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, IOMAP_LOOP, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
 	{ PC_OP_PWRITE, P_EXT4, buffered,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, EXT4_LOOP, UNLOCK, WRITE_SYNC("ext4_fsync_journal") } },
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, EXT4_LOOP, UNLOCK, WRITE_SYNC("ext4_fsync_journal") } },
 	/* ---- RWF_WRITETHROUGH (iomap only) ---- */
 	{ PC_OP_PWRITE, P_XFS, wthrough,
 	  { LOCK, CHECKS, XFS_ZERO_EOF,
 	    S("filemap_write_and_wait_range", __pc_st_range_write_and_wait),
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
-	    WRITE_SYNC("xfs_fsync_flush_log") } },
+	    WRITE_SYNC("xfs_log_force_seq") } },
 	{ PC_OP_PWRITE, P_EI, wthrough,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W,
 	    S("filemap_write_and_wait_range", __pc_st_range_write_and_wait),
 	    S("iomap_writethrough_iter", __pc_st_iomap_writethrough_iter), WT_TAIL, UNLOCK,
 	    WRITE_SYNC("ext4_fsync_journal") } },
@@ -189,9 +208,9 @@ static const struct pc_opdef opdefs[] = {
 	 * write jumps to inode_unlock and syncs in its completion work. */
 	{ PC_OP_PWRITE, P_XFS, direct,
 	  { LOCK, CHECKS, XFS_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
-	    WRITE_SYNC("xfs_fsync_flush_log"), UNLOCK } },
+	    WRITE_SYNC("xfs_log_force_seq"), UNLOCK } },
 	{ PC_OP_PWRITE, P_EXT4 | P_EI, direct,
-	  { LOCK, CHECKS, EXT4_ZERO_EOF, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
+	  { LOCK, CHECKS, EXT4_ZERO_EOF_W, S("iomap_dio_rw", __pc_st_iomap_dio_rw), DIO_TAIL,
 	    WRITE_SYNC("ext4_fsync_journal"), UNLOCK } },
 	/* ---- append: O_APPEND buffered write at i_size ---- */
 	{ PC_OP_APPEND, P_IOMAP, NULL, { LOCK, CHECKS, IOMAP_LOOP, UNLOCK } },
@@ -202,29 +221,61 @@ static const struct pc_opdef opdefs[] = {
 	{ PC_OP_MUNMAP, P_ALL, NULL, { S("unmap_mapping_range", __pc_st_unmap_mapping_range) } },
 	{ PC_OP_STORE, P_EXT4, NULL,
 	  { S("handle_mm_fault", __pc_st_handle_mm_fault),
-	    S("ext4_page_mkwrite", __pc_st_page_mkwrite), S("store", __pc_st_store) } },
+	    S("ext4_page_mkwrite", __pc_st_page_mkwrite), S("pcsim:store", __pc_st_store) } },
 	{ PC_OP_STORE, P_IOMAP, NULL,
 	  { S("handle_mm_fault", __pc_st_handle_mm_fault),
-	    S("iomap_page_mkwrite", __pc_st_page_mkwrite), S("store", __pc_st_store) } },
+	    S("iomap_page_mkwrite", __pc_st_page_mkwrite), S("pcsim:store", __pc_st_store) } },
 	{ PC_OP_LOAD, P_ALL, NULL,
-	  { S("handle_mm_fault", __pc_st_handle_mm_fault), S("load", __pc_st_load) } },
+	  { S("handle_mm_fault", __pc_st_handle_mm_fault), S("pcsim:load", __pc_st_load) } },
 	/* msync(MS_SYNC) is fdatasync of the range; MS_ASYNC does nothing. */
 	{ PC_OP_MSYNC, P_EXT4 | P_EI, NULL,
 	  { SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, ms_sync),
 	    SC("ext4_fsync_journal", __pc_st_fsync_journal, ms_sync),
-	    SC("msync_async", __pc_st_nop, ms_async) } },
+	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
 	{ PC_OP_MSYNC, P_XFS, NULL,
 	  { SC("file_write_and_wait_range", __pc_st_file_write_and_wait_range, ms_sync),
-	    SC("xfs_fsync_flush_log", __pc_st_fsync_journal, ms_sync),
-	    SC("msync_async", __pc_st_nop, ms_async) } },
-	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ---- */
-	{ PC_OP_TRUNCATE, P_EXT4 | P_EI, NULL,
-	  { LOCK, S("inode_dio_wait", __pc_st_inode_dio_wait_shrink), ILOCK, EXT4_ZERO_EOF, S("ext4_set_inode_size", __pc_st_set_size),
-	    S("pagecache_isize_extended", __pc_st_isize_extended_op),
+	    SC("xfs_log_force_seq", __pc_st_fsync_journal, ms_sync),
+	    SC("pcsim:msync_async", __pc_st_nop, ms_async) } },
+	/* ---- truncate (ext4_setattr / xfs_vn_setattr_size) ----
+	 * The path (up with the old EOF inside a block, up, down, same size)
+	 * is decided once i_rwsem is held; only the steps the kernel calls on
+	 * that path run and show.
+	 * ext4: mainline 6.18 ext4_setattr (fs/ext4/inode.c): up zeroes the
+	 * old EOF block in the size handle (ext4_block_truncate_page ->
+	 * ext4_jbd2_inode_add_write), i_disksize + ext4_mark_inode_dirty +
+	 * i_size_write, pagecache_isize_extended, then truncate_pagecache on
+	 * every path; ext4_truncate when the size did not grow. */
+	{ PC_OP_TRUNCATE, P_EXT4, NULL,
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0),
+	    SP("inode_dio_wait", __pc_st_inode_dio_wait_shrink, PC_PATH_DOWN), ILOCK,
+	    SP("ext4_block_truncate_page", __pc_st_zero_eof_op, PC_PATH_UP_ZERO),
+	    SP("i_size_write", __pc_st_set_size, UP | PC_PATH_DOWN),
+	    SP("pagecache_isize_extended", __pc_st_isize_extended_op, UP),
 	    S("truncate_pagecache", __pc_st_truncate_pagecache),
-	    S("ext4_truncate", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
+	    SP("ext4_truncate", __pc_st_truncate_blocks, PC_PATH_DOWN | PC_PATH_SAME), IUNLOCK,
+	    UNLOCK } },
+	/* ext4-iomap: the zhangyi089 tree (2026) ext4_setattr ->
+	 * ext4_truncate_up (ext4_block_zero_eof, ext4_set_inode_size in a
+	 * handle, pagecache_isize_extended; no truncate_pagecache) or
+	 * ext4_truncate_down (ext4_set_inode_size, truncate_pagecache,
+	 * ext4_truncate). */
+	{ PC_OP_TRUNCATE, P_EI, NULL,
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0),
+	    SP("inode_dio_wait", __pc_st_inode_dio_wait_shrink, PC_PATH_DOWN), ILOCK,
+	    SP("ext4_block_zero_eof", __pc_st_zero_eof_op, PC_PATH_UP_ZERO),
+	    S("ext4_set_inode_size", __pc_st_set_size),
+	    SP("pagecache_isize_extended", __pc_st_isize_extended_op, UP),
+	    SP("truncate_pagecache", __pc_st_truncate_pagecache, PC_PATH_DOWN | PC_PATH_SAME),
+	    SP("ext4_truncate", __pc_st_truncate_blocks, PC_PATH_DOWN | PC_PATH_SAME), IUNLOCK,
+	    UNLOCK } },
+	/* xfs_vn_setattr_size (fs/xfs/xfs_iops.c): xfs_zero_range when
+	 * growing (shrinking calls xfs_truncate_page, not modelled). */
 	{ PC_OP_TRUNCATE, P_XFS, NULL,
-	  { LOCK, ILOCK, DIOWAIT, S("xfs_zero_range", __pc_st_zero_eof_op),
+	  { SP("inode_lock", __pc_st_setattr_inode_lock, 0), ILOCK, DIOWAIT,
+	    SP("xfs_zero_range", __pc_st_zero_eof_op, UP),
+	    /* shrinking: xfs_truncate_page -> iomap_truncate_page zeroes the
+	     * new EOF block's tail in the cache (fs/xfs/xfs_iops.c) */
+	    SP("xfs_truncate_page", __pc_st_zero_eof_op, PC_PATH_DOWN),
 	    S("truncate_setsize", __pc_st_truncate_setsize),
 	    S("filemap_write_and_wait_range", __pc_st_size_write_and_wait),
 	    S("xfs_trans_commit", __pc_st_truncate_blocks), IUNLOCK, UNLOCK } },
@@ -270,21 +321,28 @@ static const struct pc_opdef opdefs[] = {
 	    S("ext4_fsync_journal", __pc_st_fsync_journal) } },
 	{ PC_OP_FSYNC, P_XFS, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
-	    S("xfs_fsync_flush_log", __pc_st_fsync_journal) } },
+	    S("xfs_log_force_seq", __pc_st_fsync_journal) } },
 	{ PC_OP_FDATASYNC, P_EXT4 | P_EI, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
 	    S("ext4_fsync_journal", __pc_st_fsync_journal) } },
 	{ PC_OP_FDATASYNC, P_XFS, NULL,
 	  { S("file_write_and_wait_range", __pc_st_file_write_and_wait_range),
-	    S("xfs_fsync_flush_log", __pc_st_fsync_journal) } },
+	    S("xfs_log_force_seq", __pc_st_fsync_journal) } },
 	{ PC_OP_SYNC_FILE_RANGE, P_ALL, NULL,
 	  { S("file_fdatawait_range", __pc_st_sfr_wait_before),
 	    S("filemap_fdatawrite_range", __pc_st_sfr_write),
 	    S("file_fdatawait_range", __pc_st_sfr_wait_after) } },
-	{ PC_OP_SYNC, P_ALL, NULL,
+	/* sync_filesystem (fs/sync.c): writeback_inodes_sb, ->sync_fs(sb, 0)
+	 * (start the log force / commit, no wait), sync_inodes_sb, then
+	 * ->sync_fs(sb, 1). */
+	{ PC_OP_SYNC, P_EXT4 | P_EI, NULL,
 	  { S("writeback_inodes_sb", __pc_st_writeback_inodes_sb),
-	    S("sync_fs", __pc_st_sync_fs_nowait), S("sync_inodes_sb", __pc_st_sync_inodes),
-	    S("sync_fs", __pc_st_fsync_journal) } },
+	    S("ext4_sync_fs", __pc_st_sync_fs_nowait), S("sync_inodes_sb", __pc_st_sync_inodes),
+	    S("ext4_sync_fs", __pc_st_fsync_journal) } },
+	{ PC_OP_SYNC, P_XFS, NULL,
+	  { S("writeback_inodes_sb", __pc_st_writeback_inodes_sb),
+	    S("xfs_fs_sync_fs", __pc_st_sync_fs_nowait), S("sync_inodes_sb", __pc_st_sync_inodes),
+	    S("xfs_fs_sync_fs", __pc_st_fsync_journal) } },
 	{ PC_OP_IO_WAIT, P_ALL, NULL, { S("io_getevents", __pc_st_io_getevents) } },
 	{ PC_OP_SLEEP, P_ALL, NULL, { S("schedule_timeout", __pc_st_schedule_timeout) } },
 };
@@ -320,43 +378,89 @@ static unsigned filter(const struct pc_knobs *k, const struct pc_opspec *o,
 	return n;
 }
 
+/* An operation built by __pc_build_op (its name is one of pc_op_names),
+ * not a kernel task's table. */
+static bool built_here(const struct sim_op_desc *d)
+{
+	for (unsigned i = 0; i < PC_OP_NKINDS; i++)
+		if (d->name == pc_op_names[i])
+			return true;
+	return false;
+}
+
+/* The engine's next-step hook (sim_set_next_hook, model.c): in an
+ * operation built here with steps on some paths only, skip the steps that
+ * are not on the operation's path (x_path, 0 while undecided: every
+ * step). Kernel tasks' operations are not built here: left alone. */
+uint8_t __pc_path_next(const struct sim_op_desc *d, void *arg, uint8_t pc)
+{
+	const struct pc_desc *pd = (const struct pc_desc *)d;
+	const struct pc_opctx *x = arg;
+
+	if (!x || !built_here(d))
+		return pc;
+	while (pc < d->nsteps && x->x_path && pd->paths[pc] && !(pd->paths[pc] & x->x_path))
+		pc++;
+	return pc;
+}
+
 const struct sim_op_desc *__pc_build_op(struct sim *s, const struct pc_opspec *op)
 {
 	struct pc_world *w = pc_w(s);
 	const struct pc_opdef *d = find_opdef(&w->w_k, op);
 	const struct pc_stepdef *st[SIM_MAX_STEPS];
+	struct pc_desc *pd;
 	struct sim_op_desc *desc;
 	unsigned n;
 
 	if (!d)
 		return NULL;
 	n = filter(&w->w_k, op, d, st, SIM_MAX_STEPS);
-	desc = sim_alloc(s, sizeof(*desc));
-	if (!desc || !n)
+	pd = sim_alloc(s, sizeof(*pd));
+	if (!pd || !n)
 		return NULL;
+	desc = &pd->d;
 	desc->name = pc_op_names[op->o_kind];
 	desc->nsteps = (uint8_t)n;
 	for (unsigned i = 0; i < n; i++) {
 		desc->steps[i].name = st[i]->name;
 		desc->steps[i].fn = st[i]->fn;
 		desc->steps[i].fp = __pc_step_fp(st[i]->fn);
+		pd->paths[i] = st[i]->path;
 	}
 	return desc;
+}
+
+unsigned pc_op_steps_path(const struct pc_knobs *k, const struct pc_opspec *op, unsigned path,
+			  const char **names, unsigned max)
+{
+	const struct pc_opdef *d = find_opdef(k, op);
+	const struct pc_stepdef *st[SIM_MAX_STEPS];
+	unsigned n, m = 0;
+
+	if (!d)
+		return 0;
+	n = filter(k, op, d, st, SIM_MAX_STEPS);
+	for (unsigned i = 0; i < n && m < max; i++)
+		if (!path || !st[i]->path || (st[i]->path & path))
+			names[m++] = st[i]->name;
+	return m;
 }
 
 unsigned pc_op_steps(const struct pc_knobs *k, const struct pc_opspec *op, const char **names,
 		     unsigned max)
 {
-	const struct pc_opdef *d = find_opdef(k, op);
-	const struct pc_stepdef *st[SIM_MAX_STEPS];
-	unsigned n;
+	return pc_op_steps_path(k, op, 0, names, max);
+}
 
-	if (!d)
-		return 0;
-	n = filter(k, op, d, st, max < SIM_MAX_STEPS ? max : SIM_MAX_STEPS);
-	for (unsigned i = 0; i < n; i++)
-		names[i] = st[i]->name;
-	return n;
+unsigned pc_op_paths(const struct pc_knobs *k, const struct pc_opspec *op)
+{
+	const struct pc_opdef *d = find_opdef(k, op);
+	unsigned paths = 0;
+
+	for (unsigned i = 0; d && i < PC_MAX_DEFS && d->steps[i].name; i++)
+		paths |= d->steps[i].path;
+	return paths;
 }
 
 unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **names,
@@ -377,10 +481,8 @@ unsigned pc_task_steps(const struct pc_knobs *k, const char *task, const char **
 		n = __pc_endio_steps(&w, names, max);
 	} else if (!strncmp(task, "dio", 3)) {
 		n = __pc_dio_steps(&w, names, max);
-	} else if (!strcmp(task, "jbd2")) {
-		extern unsigned jbd2_commit_steps(const char **names, unsigned max);
-
-		n = jbd2_commit_steps(names, max);
+	} else if (!strcmp(task, "jbd2") || !strcmp(task, "xfs-cil")) {
+		n = jbd2_commit_step_names(k->k_profile == PC_PROF_XFS, names, max);
 		if (n < max)
 			names[n++] = jbd2[0];
 	}
@@ -409,7 +511,10 @@ void pc_knobs_default(struct pc_knobs *k, enum pc_profile p)
 	k->k_wt_isize_extended = true;
 	k->k_endio_wq = PC_WQ_ORDERED;
 	k->k_zero_wait = PC_ZW_BIO;
-	k->k_commit_interval = 5 * SIM_SEC;
+	/* jbd2 j_commit_interval (ext4 commit=5); XFS: the log worker's
+	 * period, xfs_syncd_centisecs = 3000 (fs/xfs/xfs_globals.c), after
+	 * which xfs_log_worker forces the log. */
+	k->k_commit_interval = (p == PC_PROF_XFS ? 30 : 5) * SIM_SEC;
 	k->k_dirty_expire = 30 * SIM_SEC;
 	k->k_dirty_writeback = 5 * SIM_SEC;
 }
@@ -447,6 +552,7 @@ static const struct knobdef knobs[] = {
 	{ "fail_write", NULL, P_ALL },
 	{ "fail_flush", NULL, P_ALL },
 	{ "commit", NULL, P_ALL },
+	{ "log_worker", NULL, P_XFS },
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
 	{ "bg_writeback", v_onoff, P_ALL },
@@ -465,7 +571,8 @@ static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
-					 "commit", "dirty_expire", "dirty_writeback", "bg_writeback", NULL };
+					 "log_worker", "dirty_expire", "dirty_writeback", "bg_writeback",
+					 NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -587,11 +694,13 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		else
 			k->k_fail_flush = (uint32_t)n;
 	} else {
-		sim_time_t *dst = !strcmp(name, "commit")	 ? &k->k_commit_interval
+		sim_time_t *dst = !strcmp(name, "commit") || !strcmp(name, "log_worker")
+					  ? &k->k_commit_interval
 				  : !strcmp(name, "dirty_expire") ? &k->k_dirty_expire
 								  : &k->k_dirty_writeback;
 
-		if (!parse_duration(value, dst, dst == &k->k_commit_interval ? SIM_SEC : 10 * SIM_MSEC) ||
+		if (!parse_duration(value, dst,
+				    !strcmp(name, "commit") ? SIM_SEC : 10 * SIM_MSEC) ||
 		    *dst == 0) {
 			snprintf(err, len, "bad duration '%s' for knob %s (use e.g. 5s, 30s, 500ms; at most 1h)",
 				 value, name);
@@ -641,7 +750,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		return;
 	}
 	{
-		sim_time_t d = !strcmp(knob, "commit")	     ? k->k_commit_interval
+		sim_time_t d = !strcmp(knob, "commit") || !strcmp(knob, "log_worker")
+				       ? k->k_commit_interval
 			       : !strcmp(knob, "dirty_expire") ? k->k_dirty_expire
 							       : k->k_dirty_writeback;
 

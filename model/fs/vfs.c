@@ -38,6 +38,9 @@ PC_STEP(__pc_st_generic_write_checks)
 	x->x_zphase = 0;
 	x->x_phase = 0;
 	x->x_new_size = x->x_ip->i_disksize;
+	/* Only a write starting past EOF zeroes the old EOF block (its
+	 * zeroing steps are on PC_PATH_UP, profile.c). */
+	x->x_path = x->x_pos > x->x_ip->i_size ? PC_PATH_UP : PC_PATH_SAME;
 	return SIM_DONE;
 }
 
@@ -243,7 +246,8 @@ PC_STEP(__pc_st_zero_eof_op)
 		 * iomap_truncate_page zeroes the new EOF block's tail and dirties
 		 * it (fs/xfs/xfs_iops.c); it reaches the disk with the next
 		 * writeback of that folio, not before the size transaction
-		 * (the write-and-wait range [i_disk_size, newsize - 1] is empty). */
+		 * (the write-and-wait range [i_disk_size, newsize - 1] is empty).
+		 * The step is `xfs_truncate_page` on that path. */
 		if (x->o.o_kind == PC_OP_TRUNCATE && !is_ext4ish(x->x_w) && target < ip->i_size)
 			x->x_zfrom = target;
 	}
@@ -361,8 +365,20 @@ PC_STEP(__pc_st_set_size)
 	if (!x->x_size_done) {
 		x->x_new_size = op_new_size(x);
 		x->x_old_size = ip->i_size;
-		if (x->x_new_size == ip->i_size)
+		if (x->x_new_size == ip->i_size) {
+			/* ext4_do_fallocate / ext4_zero_range take the range's
+			 * end as the new size when it is past i_size or past
+			 * i_disksize (fs/ext4/extents.c), and
+			 * ext4_update_inode_size raises each size that is
+			 * below it: a range ending inside i_size but past
+			 * i_disksize raises i_disksize alone. */
+			uint64_t e = x->o.o_off + x->o.o_len;
+
+			if ((x->o.o_kind == PC_OP_FALLOCATE || x->o.o_kind == PC_OP_ZERO_RANGE) &&
+			    !(x->o.o_flags & PC_OF_KEEP_SIZE) && e > ip->i_disksize)
+				return __pc_raise_disksize(s, t, x, e);
 			return SIM_DONE;
+		}
 		x->x_size_done = true;
 	}
 	/* ext4_setattr: the handle first, then i_size and i_disksize
@@ -410,6 +426,34 @@ PC_STEP(__pc_st_truncate_setsize)
 	if (!__pc_truncate_pagecache(s, t, ip, x->x_new_size, &x->x_tcursor))
 		return SIM_BLOCKED;
 	x->x_size_done = false;
+	/* xfs_vn_setattr_size writes and waits [i_disk_size, new size) only
+	 * if it zeroed something or the size grows past a stale
+	 * i_disk_size: otherwise filemap_write_and_wait_range is not called
+	 * and its step neither runs nor shows. */
+	if (!(x->x_did_zero || (x->x_new_size > ip->i_disksize && x->x_old_size != ip->i_disksize)) ||
+	    x->x_new_size == 0)
+		__pc_goto(t, "xfs_trans_commit");
+	return SIM_DONE;
+}
+
+/* inode_lock of a truncate (do_truncate takes i_rwsem before
+ * notify_change -> ->setattr), then the path ext4_setattr /
+ * xfs_vn_setattr_size take by the new size against i_size, which i_rwsem
+ * now keeps still: only the steps on it run (profile.c). */
+PC_STEP(__pc_st_setattr_inode_lock)
+{
+	struct pc_opctx *x = arg;
+	struct pc_inode *ip = x->x_ip;
+	enum sim_ret r = __pc_st_inode_lock(s, t, arg);
+
+	if (r != SIM_DONE)
+		return r;
+	x->x_old_size = ip->i_size;
+	x->x_new_size = x->o.o_off;
+	if (x->o.o_off > ip->i_size)
+		x->x_path = ip->i_size % x->x_w->w_bs ? PC_PATH_UP_ZERO : PC_PATH_UP;
+	else
+		x->x_path = x->o.o_off < ip->i_size ? PC_PATH_DOWN : PC_PATH_SAME;
 	return SIM_DONE;
 }
 
@@ -426,14 +470,15 @@ PC_STEP(__pc_st_isize_extended_op)
 	return blocked ? SIM_BLOCKED : SIM_DONE;
 }
 
-/* truncate_pagecache after an ext4 truncate down (waits for writeback of
- * the folios it drops). */
+/* truncate_pagecache(inode, i_size) in ext4_setattr (waits for writeback
+ * of the folios it drops or zeroes). ext4 (mainline) runs it on every
+ * path, so a truncate up zeroes [new size, end of page) of the new EOF
+ * folio too; ext4-iomap (ext4_truncate_up) only shrinking. */
 PC_STEP(__pc_st_truncate_pagecache)
 {
 	struct pc_opctx *x = arg;
 
-	if (x->x_new_size < x->x_old_size &&
-	    !__pc_truncate_pagecache(s, t, x->x_ip, x->x_new_size, &x->x_tcursor))
+	if (!__pc_truncate_pagecache(s, t, x->x_ip, x->x_ip->i_size, &x->x_tcursor))
 		return SIM_BLOCKED;
 	return SIM_DONE;
 }
@@ -510,6 +555,12 @@ PC_STEP(__pc_st_alloc_file_space)
 	struct pc_world *w = x->x_w;
 	uint64_t end = x->o.o_off + x->o.o_len;
 
+	/* xfs_falloc_newsize: only a range ending past EOF without
+	 * FALLOC_FL_KEEP_SIZE calls xfs_falloc_setsize (its steps are on
+	 * PC_PATH_UP, profile.c). */
+	if (!is_ext4ish(w))
+		x->x_path = !(x->o.o_flags & PC_OF_KEEP_SIZE) && end > x->x_ip->i_size ? PC_PATH_UP
+											: PC_PATH_SAME;
 	if (!x->o.o_len)
 		return SIM_DONE;
 	if (!__pc_journal_start(s, t, x))

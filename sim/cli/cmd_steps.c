@@ -10,17 +10,51 @@
 #include "model/model.h"
 #include "sim/cli/cli.h"
 
-static void print_steps(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp)
+static void print_path(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp,
+		       unsigned path)
 {
 	const char *names[64];
-	unsigned n = pc_op_steps(k, sp, names, 64);
+	unsigned n = pc_op_steps_path(k, sp, path, names, 64);
 
-	printf("  %-26s", label);
+	printf("  %-32s", label);
 	if (!n)
 		printf(" (not available)");
 	for (unsigned i = 0; i < n; i++)
 		printf(" %s", names[i]);
 	printf("\n");
+}
+
+/* One line per path the operation can take (truncate: up from inside a
+ * block, up from a block boundary, down, same size), else one line. */
+static void print_steps(const struct pc_knobs *k, const char *label, const struct pc_opspec *sp)
+{
+	static const struct {
+		unsigned path;
+		const char *what;
+	} paths[] = {
+		{ PC_PATH_UP_ZERO, "up" },
+		{ PC_PATH_UP, "up aligned" },
+		{ PC_PATH_DOWN, "down" },
+		{ PC_PATH_SAME, "same" },
+	};
+	unsigned have = pc_op_paths(k, sp);
+	char l[64];
+
+	if (!have) {
+		print_path(k, label, sp, 0);
+		return;
+	}
+	if (sp->o_kind != PC_OP_TRUNCATE) {
+		/* a write: inside EOF, or starting past it (EOF zeroing) */
+		print_path(k, label, sp, PC_PATH_SAME);
+		snprintf(l, sizeof(l), "%s past EOF", label);
+		print_path(k, l, sp, PC_PATH_UP);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(l, sizeof(l), "%s %s", label, paths[i].what);
+		print_path(k, l, sp, paths[i].path);
+	}
 }
 
 static void print_profile(const struct pc_knobs *k)
@@ -85,14 +119,17 @@ static void print_profile(const struct pc_knobs *k)
 	printf(" kernel tasks:\n");
 	for (size_t i = 0; i < sizeof(tasks) / sizeof(tasks[0]); i++) {
 		const char *names[64];
-		unsigned n = pc_task_steps(k, tasks[i], names, 64);
+		/* XFS has no jbd2: its log's thread is the CIL push work */
+		const char *task = k->k_profile == PC_PROF_XFS && !strcmp(tasks[i], "jbd2")
+					   ? "xfs-cil" : tasks[i];
+		unsigned n = pc_task_steps(k, task, names, 64);
 
-		printf("  %-26s", tasks[i]);
+		printf("  %-32s", task);
 		for (unsigned j = 0; j < n; j++)
 			printf(" %s", names[j]);
 		printf("\n");
 	}
-	printf("  %-26s disk_complete (data|zero|meta|log|commit|flush picks the bio)\n",
+	printf("  %-32s disk_complete (data|zero|meta|log|commit|flush picks the bio)\n",
 	       "disk");
 }
 

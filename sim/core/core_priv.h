@@ -54,6 +54,7 @@ struct sim_world {
 	void *w_priv;			/* the model's root object */
 	struct sim_task *w_cur;		/* task whose step is running */
 	sim_op_hook w_op_hook;
+	sim_next_hook w_next_hook;
 };
 
 struct sim {

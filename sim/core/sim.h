@@ -265,6 +265,12 @@ unsigned sim_ntasks(const struct sim *s);
 int sim_task_add_op(struct sim *s, struct sim_task *t, const struct sim_op_desc *d,
 		    void *arg, uint32_t op_id);
 void sim_set_op_hook(struct sim *s, sim_op_hook hook);
+/* Asked after a step returned SIM_DONE which step of the operation runs
+ * next from pc on (pc itself, a later one, or nsteps to finish): steps on
+ * a path the operation did not take are then never run nor traced (the
+ * model's truncate up/down paths, docs/model.md 2.5). */
+typedef uint8_t (*sim_next_hook)(const struct sim_op_desc *d, void *arg, uint8_t pc);
+void sim_set_next_hook(struct sim *s, sim_next_hook hook);
 /* Observe every step after it ran (for race diagrams of the executed
  * interleaving). Outside the world: survives sim_reset. */
 typedef void (*sim_step_observer)(void *ctx, const struct sim_task *t, const char *step,

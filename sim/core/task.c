@@ -173,6 +173,11 @@ void sim_set_op_hook(struct sim *s, sim_op_hook hook)
 	s->s_w->w_op_hook = hook;
 }
 
+void sim_set_next_hook(struct sim *s, sim_next_hook hook)
+{
+	s->s_w->w_next_hook = hook;
+}
+
 static void op_finish(struct sim *s, struct sim_task *t)
 {
 	struct sim_op *op = &t->t_ops[t->t_opi];
@@ -228,6 +233,8 @@ void __sim_task_run_step(struct sim *s, struct sim_task *t)
 		} else {
 			t->t_pc++;
 		}
+		if (s->s_w->w_next_hook && t->t_pc < op->op_desc->nsteps)
+			t->t_pc = s->s_w->w_next_hook(op->op_desc, op->op_arg, t->t_pc);
 		if (t->t_pc >= op->op_desc->nsteps)
 			op_finish(s, t);
 		break;

@@ -16,6 +16,7 @@
  * The reproducer then says the run as a race diagram sliced to the rows
  * the failure needs, checked with `pcsim run` (repro.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

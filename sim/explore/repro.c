@@ -38,6 +38,7 @@
  * pcx_slice_file does 3-5 on the rows of a file's own race (pcsim run -v,
  * --mail), crash rows never deleted.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -800,11 +801,21 @@ static struct scn_file *one_variant(const char *path, const char *text, size_t t
 	/* The knobs the run had beyond the file's (--knob, and a swarm
 	 * batch's configuration), so that pcsim run replays it. */
 	for (unsigned i = 0; i < oo->noverrides; i++) {
-		int r = vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
-					   &g->f_variants[0].v_cap, oo->override_name[i],
-					   oo->override_value[i])
-				: knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap,
-					   oo->override_name[i], oo->override_value[i]);
+		/* xfs names the log's interval after its log worker (the model
+		 * accepts "commit" there too; a scenario file does not). */
+		bool xlog = !strcmp(oo->override_name[i], "commit") && !strcmp(g->f_profile, "xfs");
+		const char *kn = xlog ? "log_worker" : oo->override_name[i];
+		const char *v = oo->override_value[i];
+		size_t vl = strlen(v);
+		char kv[sizeof(oo->override_value[0]) + 2];
+		int r;
+
+		/* commit's bare number is seconds, log_worker's centiseconds */
+		snprintf(kv, sizeof(kv), "%s%s", v,
+			 xlog && vl && isdigit((unsigned char)v[vl - 1]) ? "s" : "");
+		r = vi >= 0 ? knob_set(&g->f_variants[0].v_knobs, &g->f_variants[0].v_nknobs,
+				       &g->f_variants[0].v_cap, kn, kv)
+			    : knob_set(&g->f_knobs, &g->f_nknobs, &g->f_knobs_cap, kn, kv);
 
 		if (r) {
 			snprintf(err, len, "out of memory");

@@ -34,8 +34,8 @@
 
 static bool kernel_task(const char *name)
 {
-	static const char *const k[] = { "flusher", "jbd2", "endio", "endio2", "dio", "dio2",
-					 "disk", "setup" };
+	static const char *const k[] = { "flusher", "jbd2", "xfs-cil", "endio", "endio2", "dio",
+					 "dio2", "disk", "setup" };
 
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (!strcmp(name, k[i]))

@@ -27,7 +27,7 @@ static const char *lane_class(const struct rpt_layout *l, unsigned k)
 			nu += !l->l_kernel[i];
 		return user[nu % 4];
 	}
-	if (!strncmp(n, "jbd2", 4))
+	if (!strncmp(n, "jbd2", 4) || !strcmp(n, "xfs-cil"))
 		return "kj";
 	if (!strncmp(n, "flusher", 7))
 		return "kf";
@@ -58,6 +58,7 @@ static const char *lane_what(const struct rpt_scenario *s, const struct rpt_layo
 {
 	static const struct { const char *task, *what; } kt[] = {
 		{ "flusher", "writeback (wb_workfn)" }, { "jbd2", "journal commit (kjournald2)" },
+		{ "xfs-cil", "XFS log (xlog_cil_push_work)" },
 		{ "endio", "end_io workqueue" }, { "endio2", "end_io workqueue" },
 		{ "dio", "s_dio_done_wq" }, { "dio2", "s_dio_done_wq" },
 	};

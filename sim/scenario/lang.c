@@ -119,6 +119,10 @@ enum scn_task_kind scn__kernel_task(const char *w)
 {
 	int i = scn_lookup(w, scn__kernel_task_names);
 
+	/* XFS's log: the same commit thread, named after XFS's CIL push
+	 * workqueue (docs/model.md 2.9). */
+	if (i < 0 && !strcmp(w, "xfs-cil"))
+		return SCN_TASK_JBD2;
 	return i < 0 ? SCN_TASK_NONE : (enum scn_task_kind)(SCN_TASK_FLUSHER + i);
 }
 

@@ -164,6 +164,32 @@ int scn__word(struct scn_cur *u, char *out, const char *what)
 	return 0;
 }
 
+/* A step name: a word, or "pcsim:" and a word for a step that is the
+ * model's own (no kernel function of that name; docs/model.md section 2). */
+int scn__step_word(struct scn_cur *u, char *out, const char *what)
+{
+	uint32_t start, n;
+
+	if (scn__word(u, out, what))
+		return -1;
+	start = u->u_tok;
+	if (strcmp(out, SCN_MODEL_STEP_PREFIX_WORD) || u->u_pos + 1 >= u->u_end ||
+	    u->u_s[u->u_pos] != ':' || !scn__is_word_char((unsigned char)u->u_s[u->u_pos + 1]))
+		return 0;
+	u->u_pos++;
+	if (scn__word(u, out, what))
+		return -1;
+	n = u->u_pos - start;
+	if (n > SCN_MAX_NAME)
+		return scn__err_at(u, start, n, NULL, "%s is %u bytes long; the limit is %u (SCN_MAX_NAME)",
+				   what, n, SCN_MAX_NAME);
+	memcpy(out, u->u_s + start, n);
+	out[n] = '\0';
+	u->u_tok = start;
+	u->u_tok_len = n;
+	return 0;
+}
+
 int scn__knob(struct scn_cur *u, struct scn_knob *k)
 {
 	uint32_t start;

@@ -170,7 +170,7 @@ static int scn_race_step(struct scn_cur *u, struct scn_item *it, const char *col
 	char w[SCN_MAX_NAME + 1];
 
 	it->si_kind = SCN_ITEM_STEP;
-	if (scn__word(u, it->si_step, "a step name"))
+	if (scn__step_word(u, it->si_step, "a step name"))
 		return -1;
 	if (scn__eol(u))
 		return 0;
@@ -275,7 +275,7 @@ static int scn_sched_target(struct scn_cur *u, struct scn_item *it)
 	if (scn__peek(u, '('))
 		return scn_sched_op(u, it);
 	it->si_kind = SCN_ITEM_STEP;
-	return scn__word(u, it->si_step, "a step name, '*' or '(' after ':'");
+	return scn__step_word(u, it->si_step, "a step name, '*' or '(' after ':'");
 }
 
 static int scn_sched_item(struct scn_ctx *c, struct scn_cur *u)

@@ -315,7 +315,7 @@ static int scn_sect_crash(struct scn_ctx *c, struct scn_cur *u)
 			return scn__err_tok(u, "expected: crash after TASK:STEP",
 					    "expected ':' after the task name");
 		u->u_pos++;
-		if (scn__word(u, f->f_crash_step, "a step name after ':'"))
+		if (scn__step_word(u, f->f_crash_step, "a step name after ':'"))
 			return -1;
 	} else {
 		scn__did_you_mean(dym, sizeof(dym), w, kinds);

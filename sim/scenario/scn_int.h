@@ -108,6 +108,9 @@ bool scn__peek(const struct scn_cur *u, char ch);
 bool scn__is_word_char(unsigned char ch);
 /* Read a word (letters, digits, _ - + .) into out[SCN_MAX_NAME + 1]. */
 int scn__word(struct scn_cur *u, char *out, const char *what);
+/* "pcsim:" + word: a step that is the model's own. */
+#define SCN_MODEL_STEP_PREFIX_WORD "pcsim"
+int scn__step_word(struct scn_cur *u, char *out, const char *what);
 /* Read "KNOB=VALUE". */
 int scn__knob(struct scn_cur *u, struct scn_knob *k);
 /* Read a "quoted label". */

@@ -382,7 +382,7 @@ START_TEST(diff_planted)
 	/* the run's own summary and JUnit say what broke and how to replay it */
 	snprintf(p, sizeof(p), "%s/new.md", d);
 	out = check_slurp(p, NULL);
-	ck_assert_msg(strstr(out, "### ❌ pcsim run: 2 of 4 verdicts not as expected") &&
+	ck_assert_msg(strstr(out, "### ❌ pcsim run: 2 of 5 verdicts not as expected") &&
 		      strstr(out, "- **writethrough-mkwrite-stale-isize / v3**: UNEXPECTED FAIL") &&
 		      strstr(out, "replay: `pcsim run scenarios/seed/01-writethrough-mkwrite.scn "
 				  "--variant v3 --knob wt_isize_extended=off --trace`"), "%s", out);
@@ -413,7 +413,7 @@ START_TEST(diff_planted)
 	ck_assert_msg(strstr(sec, "v3        ios.data: 3 → 2") &&
 		      strstr(sec, "v3-2k     commits: 3 → 2") && !strstr(sec, "/ v2 "), "%s", sec);
 	free(sec);
-	ck_assert_msg(strstr(out, "2 of 4 variants regressed"), "%s", out);
+	ck_assert_msg(strstr(out, "2 of 5 variants regressed"), "%s", out);
 	free(out);
 
 	/* the Markdown and HTML forms say the same and exit the same */
@@ -428,7 +428,7 @@ START_TEST(diff_planted)
 	ck_assert_int_eq(sh("'%s' diff %s/base.json %s/base.json >%s/same.txt", bin(), d, d, d), 0);
 	snprintf(p, sizeof(p), "%s/same.txt", d);
 	out = check_slurp(p, NULL);
-	ck_assert_msg(strstr(out, "no changes") && strstr(out, "no regression in 4 variants"),
+	ck_assert_msg(strstr(out, "no changes") && strstr(out, "no regression in 5 variants"),
 		      "%s", out);
 	free(out);
 	/* the other way round the regression is a fix: exit 0 */
@@ -499,7 +499,7 @@ START_TEST(explore_reports)
 	snprintf(p, sizeof(p), "%s/x.xml", d);
 	assert_well_formed(p);
 	text = check_slurp(p, NULL);
-	ck_assert_int_eq(count(text, "<testcase "), 3);
+	ck_assert_int_eq(count(text, "<testcase "), 4);
 	ck_assert_msg(strstr(text, "explore: exhaustive search"), "the search in system-out");
 	free(text);
 	snprintf(p, sizeof(p), "%s/x.html", d);

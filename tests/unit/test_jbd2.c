@@ -1009,10 +1009,10 @@ static void test_jbd2_commit_step_names(void **state)
 	const char *names[32];
 
 	assert_int_equal(jbd2_commit_steps(names, 32), 13);
-	assert_string_equal(names[0], "commit_t_locked");
+	assert_string_equal(names[0], "jbd2_journal_commit_transaction");
 	assert_string_equal(names[6], "journal_submit_data_buffers");
 	assert_string_equal(names[10], "journal_submit_commit_record");
-	assert_string_equal(names[12], "commit_t_finished");
+	assert_string_equal(names[12], "pcsim:commit_t_finished");
 	assert_int_equal(jbd2_commit_steps(names, 2), 2);
 }
 

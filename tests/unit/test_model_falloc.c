@@ -355,6 +355,77 @@ static void test_ext4_punch_raises_disksize(void **state)
 	sim_destroy(x.s);
 }
 
+/* Mainline ext4 (6.18): the partial block a punch zeroes is ordered data
+ * of the running transaction (ext4_zero_partial_blocks(handle, ...) ->
+ * ext4_jbd2_inode_add_write), so its zeroes reach the disk before the
+ * commit that frees the punched blocks. The 2026 series zeroes it without
+ * a handle and orders only a truncate down's partial block: ext4-iomap
+ * files no jinode. */
+static void punch_partial_ordered(enum pc_profile p, bool ordered)
+{
+	struct fx x;
+
+	boot(&x, p, 1024);
+	queue(&x, PC_OP_PWRITE, 0, 8192, 0, 0x66);
+	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	run_a(&x);
+	assert_int_equal(x.ip->i_map[1].e_state, EXT_WRITTEN);
+	assert_int_equal(x.ip->i_jinode.i_transaction, 0);
+	queue(&x, PC_OP_PUNCH, 1500, 3000, 0, -1);
+	run_a(&x);
+	if (ordered) {
+		assert_true(x.ip->i_jinode.i_flags & JI_WRITE_DATA);
+		assert_int_not_equal(x.ip->i_jinode.i_transaction, 0);
+		assert_true(x.ip->i_jinode.i_dirty_start <= 1500);
+		assert_true(x.ip->i_jinode.i_dirty_end >= 4499);
+	} else {
+		assert_int_equal(x.ip->i_jinode.i_transaction, 0);
+	}
+	finish_clean(&x);
+	expect_bytes(&x, 0, 1500, 0x66);
+	expect_bytes(&x, 1500, 3000, 0);
+	expect_bytes(&x, 4500, 3692, 0x66);
+	sim_destroy(x.s);
+}
+
+static void test_ext4_punch_partial_ordered(void **state)
+{
+	punch_partial_ordered(PC_PROF_EXT4, true);
+}
+
+static void test_ei_punch_partial_not_ordered(void **state)
+{
+	punch_partial_ordered(PC_PROF_EXT4_IOMAP, false);
+}
+
+/* ext4_do_fallocate takes the range's end as the new size when it is past
+ * i_size *or past i_disksize* (fs/ext4/extents.c), and
+ * ext4_update_inode_size raises i_disksize alone when the end lies inside
+ * i_size: a delalloc append (i_size 8192, i_disksize 4096) then an
+ * allocation of [0, 6000) logs i_disksize 6000. (The model raised
+ * nothing for a range ending inside i_size.) */
+static void test_ext4_fallocate_raises_disksize_inside_isize(void **state)
+{
+	struct fx x;
+
+	boot(&x, PC_PROF_EXT4, 1024);
+	queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x66);
+	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	queue(&x, PC_OP_PWRITE, 4096, 4096, 0, 0x77);
+	run_a(&x);
+	assert_int_equal(x.ip->i_size, 8192);
+	assert_int_equal(x.ip->i_disksize, 4096);
+	queue(&x, PC_OP_FALLOCATE, 0, 6000, 0, -1);
+	run_a(&x);
+	assert_int_equal(x.ip->i_size, 8192);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	queue(&x, PC_OP_FALLOCATE, 0, 7000, PC_OF_KEEP_SIZE, -1);
+	run_a(&x);
+	assert_int_equal(x.ip->i_disksize, 6000);
+	finish_clean(&x);
+	sim_destroy(x.s);
+}
+
 /* XFS fallocate calls xfs_falloc_setsize (xfs_vn_setattr_size: zero, size,
  * write and wait [i_disk_size, size), transaction) only when the range ends
  * past EOF without FALLOC_FL_KEEP_SIZE (xfs_falloc_newsize). A delalloc
@@ -427,6 +498,9 @@ int main(void)
 		cmocka_unit_test(test_ext4_zero_range_converts_in_place),
 		cmocka_unit_test(test_ext4_zero_range_aligned_extending),
 		cmocka_unit_test(test_ext4_punch_raises_disksize),
+		cmocka_unit_test(test_ext4_punch_partial_ordered),
+		cmocka_unit_test(test_ei_punch_partial_not_ordered),
+		cmocka_unit_test(test_ext4_fallocate_raises_disksize_inside_isize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

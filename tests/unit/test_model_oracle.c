@@ -321,12 +321,12 @@ static void test_lost_write_wt_v2_race(void **state)
 		assert_true(guard < 100);
 		assert_true(sim_fire_next_event(x.s));
 	}
-	assert_string_equal(sim_task_next_step(dio)->name, "wt_endio_i_size_read");
+	assert_string_equal(sim_task_next_step(dio)->name, "pcsim:wt_endio_i_size_read");
 	assert_true(sim_step_task(x.s, dio));
 	queue(&x, x.b, PC_OP_PWRITE, 12000, 100, 0, -1);
 	run_task(x.s, x.b);
 	assert_int_equal(x.ip->i_size, 12100);
-	assert_string_equal(sim_task_next_step(dio)->name, "wt_endio_i_size_write");
+	assert_string_equal(sim_task_next_step(dio)->name, "pcsim:wt_endio_i_size_write");
 	assert_true(sim_step_task(x.s, dio));
 	assert_int_equal(x.ip->i_size, 8192);
 	assert_int_equal(sim_run(x.s), SIM_OK);

@@ -38,13 +38,30 @@ struct fx {
 	struct change ch[MAX_CH];
 	unsigned nch;
 	unsigned apart;		/* steps after which i_size != i_disksize */
+	char steps_a[1024];	/* A's steps, a repeated step once */
+	char steps_j[1024];	/* the jbd2 task's steps, likewise */
+	const char *last_a, *last_j;
 };
+
+static void log_step(char *buf, size_t len, const char **last, const char *step)
+{
+	size_t at = strlen(buf);
+
+	if (*last == step)
+		return;
+	*last = step;
+	snprintf(buf + at, len - at, "%s%s", at ? " " : "", step);
+}
 
 static void observe(void *ctx, const struct sim_task *t, const char *step, enum sim_ret r)
 {
 	struct fx *x = ctx;
 	struct change *c;
 
+	if (!strcmp(t->t_name, "A"))
+		log_step(x->steps_a, sizeof(x->steps_a), &x->last_a, step);
+	else if (!strcmp(t->t_name, "jbd2") || !strcmp(t->t_name, "xfs-cil"))
+		log_step(x->steps_j, sizeof(x->steps_j), &x->last_j, step);
 	x->apart += x->ip->i_size != x->ip->i_disksize;
 	if (x->ip->i_disksize == x->last_disksize)
 		return;
@@ -196,10 +213,220 @@ static void test_isize_locked_wt_v3(void **state)
 	writethrough_aio(true, 0);
 }
 
+/* ---- fault injection counts from the end of the setup ---- */
+
+/* fail_write=1 fails the first data write after the setup, never the
+ * setup's own (docs/model.md section 4): the setup's 1500 bytes reach the
+ * disk, then A's write fails and the fsync reports it. */
+static void test_fail_write_counts_after_setup(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_EXT4);
+	cfg.c_knobs.k_fail_write = 1;
+	boot(&x, &cfg, 1500);
+	assert_int_equal(x.ip->i_wb_err, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 4096, 1024, 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_not_equal(x.ip->i_wb_err, 0);
+	sim_destroy(x.s);
+}
+
+/* ---- which steps a truncate runs, per tree (docs/model.md 2.5) ---- */
+
+static void steps_of(enum pc_profile p, unsigned path, char *buf, size_t len)
+{
+	struct pc_knobs k;
+	struct pc_opspec o = { .o_kind = PC_OP_TRUNCATE };
+	const char *names[64];
+	unsigned n;
+	size_t at = 0;
+
+	pc_knobs_default(&k, p);
+	n = pc_op_steps_path(&k, &o, path, names, 64);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", names[i]);
+}
+
+/* `pcsim steps`: mainline ext4_setattr grows with ext4_block_truncate_page,
+ * the size handle, pagecache_isize_extended and truncate_pagecache; the
+ * 2026 ext4_truncate_up (ext4-iomap) calls neither truncate_pagecache nor
+ * ext4_truncate; a truncate down zeroes nothing before truncate_pagecache
+ * and never calls pagecache_isize_extended. */
+static void test_truncate_step_tables(void **state)
+{
+	char b[512];
+
+	steps_of(PC_PROF_EXT4, PC_PATH_UP_ZERO, b, sizeof(b));
+	assert_string_equal(b, "inode_lock filemap_invalidate_lock ext4_block_truncate_page "
+			       "i_size_write pagecache_isize_extended truncate_pagecache "
+			       "filemap_invalidate_unlock inode_unlock");
+	steps_of(PC_PROF_EXT4, PC_PATH_DOWN, b, sizeof(b));
+	assert_string_equal(b, "inode_lock inode_dio_wait filemap_invalidate_lock i_size_write "
+			       "truncate_pagecache ext4_truncate filemap_invalidate_unlock "
+			       "inode_unlock");
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_UP_ZERO, b, sizeof(b));
+	assert_string_equal(b, "inode_lock filemap_invalidate_lock ext4_block_zero_eof "
+			       "ext4_set_inode_size pagecache_isize_extended "
+			       "filemap_invalidate_unlock inode_unlock");
+	assert_null(strstr(b, "truncate_pagecache"));
+	assert_null(strstr(b, "ext4_truncate"));
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_UP, b, sizeof(b));
+	assert_null(strstr(b, "ext4_block_zero_eof"));
+	steps_of(PC_PROF_EXT4_IOMAP, PC_PATH_DOWN, b, sizeof(b));
+	assert_string_equal(b, "inode_lock inode_dio_wait filemap_invalidate_lock "
+			       "ext4_set_inode_size truncate_pagecache ext4_truncate "
+			       "filemap_invalidate_unlock inode_unlock");
+	steps_of(PC_PROF_XFS, PC_PATH_DOWN, b, sizeof(b));
+	assert_null(strstr(b, "xfs_zero_range"));
+}
+
+/* The steps a truncate runs are its path's, in that order: up then down
+ * on ext4 (mainline) and on ext4-iomap (2026 series); the commit of the
+ * transactions, with room in the log, runs no checkpoint step. */
+static void truncate_run(enum pc_profile p, const char *up, const char *down)
+{
+	struct fx x;
+	char want[1024];
+
+	boot_p(&x, p, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	run_task(x.s, x.a);
+	assert_string_equal(x.steps_a, up);
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_TRUNCATE, 1000, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	snprintf(want, sizeof(want), "%s", down);
+	assert_string_equal(x.steps_a, want);
+	assert_non_null(strstr(x.steps_j, "jbd2_journal_commit_transaction"));
+	assert_null(strstr(x.steps_j, "jbd2_log_do_checkpoint"));
+	sim_destroy(x.s);
+}
+
+static void test_ext4_truncate_runs_mainline_path(void **state)
+{
+	truncate_run(PC_PROF_EXT4,
+		     "inode_lock filemap_invalidate_lock ext4_block_truncate_page i_size_write "
+		     "pagecache_isize_extended truncate_pagecache filemap_invalidate_unlock "
+		     "inode_unlock",
+		     "inode_lock inode_dio_wait filemap_invalidate_lock i_size_write "
+		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
+}
+
+static void test_ei_truncate_runs_series_path(void **state)
+{
+	truncate_run(PC_PROF_EXT4_IOMAP,
+		     "inode_lock filemap_invalidate_lock ext4_block_zero_eof ext4_set_inode_size "
+		     "pagecache_isize_extended filemap_invalidate_unlock inode_unlock",
+		     "inode_lock inode_dio_wait filemap_invalidate_lock ext4_set_inode_size "
+		     "truncate_pagecache ext4_truncate filemap_invalidate_unlock inode_unlock");
+}
+
+/* A write zeroes the old EOF block only when it starts past EOF
+ * (ext4_write_checks, xfs_file_write_checks): a write inside EOF runs no
+ * zeroing step at all. */
+static void write_zero_steps(enum pc_profile p, const char *zero_step)
+{
+	struct fx x;
+
+	boot_p(&x, p, 1500);
+	queue(&x, x.a, PC_OP_PWRITE, 100, 200, 0);
+	run_task(x.s, x.a);
+	assert_null(strstr(x.steps_a, zero_step));
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_PWRITE, 6000, 100, 0);
+	run_task(x.s, x.a);
+	assert_non_null(strstr(x.steps_a, zero_step));
+	sim_destroy(x.s);
+}
+
+static void test_write_zeroes_eof_only_past_eof(void **state)
+{
+	write_zero_steps(PC_PROF_EXT4, "ext4_block_zero_eof");
+	write_zero_steps(PC_PROF_EXT4_IOMAP, "ext4_block_zero_eof");
+	write_zero_steps(PC_PROF_XFS, "xfs_file_write_zero_eof");
+	write_zero_steps(PC_PROF_XFS, "iomap_zero_range");
+}
+
+/* xfs: xfs_falloc_setsize (xfs_vn_setattr_size) runs only for an
+ * allocation ending past EOF without keep-size, and xfs_vn_setattr_size
+ * writes and waits only when it zeroed something or the on-disk size is
+ * behind: the steps the kernel does not call do not run. */
+static void test_xfs_setsize_steps_only_when_called(void **state)
+{
+	struct fx x;
+
+	boot_p(&x, PC_PROF_XFS, 4096);
+	queue(&x, x.a, PC_OP_FALLOCATE, 0, 2048, 0);
+	run_task(x.s, x.a);
+	assert_string_equal(x.steps_a, "inode_lock filemap_invalidate_lock inode_dio_wait "
+				       "xfs_alloc_file_space filemap_invalidate_unlock inode_unlock");
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_TRUNCATE, 8192, 0, 0);
+	run_task(x.s, x.a);
+	/* 4096 is block aligned and i_disk_size is 4096: nothing to zero or
+	 * to write before the transaction */
+	assert_string_equal(x.steps_a, "inode_lock filemap_invalidate_lock inode_dio_wait "
+				       "xfs_zero_range truncate_setsize xfs_trans_commit "
+				       "filemap_invalidate_unlock inode_unlock");
+	x.steps_a[0] = '\0';
+	x.last_a = NULL;
+	queue(&x, x.a, PC_OP_FALLOCATE, 8192, 100, 0);
+	run_task(x.s, x.a);
+	assert_non_null(strstr(x.steps_a, "xfs_alloc_file_space xfs_zero_range truncate_setsize"));
+	assert_int_equal(x.ip->i_size, 8292);
+	sim_destroy(x.s);
+}
+
+/* XFS has no jbd2: no step of any xfs operation or of its log's thread
+ * ("xfs-cil") carries a jbd2 name, and a commit runs XFS's log functions
+ * with no ordered-data step. */
+static void test_xfs_log_names(void **state)
+{
+	static const uint8_t kinds[] = { PC_OP_PWRITE, PC_OP_APPEND, PC_OP_TRUNCATE,
+					 PC_OP_FALLOCATE, PC_OP_PUNCH, PC_OP_ZERO_RANGE,
+					 PC_OP_FSYNC, PC_OP_FDATASYNC, PC_OP_SYNC, PC_OP_MSYNC };
+	struct pc_knobs k;
+	const char *names[64];
+	struct fx x;
+	unsigned n;
+
+	pc_knobs_default(&k, PC_PROF_XFS);
+	for (size_t i = 0; i < sizeof(kinds); i++) {
+		struct pc_opspec o = { .o_kind = kinds[i], .o_flags = PC_OF_DSYNC | PC_OF_MS_SYNC };
+
+		n = pc_op_steps(&k, &o, names, 64);
+		for (unsigned j = 0; j < n; j++)
+			assert_null(strstr(names[j], "jbd2"));
+	}
+	n = pc_task_steps(&k, "xfs-cil", names, 64);
+	assert_true(n > 8);
+	assert_string_equal(names[0], "xlog_cil_push_work");
+	for (unsigned j = 0; j < n; j++) {
+		assert_null(strstr(names[j], "jbd2"));
+		assert_null(strstr(names[j], "journal_"));
+	}
+	boot_p(&x, PC_PROF_XFS, 1500);
+	queue(&x, x.a, PC_OP_TRUNCATE, 6000, 0, 0);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_string_equal(x.steps_j, "xlog_cil_push_work pcsim:wait_open_transactions "
+				       "xlog_cil_ctx_switch xlog_write xlog_wait_on_iclog xlog_sync "
+				       "xlog_ioend_work xlog_cil_committed");
+	assert_non_null(strstr(x.steps_a, "xfs_log_force_seq"));
+	sim_destroy(x.s);
+}
+
 /* ---- ext4: truncate up ---- */
 
-/* ext4_setattr (truncate up): i_size and i_disksize change in the same
- * step (ext4_set_inode_size); after no step of the whole run do they
+/* ext4_setattr (truncate up, mainline): i_size and i_disksize change in
+ * the same step (i_size_write in the size handle); after no step of the whole run do they
  * differ. xfs, by contrast, logs i_disk_size in a later step
  * (xfs_trans_commit) than truncate_setsize. */
 static void test_ext4_truncate_up_together(void **state)
@@ -212,7 +439,7 @@ static void test_ext4_truncate_up_together(void **state)
 	assert_int_equal(x.ip->i_size, 6000);
 	assert_int_equal(x.ip->i_disksize, 6000);
 	assert_int_equal(x.nch, 1);
-	assert_string_equal(x.ch[0].c_step, "ext4_set_inode_size");
+	assert_string_equal(x.ch[0].c_step, "i_size_write");
 	assert_string_equal(x.ch[0].c_task, "A");
 	assert_int_equal(x.apart, 0);
 	sim_destroy(x.s);
@@ -352,7 +579,7 @@ static void test_ei_deferred(void **state)
 	assert_int_equal(x.ip->i_disksize, 6000);
 	assert_false(x.ip->i_disksize_pending);
 	assert_int_equal(x.nch, 1);
-	assert_string_equal(x.ch[0].c_step, "ext4_iomap_end_ioend");
+	assert_string_equal(x.ch[0].c_step, "pcsim:ext4_iomap_end_ioend");
 	assert_string_equal(x.ch[0].c_task, "endio");
 	assert_int_equal(x.ch[0].c_zstate, Z_COMPLETED);
 	assert_true(x.ch[0].c_writeback);
@@ -652,6 +879,13 @@ int main(void)
 		cmocka_unit_test(test_xfs_truncate_down_dirties_eof_block),
 		cmocka_unit_test(test_xfs_zero_eof_flush_from_hole),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
+		cmocka_unit_test(test_fail_write_counts_after_setup),
+		cmocka_unit_test(test_truncate_step_tables),
+		cmocka_unit_test(test_ext4_truncate_runs_mainline_path),
+		cmocka_unit_test(test_ei_truncate_runs_series_path),
+		cmocka_unit_test(test_xfs_log_names),
+		cmocka_unit_test(test_write_zeroes_eof_only_past_eof),
+		cmocka_unit_test(test_xfs_setsize_steps_only_when_called),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
