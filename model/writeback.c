@@ -586,7 +586,11 @@ static bool folio_needs_map(const struct pc_inode *ip, uint32_t index)
 	for (uint32_t k = 0; k < w->w_bpp; k++) {
 		uint32_t b = index * w->w_bpp + k;
 
-		if ((f->f_bdirty & (1u << k)) && ip->i_map[b].e_state == EXT_DELALLOC)
+		if ((f->f_bdirty & (1u << k)) &&
+		    (ip->i_map[b].e_state == EXT_DELALLOC ||
+		     /* ext4 buffer_head maps unwritten buffers too
+		      * (mpage_add_bh_to_extent), in the handle */
+		     (w->w_k.k_profile == PC_PROF_EXT4 && ip->i_map[b].e_state == EXT_UNWRITTEN)))
 			return true;
 	}
 	return f->f_bdirty == 0 && ip->i_pte[index].p_dirty;	/* mkclean may dirty all */
@@ -609,7 +613,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 	struct pc_world *w = ip->i_w;
 	struct pc_folio *f = __pc_folio(ip, index);
 	uint64_t fpos = (uint64_t)index * PC_PAGE_SIZE;
-	bool redirty = false, alloc = false;
+	bool redirty = false, alloc = false, conv = false;
 	uint32_t run_k = 0, run_n = 0;
 	pc_blk_t run_p = 0;
 	bool run_unwritten = false;
@@ -653,6 +657,7 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 					redirty = true;
 					break;
 				}
+				conv = true;	/* mapped for conversion, as delalloc */
 				write = true;
 				break;
 			case EXT_WRITTEN:
@@ -700,8 +705,11 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 		}
 	}
 	/* ext4 delalloc: i_disksize rises at submission, in the allocating
-	 * handle (mpage_map_and_submit_extent -> update_disksize). */
-	if (alloc && w->w_k.k_profile == PC_PROF_EXT4 && x->x_h) {
+	 * handle (mpage_map_and_submit_extent -> update_disksize). Unwritten
+	 * blocks (fallocate) go the same way: mpage_add_bh_to_extent takes
+	 * delayed and unwritten buffers alike, so their extent is mapped and
+	 * the on-disk size updated too (fs/ext4/inode.c). */
+	if ((alloc || conv) && w->w_k.k_profile == PC_PROF_EXT4 && x->x_h) {
 		uint64_t dsz = fpos + PC_PAGE_SIZE < ip->i_size ? fpos + PC_PAGE_SIZE : ip->i_size;
 
 		if (dsz > ip->i_disksize) {
