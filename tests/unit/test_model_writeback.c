@@ -579,8 +579,11 @@ static void test_dsync_ranged_xfs(void **state)
  * under writeback; an AIO write (v2, wt_endio=async) queued its
  * completion work twice and ran inode_dio_end twice (the assertion
  * i_dio_count > 0 in model/dio.c; pcsim fuzz --generate found it). */
-static void wt_two_folios(bool aio)
+enum wt_mode { WT_SYNC, WT_AIO, WT_REUSE };
+
+static void wt_two_folios(enum wt_mode mode)
 {
+	bool aio = mode == WT_AIO;
 	struct pc_config cfg;
 	struct fx x;
 	unsigned guard = 0;
@@ -607,6 +610,18 @@ static void wt_two_folios(bool aio)
 	while (pc_disk_inflight(x.w->w_disk))
 		assert_true(sim_fire_next_event(x.s));
 	run_task(x.s, x.a);
+	if (mode == WT_REUSE) {
+		/* A buffered write-back next: its ioend takes the first free
+		 * slot. Before the fix that was the write-through's, finished
+		 * early, and folio 1's late bio completed the new ioend (its
+		 * folio_end_writeback twice: f_wb_bios > 0 in model/folio.c). */
+		queue(&x, x.a, PC_OP_PWRITE, 0, 8192, 100, 0, -1);
+		queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+		assert_int_equal(sim_run(x.s), SIM_OK);
+		assert_int_equal(x.ip->i_folios[2].f_wb_bios, 0);
+		sim_destroy(x.s);
+		return;
+	}
 	if (!aio) {
 		/* The sync write returns only when every bio has completed. */
 		assert_int_equal(pc_disk_inflight(x.w->w_disk), 0);
@@ -627,12 +642,17 @@ static void wt_two_folios(bool aio)
 
 static void test_wt_two_folios_sync(void **state)
 {
-	wt_two_folios(false);
+	wt_two_folios(WT_SYNC);
 }
 
 static void test_wt_two_folios_aio(void **state)
 {
-	wt_two_folios(true);
+	wt_two_folios(WT_AIO);
+}
+
+static void test_wt_two_folios_reuse(void **state)
+{
+	wt_two_folios(WT_REUSE);
 }
 
 int main(void)
@@ -657,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_dsync_ranged_xfs),
 		cmocka_unit_test(test_wt_two_folios_sync),
 		cmocka_unit_test(test_wt_two_folios_aio),
+		cmocka_unit_test(test_wt_two_folios_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
