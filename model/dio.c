@@ -174,6 +174,7 @@ PC_STEP(__pc_st_iomap_writethrough_iter)
 	uint64_t end = x->x_end < fend ? x->x_end : fend;
 	struct pc_folio *f = __pc_folio(ip, index);
 	struct pc_ioend *io;
+	bool first;
 
 	if (!__pc_folio_locked_by(f, t)) {
 		if (!__pc_folio_lock(s, t, f))
@@ -190,7 +191,15 @@ PC_STEP(__pc_st_iomap_writethrough_iter)
 		f->f_buptodate |= (uint8_t)(1u << (b % w->w_bpp));
 		f->f_bdirty &= (uint8_t)~(1u << (b % w->w_bpp));
 	}
+	first = !x->x_io;
 	io = dio_ioend(s, x);
+	/* The submitter's reference (dio->ref starts at 1 in __iomap_dio_rw,
+	 * fs/iomap/direct-io.c): the bios of the folios written so far may
+	 * all complete while this loop sleeps or yields between folios;
+	 * without it the ioend completed (and its slot was reused) before
+	 * the later folios' bios were submitted. */
+	if (first)
+		io->io_nbios++;
 	if (io->io_first_page > io->io_last_page)
 		io->io_first_page = index;
 	io->io_last_page = index;
@@ -202,6 +211,12 @@ PC_STEP(__pc_st_iomap_writethrough_iter)
 	if (x->x_pos < x->x_end)
 		return SIM_AGAIN;
 	x->x_pos = io->io_off;
+	/* Drop the submitter's reference. The last folio's bios were
+	 * submitted in this same step (no completion event fires inside a
+	 * step), so they hold the ioend, and the last of them to complete
+	 * completes it, as iomap_dio_bio_end_io does on the final dio->ref. */
+	assert(io->io_nbios > 1);
+	io->io_nbios--;
 	if (!io->io_sync)
 		__pc_goto(t, "inode_unlock");
 	return SIM_DONE;

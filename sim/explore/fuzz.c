@@ -58,7 +58,16 @@ struct fz {
 		size_t n, cap;
 	} keys;
 	bool crash_target;	/* the target violation was found in a crash state */
+	double deadline;	/* --seconds: the campaign's end (0: none) */
 };
+
+/* Past the campaign's --seconds? Shrinking stops there too: a shrink run
+ * checks every crash state of the candidate again (no dedup), so the
+ * shrinking of one violation can cost far more than the runs. */
+static bool late(const struct fz *z)
+{
+	return z->deadline > 0 && now_s() > z->deadline;
+}
 
 static bool key_add(struct fz *z, uint64_t k)
 {
@@ -161,12 +170,12 @@ static void search_smaller(struct fz *z, struct sim_tape *best, int inv, unsigne
 {
 	unsigned budget = SEARCH_BUDGET;
 
-	for (unsigned b = 0; b < *dev && b <= 2 && budget; b++) {
+	for (unsigned b = 0; b < *dev && b <= 2 && budget && !late(z); b++) {
 		struct pcs_opts so = { .s_strategy = PCS_EXHAUSTIVE, .s_sleep_sets = true,
 				       .s_dpor = true, .s_bounded = true, .s_preempt_bound = b };
 		struct pcs *x = pcs_new(z->s, &so);
 
-		while (x && budget && pcs_next(x)) {
+		while (x && budget && !late(z) && pcs_next(x)) {
 			budget--;
 			if (pcs_pruned(x) || !violates(z, inv))
 				continue;
@@ -213,7 +222,7 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 	sim_tape_init(&cand);
 	sim_tape_init(&out);
 	/* 1. shortest failing prefix (binary search; verified below) */
-	while (lo < hi && z->shrink_runs < SHRINK_BUDGET) {
+	while (lo < hi && z->shrink_runs < SHRINK_BUDGET && !late(z)) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
 		tape_copy(&cand, best, 0, mid, UINT32_MAX, 0);
@@ -226,9 +235,10 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 	if (still_fails(z, &cand, inv, &out))
 		tape_set(best, &cand);
 	/* 2. delete chunks */
-	for (uint32_t len = best->tp_len / 2; len >= 1 && z->shrink_runs < SHRINK_BUDGET;
-	     len /= 2)
-		for (uint32_t at = 0; at + len <= best->tp_len && z->shrink_runs < SHRINK_BUDGET;) {
+	for (uint32_t len = best->tp_len / 2;
+	     len >= 1 && z->shrink_runs < SHRINK_BUDGET && !late(z); len /= 2)
+		for (uint32_t at = 0;
+		     at + len <= best->tp_len && z->shrink_runs < SHRINK_BUDGET && !late(z);) {
 			tape_copy(&cand, best, 0, best->tp_len, at, len);
 			if (still_fails(z, &cand, inv, &out))
 				tape_set(best, &cand);
@@ -236,7 +246,8 @@ static void shrink(struct fz *z, struct sim_tape *best, int inv)
 				at += len;
 		}
 	/* 3. default choices */
-	for (uint32_t i = 0; i < best->tp_len && z->shrink_runs < SHRINK_BUDGET; i++) {
+	for (uint32_t i = 0; i < best->tp_len && z->shrink_runs < SHRINK_BUDGET && !late(z);
+	     i++) {
 		struct sim_tape_entry *e;
 
 		tape_copy(&cand, best, 0, best->tp_len, UINT32_MAX, 0);
@@ -411,6 +422,7 @@ int pcf_fuzz(const struct scn_file *f, const char *path, const char *text, size_
 	int rc = 0;
 
 	z.oo = &oo;
+	z.deadline = fo->f_seconds > 0 ? t0 + fo->f_seconds : 0;
 	memset(st, 0, sizeof(*st));
 	z.expect = expected_mask(f, vi);
 	so.s_strategy = fo->f_strategy == PCF_PCT ? PCS_PCT : PCS_RANDOM;

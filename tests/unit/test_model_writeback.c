@@ -567,6 +567,94 @@ static void test_dsync_ranged_xfs(void **state)
 	dsync_ranged(PC_PROF_XFS);
 }
 
+/* ---- RWF_WRITETHROUGH: one ioend over several folios ---- */
+
+/* A write-through of two folios submits one folio per step of
+ * iomap_writethrough_iter. If folio 0's bio completes before folio 1 is
+ * submitted (here forced: the disk completes it between the two calls),
+ * the ioend must not complete yet: the submitter holds a reference on it
+ * until every folio is submitted (dio->ref, fs/iomap/direct-io.c). Before
+ * the fix the ioend's bio count fell to 0 and it completed early: a sync
+ * write returned with folio 1's bio in flight and its folio no longer
+ * under writeback; an AIO write (v2, wt_endio=async) queued its
+ * completion work twice and ran inode_dio_end twice (the assertion
+ * i_dio_count > 0 in model/dio.c; pcsim fuzz --generate found it). */
+enum wt_mode { WT_SYNC, WT_AIO, WT_REUSE };
+
+static void wt_two_folios(enum wt_mode mode)
+{
+	bool aio = mode == WT_AIO;
+	struct pc_config cfg;
+	struct fx x;
+	unsigned guard = 0;
+
+	cfg_init(&cfg, PC_PROF_XFS, 1);
+	cfg.c_knobs.k_writethrough = true;
+	cfg.c_knobs.k_wt_endio_sync = false;	/* v2: AIO completes in the dio work */
+	cfg.c_knobs.k_wt_isize_extended = false;
+	boot(&x, &cfg, 9000);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 8192, PC_OF_WRITETHROUGH | (aio ? PC_OF_AIO : 0),
+	      -1);
+	/* A runs up to its first call of iomap_writethrough_iter: folio 0
+	 * submitted, folio 1 not yet. */
+	while (!(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK)) {
+		assert_true(++guard < 1000);
+		if (x.a->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(x.s, x.a));
+		else
+			assert_true(sim_step(x.s));
+	}
+	assert_false(x.ip->i_folios[1].f_flags & PC_F_WRITEBACK);
+	assert_int_equal(pc_disk_inflight(x.w->w_disk), 1);
+	/* The disk completes folio 0's bio before A goes on. */
+	while (pc_disk_inflight(x.w->w_disk))
+		assert_true(sim_fire_next_event(x.s));
+	run_task(x.s, x.a);
+	if (mode == WT_REUSE) {
+		/* A buffered write-back next: its ioend takes the first free
+		 * slot. Before the fix that was the write-through's, finished
+		 * early, and folio 1's late bio completed the new ioend (its
+		 * folio_end_writeback twice: f_wb_bios > 0 in model/folio.c). */
+		queue(&x, x.a, PC_OP_PWRITE, 0, 8192, 100, 0, -1);
+		queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+		assert_int_equal(sim_run(x.s), SIM_OK);
+		assert_int_equal(x.ip->i_folios[2].f_wb_bios, 0);
+		sim_destroy(x.s);
+		return;
+	}
+	if (!aio) {
+		/* The sync write returns only when every bio has completed. */
+		assert_int_equal(pc_disk_inflight(x.w->w_disk), 0);
+		assert_false(x.ip->i_folios[1].f_flags & PC_F_WRITEBACK);
+	}
+	queue(&x, x.a, PC_OP_IO_WAIT, 0, 0, 0, 0, -1);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 1024, PC_OF_DIRECT | PC_OF_AIO, -1);
+	queue(&x, x.a, PC_OP_IO_WAIT, 0, 0, 0, 0, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	assert_int_equal(x.ip->i_dio_count, 0);
+	assert_int_equal(x.ip->i_aio_pending, 0);
+	for (uint32_t i = 0; i < 2; i++) {
+		assert_int_equal(x.ip->i_folios[i].f_wb_bios, 0);
+		assert_false(x.ip->i_folios[i].f_flags & PC_F_WRITEBACK);
+	}
+	sim_destroy(x.s);
+}
+
+static void test_wt_two_folios_sync(void **state)
+{
+	wt_two_folios(WT_SYNC);
+}
+
+static void test_wt_two_folios_aio(void **state)
+{
+	wt_two_folios(WT_AIO);
+}
+
+static void test_wt_two_folios_reuse(void **state)
+{
+	wt_two_folios(WT_REUSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +675,9 @@ int main(void)
 		cmocka_unit_test(test_dsync_ranged_ext4),
 		cmocka_unit_test(test_dsync_ranged_ext4_iomap),
 		cmocka_unit_test(test_dsync_ranged_xfs),
+		cmocka_unit_test(test_wt_two_folios_sync),
+		cmocka_unit_test(test_wt_two_folios_aio),
+		cmocka_unit_test(test_wt_two_folios_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
