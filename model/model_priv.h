@@ -328,6 +328,7 @@ struct pc_opctx {
 	uint64_t x_zfrom;		/* EOF zeroing: from (0: none needed) */
 	uint64_t x_zpos;		/* iomap_zero_range's cursor */
 	uint64_t x_zflush;		/* iomap_zero_range: where its flush starts */
+	uint64_t x_zhead;		/* ... XFS: end of the dirty unaligned head it zeroed (0: not yet) */
 	uint8_t x_zphase;
 	bool x_did_zero;
 	uint64_t x_new_size;		/* size changes: the target */

@@ -270,6 +270,19 @@ static bool zero_mapped(const struct pc_inode *ip, uint32_t b)
 	return ip->i_map[b].e_state == EXT_DELALLOC || ip->i_map[b].e_state == EXT_WRITTEN;
 }
 
+/* iomap_zero_iter on [from, to) inside folio index, which the caller
+ * holds locked: write_begin, folio_zero_range, write_end. */
+static void zero_in_folio(struct sim *s, struct pc_inode *ip, uint32_t index, uint64_t from,
+			  uint64_t to)
+{
+	__pc_folio_get(s, ip, index);
+	__pc_prepare_partial_blocks(s, ip, index, from, to);
+	__pc_folio_zero(ip, index, (uint32_t)(from - (uint64_t)index * PC_PAGE_SIZE),
+			(uint32_t)(to - (uint64_t)index * PC_PAGE_SIZE));
+	__pc_oracle_record(s, ip, from, to - from, 0);
+	__pc_commit_range(s, ip, index, from, to);
+}
+
 /* ---- iomap_zero_range (fs/iomap/buffered-io.c) ----
  * phase 0: sample filemap_range_needs_writeback once; if a hole or
  *          unwritten block in the range has dirty cache: flush (phase 1,
@@ -277,6 +290,11 @@ static bool zero_mapped(const struct pc_inode *ip, uint32_t b)
  * phase 3: zero delalloc and written blocks in the page cache, folio by
  *          folio (iomap_zero_iter: write_begin, folio_zero_range,
  *          write_end). Holes and unwritten blocks read as zeros already.
+ * phase 5 (xfs, 6.18): an unaligned start whose block is dirty in the cache
+ *          is zeroed in the cache first, whatever its mapping, and the rest
+ *          of the range is looked at from the next block on (the "partial
+ *          eof zeroing" special case; 6.19 replaced it with
+ *          iomap_fill_dirty_folios).
  * x_phase is 0 again when it returns SIM_DONE, so a later write-and-wait
  * of the same operation starts with its own phase 0. */
 enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_opctx *x,
@@ -297,17 +315,34 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		 * of the range from there (iomap_zero_iter_flush_and_stale) and
 		 * looks the mappings up again. Mapped blocks before it are zeroed
 		 * in the cache first (phase 4), not written. */
-		bool dirty = __pc_range_needs_writeback(ip, pos, end - 1);
+		uint64_t start = x->x_zhead ? x->x_zhead : pos;
+		bool dirty;
 		uint64_t hole = UINT64_MAX;
 
-		for (uint32_t b = __pc_blk_of(w, pos); b <= __pc_blk_of(w, end - 1); b++)
+		if (!x->x_zhead && w->w_k.k_profile == PC_PROF_XFS && pos % w->w_bs) {
+			uint64_t hend = (pos / w->w_bs + 1) * w->w_bs;
+
+			hend = hend < end ? hend : end;
+			if (__pc_range_needs_writeback(ip, pos, hend - 1)) {
+				x->x_zpos = pos;
+				x->x_zhead = hend;
+				x->x_phase = 5;
+				return SIM_AGAIN;
+			}
+		}
+		if (start >= end) {
+			x->x_zhead = 0;
+			return SIM_DONE;
+		}
+		dirty = __pc_range_needs_writeback(ip, start, end - 1);
+		for (uint32_t b = __pc_blk_of(w, start); b <= __pc_blk_of(w, end - 1); b++)
 			if (ip->i_map[b].e_state == EXT_HOLE ||
 			    ip->i_map[b].e_state == EXT_UNWRITTEN) {
 				hole = (uint64_t)b * w->w_bs;
-				hole = hole > pos ? hole : pos;
+				hole = hole > start ? hole : start;
 				break;
 			}
-		x->x_zpos = x->x_zflush = pos;
+		x->x_zpos = x->x_zflush = start;
 		if (!dirty || hole == UINT64_MAX) {
 			x->x_phase = 3;
 			return SIM_AGAIN;
@@ -330,6 +365,19 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 			return SIM_AGAIN;
 		}
 		return r;
+	case 5: {
+		/* the unaligned dirty head: one block, one folio */
+		uint32_t index = (uint32_t)(pos / PC_PAGE_SIZE);
+		struct pc_folio *f = __pc_folio(ip, index);
+
+		if (!__pc_folio_lock(s, t, f))
+			return SIM_BLOCKED;
+		zero_in_folio(s, ip, index, pos, x->x_zhead);
+		__pc_folio_unlock(s, t, f);
+		*did_zero = true;
+		x->x_phase = 0;
+		return SIM_AGAIN;
+	}
 	default:
 		break;
 	}
@@ -362,12 +410,7 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		}
 		if (!__pc_folio_lock(s, t, f))
 			return SIM_BLOCKED;
-		__pc_folio_get(s, ip, index);
-		__pc_prepare_partial_blocks(s, ip, index, x->x_zpos, rend);
-		__pc_folio_zero(ip, index, (uint32_t)(x->x_zpos - (uint64_t)index * PC_PAGE_SIZE),
-				(uint32_t)(rend - (uint64_t)index * PC_PAGE_SIZE));
-		__pc_oracle_record(s, ip, x->x_zpos, rend - x->x_zpos, 0);
-		__pc_commit_range(s, ip, index, x->x_zpos, rend);
+		zero_in_folio(s, ip, index, x->x_zpos, rend);
 		__pc_folio_unlock(s, t, f);
 		*did_zero = true;
 		x->x_zpos = rend;
@@ -377,6 +420,7 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 	if (x->x_phase == 4)
 		return SIM_AGAIN;	/* on to the flush */
 	x->x_phase = 0;
+	x->x_zhead = 0;
 	return SIM_DONE;
 }
 

@@ -123,7 +123,8 @@ static void boot(struct fx *x, const struct pc_config *cfg, uint64_t size)
 	assert_non_null(pc_model_create(x->s, cfg, err, sizeof(err)));
 	x->w = pc_w(x->s);
 	x->ip = x->w->w_inode[0];
-	queue(x, pc_user_task(x->s, "setup"), PC_OP_PWRITE, 0, size, 0);
+	if (size)
+		queue(x, pc_user_task(x->s, "setup"), PC_OP_PWRITE, 0, size, 0);
 	assert_int_equal(pc_model_settle(x->s, err, sizeof(err)), 0);
 	assert_int_equal(x->ip->i_size, size);
 	assert_int_equal(x->ip->i_disksize, size);
@@ -544,6 +545,40 @@ static void test_xfs_zero_eof_flush_from_hole(void **state)
 	sim_destroy(x.s);
 }
 
+/* XFS on 6.18, 4 KiB blocks: an extending write's EOF zeroing starts
+ * unaligned inside a dirty block, which iomap_zero_range zeroes in the
+ * cache first, whatever its mapping (here UNWRITTEN after a KEEP_SIZE
+ * fallocate over the delalloc data); the rest of the range is clean, so
+ * nothing is flushed. Before the special case the model wrote folio 0
+ * back; the host kernel does not (pcsim kernel --fs xfs --bs 4096 --ops
+ * 'pwrite f 1899 663; fallocate f 1767 4096 keep-size; pwrite f 24576
+ * 16384 dsync' showed a real crash state the model could not reach). */
+static void test_xfs_zero_eof_dirty_head(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_XFS);
+	cfg.c_knobs.k_bs = 4096;
+	cfg.c_file_bytes = 32768;
+	boot(&x, &cfg, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 1899, 663, 0);
+	run_task(x.s, x.a);
+	queue(&x, x.a, PC_OP_FALLOCATE, 1767, 4096, PC_OF_KEEP_SIZE);
+	run_task(x.s, x.a);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	queue(&x, x.a, PC_OP_PWRITE, 24576, 100, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_size, 24676);
+	assert_true(x.ip->i_folios[0].f_flags & PC_F_DIRTY);
+	assert_false(x.ip->i_folios[0].f_flags & PC_F_WRITEBACK);
+	assert_int_equal(x.ip->i_map[0].e_state, EXT_UNWRITTEN);
+	for (unsigned o = 2562; o < 4096; o++)
+		assert_int_equal(x.ip->i_folios[0].f_data[o], 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	sim_destroy(x.s);
+}
+
 /* ---- ext4-iomap: the zeroed EOF block ---- */
 
 static void boot_ei(struct fx *x, uint8_t zero_eof, uint8_t zero_wait)
@@ -878,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_xfs_setfilesize_at_completion),
 		cmocka_unit_test(test_xfs_truncate_down_dirties_eof_block),
 		cmocka_unit_test(test_xfs_zero_eof_flush_from_hole),
+		cmocka_unit_test(test_xfs_zero_eof_dirty_head),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
 		cmocka_unit_test(test_fail_write_counts_after_setup),
 		cmocka_unit_test(test_truncate_step_tables),
