@@ -85,7 +85,104 @@ void __pc_folio_get(struct sim *s, struct pc_inode *ip, uint32_t index)
 		f->f_bdirty = 0;
 		f->f_buptodate = 0;
 		f->f_bfailed = 0;
+		f->f_lead = 0;
+		f->f_span = 0;
 	}
+}
+
+/*
+ * Large folios. A buffered write that finds no folio at pos asks
+ * __filemap_get_folio for one of order fgf_set_order(len): log2 of the bytes
+ * the write still has from pos (capped by the 2 MiB chunk the write loop
+ * works in: generic_perform_write, iomap_write_iter), less PAGE_SHIFT; a
+ * folio starts at pos's page and is naturally aligned, so the order drops to
+ * __ffs(index) for an unaligned index; where a page of it is already in the
+ * cache filemap_add_folio fails and the next lower order is tried. ext4
+ * (6.16+, ext4_should_enable_large_folio) and XFS allow large folios on
+ * regular files; knob large_folios=off gives single pages.
+ *
+ * What the model takes from it: writeback, its waits and the dirty check of
+ * iomap_zero_range work on whole folios (a ranged sync writes the whole
+ * folio around its range, as filemap_get_folios_tag returns it), and a
+ * truncate or punch splits a large folio it touches (truncate_inode_partial_
+ * folio -> split_folio). Simplified (docs/model.md section 7): locks,
+ * uptodate and dirty state stay per page, and reads, faults and readahead
+ * create single pages.
+ */
+void __pc_folio_get_write(struct sim *s, struct pc_inode *ip, uint64_t pos, uint64_t len)
+{
+	uint32_t index = (uint32_t)(pos / PC_PAGE_SIZE);
+	uint64_t chunk = (uint64_t)PC_PAGE_SIZE << PC_MAX_FOLIO_ORDER;
+	uint64_t bytes = len < chunk - pos % chunk ? len : chunk - pos % chunk;
+	unsigned order = 0, n;
+
+	if (ip->i_folios[index].f_flags & PC_F_CACHED)
+		return;		/* the folio there is returned, whatever its order */
+	if (ip->i_w->w_k.k_large_folios && bytes) {
+		unsigned shift = 63u - (unsigned)__builtin_clzll(bytes);
+
+		order = shift > PC_PAGE_SHIFT ? shift - PC_PAGE_SHIFT : 0;
+		if (order > PC_MAX_FOLIO_ORDER)
+			order = PC_MAX_FOLIO_ORDER;
+		if (index & ((1u << order) - 1))
+			order = (unsigned)__builtin_ctz(index);
+	}
+	for (;; order--) {
+		bool free = index + (1u << order) <= ip->i_npages;
+
+		for (uint32_t i = index + 1; free && i < index + (1u << order); i++)
+			free = ip->i_folios[i].f_flags == 0;
+		if (free || order == 0)
+			break;
+	}
+	n = 1u << order;
+	for (uint32_t i = index; i < index + n; i++) {
+		__pc_folio_get(s, ip, i);
+		ip->i_folios[i].f_lead = (uint16_t)(i - index);
+		ip->i_folios[i].f_span = (uint16_t)(n > 1 ? n : 0);
+	}
+}
+
+uint32_t __pc_folio_bounds(const struct pc_inode *ip, uint32_t index, uint32_t *head)
+{
+	const struct pc_folio *f = &ip->i_folios[index];
+
+	if (!(f->f_flags & PC_F_CACHED) || f->f_span <= 1) {
+		*head = index;
+		return 1;
+	}
+	*head = index - f->f_lead;
+	return f->f_span;
+}
+
+/* split_folio of every large folio that [start, end) touches. */
+void __pc_folio_split_range(struct pc_inode *ip, uint64_t start, uint64_t end)
+{
+	uint64_t stop = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
+
+	end = end < stop ? end : stop;
+	for (uint64_t p = start / PC_PAGE_SIZE; p * PC_PAGE_SIZE < end; p++) {
+		uint32_t head, n = __pc_folio_bounds(ip, (uint32_t)p, &head);
+
+		for (uint32_t i = head; n > 1 && i < head + n; i++)
+			ip->i_folios[i].f_lead = ip->i_folios[i].f_span = 0;
+	}
+}
+
+/* [*start, *end] (bytes, inclusive) out to the folios at its ends. */
+void __pc_folio_round(const struct pc_inode *ip, uint64_t *start, uint64_t *end)
+{
+	uint32_t head, n;
+
+	if (*start > *end || *start / PC_PAGE_SIZE >= ip->i_npages)
+		return;
+	__pc_folio_bounds(ip, (uint32_t)(*start / PC_PAGE_SIZE), &head);
+	*start = (uint64_t)head * PC_PAGE_SIZE < *start ? (uint64_t)head * PC_PAGE_SIZE : *start;
+	if (*end / PC_PAGE_SIZE >= ip->i_npages)
+		return;
+	n = __pc_folio_bounds(ip, (uint32_t)(*end / PC_PAGE_SIZE), &head);
+	if ((uint64_t)(head + n) * PC_PAGE_SIZE - 1 > *end)
+		*end = (uint64_t)(head + n) * PC_PAGE_SIZE - 1;
 }
 
 /* filemap_dirty_folio / block_dirty_folio: the folio and the blocks in
@@ -210,6 +307,7 @@ static void folio_evict(struct sim *s, struct pc_inode *ip, uint32_t index)
 	struct pc_folio *f = __pc_folio(ip, index);
 	uint32_t bpp = ip->i_w->w_bpp;
 
+	__pc_folio_split_range(ip, (uint64_t)index * PC_PAGE_SIZE, (uint64_t)(index + 1) * PC_PAGE_SIZE);
 	for (uint32_t k = 0; k < bpp; k++)
 		if ((f->f_bdirty & (1u << k)) || ip->i_pte[index].p_dirty)
 			__pc_lat_discard(s, ip, index * bpp + k);
@@ -256,8 +354,10 @@ bool __pc_truncate_pagecache_range(struct sim *s, struct sim_task *t, struct pc_
 		*cursor = 0;
 		return true;
 	}
-	if (*cursor == 0)
+	if (*cursor == 0) {
 		*cursor = (uint32_t)(start / PC_PAGE_SIZE) + 1;
+		__pc_folio_split_range(ip, start, end);	/* truncate_inode_partial_folio */
+	}
 	while ((uint64_t)(*cursor - 1) * PC_PAGE_SIZE < end) {
 		uint32_t i = *cursor - 1;
 		uint64_t ps = (uint64_t)i * PC_PAGE_SIZE, pe = ps + PC_PAGE_SIZE;
@@ -316,6 +416,7 @@ void __pc_copy_in(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len
  * or under writeback. */
 bool __pc_range_needs_writeback(const struct pc_inode *ip, uint64_t start, uint64_t end)
 {
+	__pc_folio_round(ip, &start, &end);
 	for (uint64_t p = start / PC_PAGE_SIZE; p <= end / PC_PAGE_SIZE && p < ip->i_npages; p++) {
 		const struct pc_folio *f = &ip->i_folios[p];
 

@@ -46,6 +46,7 @@ struct pc_knobs {
 	uint8_t k_zero_eof;		/* enum pc_zero_eof (ext4-iomap) */
 	bool k_deferred_sfr;		/* sync_file_range writes the deferred zero block */
 	bool k_deferred_wb_ordered;	/* ->writepages writes it before data past i_disksize */
+	bool k_large_folios;		/* buffered writes create large folios (6.16+) */
 	bool k_bg_writeback;		/* background writeback may start at any time */
 	bool k_writethrough;		/* RWF_WRITETHROUGH available */
 	bool k_wt_endio_sync;		/* wt_endio=sync (v3) or async (v2) */

@@ -48,6 +48,8 @@ struct pc_folio {
 	uint8_t f_bfailed;	/* per-block: its last writeback failed and it was not
 				 * dirtied since (mapping_set_error; no fsync covers it) */
 	uint16_t f_wb_bios;	/* [folio] bios in flight for this folio */
+	uint16_t f_lead;	/* large folio: pages before this one in its folio */
+	uint16_t f_span;	/* large folio: its pages (0 or 1: a single page) */
 	struct sim_rwsem f_lock;	/* folio lock (exclusive only) */
 	struct sim_wq f_wb_wq;	/* folio_wait_writeback */
 	pc_tag_t *f_data;	/* PC_PAGE_SIZE tags */
@@ -380,6 +382,14 @@ bool __pc_folio_lock(struct sim *s, struct sim_task *t, struct pc_folio *f);
 void __pc_folio_unlock(struct sim *s, struct sim_task *t, struct pc_folio *f);
 bool __pc_folio_locked_by(const struct pc_folio *f, const struct sim_task *t);
 void __pc_folio_get(struct sim *s, struct pc_inode *ip, uint32_t index);
+/* Large folios (mm/filemap.c __filemap_get_folio with fgf_set_order):
+ * a buffered write's folio, the folio a page belongs to, split_folio, and a
+ * byte range [*start, *end] widened to whole folios. */
+#define PC_MAX_FOLIO_ORDER	9	/* MAX_PAGECACHE_ORDER on x86-64 */
+void __pc_folio_get_write(struct sim *s, struct pc_inode *ip, uint64_t pos, uint64_t len);
+uint32_t __pc_folio_bounds(const struct pc_inode *ip, uint32_t index, uint32_t *head);
+void __pc_folio_split_range(struct pc_inode *ip, uint64_t start, uint64_t end);
+void __pc_folio_round(const struct pc_inode *ip, uint64_t *start, uint64_t *end);
 void __pc_folio_read_blocks(struct sim *s, struct pc_inode *ip, uint32_t index, uint8_t mask);
 void __pc_folio_mark_dirty(struct sim *s, struct pc_inode *ip, uint32_t index, uint8_t bmask);
 void __pc_folio_zero(struct pc_inode *ip, uint32_t index, uint32_t from, uint32_t to);

@@ -193,7 +193,7 @@ enum sim_ret __pc_st_iomap_write_begin(struct sim *s, struct sim_task *t, void *
 
 	if (!__pc_folio_lock(s, t, f))
 		return SIM_BLOCKED;
-	__pc_folio_get(s, x->x_ip, index);
+	__pc_folio_get_write(s, x->x_ip, x->x_pos, x->x_end - x->x_pos);
 	__pc_prepare_partial_blocks(s, x->x_ip, index, x->x_pos, chunk_end(x));
 	return SIM_DONE;
 }

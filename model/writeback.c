@@ -109,6 +109,8 @@ void __pc_wbc_init(struct pc_wbc *wbc, struct pc_inode *ip, uint64_t start, uint
 		   bool sync_all, bool can_map)
 {
 	memset(wbc, 0, sizeof(*wbc));
+	if (ip && end != UINT64_MAX)
+		__pc_folio_round(ip, &start, &end);	/* whole folios (writeback_iter) */
 	wbc->wb_start = start;
 	wbc->wb_end = end;
 	wbc->wb_index = (uint32_t)(start / PC_PAGE_SIZE);
@@ -834,6 +836,7 @@ next:
 enum sim_ret __pc_wait_range_step(struct sim *s, struct sim_task *t, struct pc_inode *ip,
 				  uint64_t start, uint64_t end)
 {
+	__pc_folio_round(ip, &start, &end);	/* a folio's writeback ends as one */
 	for (uint64_t p = start / PC_PAGE_SIZE; p <= end / PC_PAGE_SIZE && p < ip->i_npages; p++)
 		if (!__pc_folio_wait_writeback(s, t, ip, (uint32_t)p))
 			return SIM_BLOCKED;

@@ -517,6 +517,8 @@ void pc_knobs_default(struct pc_knobs *k, enum pc_profile p)
 	k->k_commit_interval = (p == PC_PROF_XFS ? 30 : 5) * SIM_SEC;
 	k->k_dirty_expire = 30 * SIM_SEC;
 	k->k_dirty_writeback = 5 * SIM_SEC;
+	/* ext4 (6.16, ext4_should_enable_large_folio) and XFS map large folios */
+	k->k_large_folios = true;
 }
 
 struct knobdef {
@@ -556,23 +558,24 @@ static const struct knobdef knobs[] = {
 	{ "dirty_expire", NULL, P_ALL },
 	{ "dirty_writeback", NULL, P_ALL },
 	{ "bg_writeback", v_onoff, P_ALL },
+	{ "large_folios", v_onoff, P_ALL },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
 static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
 					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
-					  "bg_writeback", NULL };
+					  "bg_writeback", "large_folios", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"deferred_wb_ordered",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
-					"dirty_writeback", "bg_writeback", NULL };
+					"dirty_writeback", "bg_writeback", "large_folios", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
 					 "log_worker", "dirty_expire", "dirty_writeback", "bg_writeback",
-					 NULL };
+					 "large_folios", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -666,6 +669,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_deferred_wb_ordered = v;
 	else if (!strcmp(name, "bg_writeback"))
 		k->k_bg_writeback = v;
+	else if (!strcmp(name, "large_folios"))
+		k->k_large_folios = v;
 	else if (!strcmp(name, "writethrough"))
 		k->k_writethrough = v;
 	else if (!strcmp(name, "wt_endio"))
@@ -727,6 +732,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_deferred_wb_ordered;
 	else if (!strcmp(knob, "bg_writeback"))
 		v = k->k_bg_writeback;
+	else if (!strcmp(knob, "large_folios"))
+		v = k->k_large_folios;
 	else if (!strcmp(knob, "writethrough"))
 		v = k->k_writethrough;
 	else if (!strcmp(knob, "wt_endio"))

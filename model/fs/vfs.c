@@ -636,7 +636,7 @@ PC_STEP(__pc_st_ext4_da_write_begin)
 
 	if (!__pc_folio_lock(s, t, f))
 		return SIM_BLOCKED;
-	__pc_folio_get(s, ip, index);
+	__pc_folio_get_write(s, ip, x->x_pos, x->x_end - x->x_pos);
 	for (uint32_t b = __pc_blk_of(w, x->x_pos); b <= __pc_blk_of(w, end - 1); b++)
 		if (ip->i_map[b].e_state == EXT_HOLE)
 			ip->i_map[b].e_state = EXT_DELALLOC;

@@ -579,6 +579,54 @@ static void test_xfs_zero_eof_dirty_head(void **state)
 	sim_destroy(x.s);
 }
 
+/* Large folios (6.16+ ext4, XFS): a 12074-byte write at 25987 creates an
+ * order-1 folio over pages 6-7 (fgf_set_order(12074) = 1, index 6 even)
+ * and single pages 8 and 9. An O_DSYNC write inside page 7 syncs its range,
+ * and writeback of that range writes the whole folio: page 6 too, while
+ * pages 8 and 9 stay dirty. Found by pcsim kernel on ext4 and XFS, 1k and
+ * 4k ('pwrite f 25987 12074; pwrite f 30379 2071 dsync'), where the host's
+ * image held page 6's bytes. large_folios=off writes page 7 only. */
+static void large_folio_dsync(enum pc_profile p, bool large)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, p);
+	cfg.c_knobs.k_bs = 4096;
+	cfg.c_knobs.k_large_folios = large;
+	cfg.c_file_bytes = 65536;
+	boot(&x, &cfg, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 25987, 12074, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_folios[6].f_span, large ? 2 : 0);
+	assert_int_equal(x.ip->i_folios[7].f_lead, large ? 1 : 0);
+	assert_int_equal(x.ip->i_folios[8].f_span, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 30379, 2071, PC_OF_DSYNC);
+	run_task(x.s, x.a);
+	assert_false(x.ip->i_folios[7].f_flags & PC_F_DIRTY);
+	assert_int_equal((x.ip->i_folios[6].f_flags & PC_F_DIRTY) != 0, !large);
+	assert_true(x.ip->i_folios[8].f_flags & PC_F_DIRTY);
+	assert_true(x.ip->i_folios[9].f_flags & PC_F_DIRTY);
+	/* a truncate into the large folio splits it */
+	queue(&x, x.a, PC_OP_TRUNCATE, 26000, 0, 0);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_folios[6].f_span, 0);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	sim_destroy(x.s);
+}
+
+static void test_large_folio_dsync_ext4(void **state)
+{
+	large_folio_dsync(PC_PROF_EXT4, true);
+	large_folio_dsync(PC_PROF_EXT4, false);
+}
+
+static void test_large_folio_dsync_xfs(void **state)
+{
+	large_folio_dsync(PC_PROF_XFS, true);
+	large_folio_dsync(PC_PROF_XFS, false);
+}
+
 /* ---- ext4-iomap: the zeroed EOF block ---- */
 
 static void boot_ei(struct fx *x, uint8_t zero_eof, uint8_t zero_wait)
@@ -914,6 +962,8 @@ int main(void)
 		cmocka_unit_test(test_xfs_truncate_down_dirties_eof_block),
 		cmocka_unit_test(test_xfs_zero_eof_flush_from_hole),
 		cmocka_unit_test(test_xfs_zero_eof_dirty_head),
+		cmocka_unit_test(test_large_folio_dsync_ext4),
+		cmocka_unit_test(test_large_folio_dsync_xfs),
 		cmocka_unit_test(test_ext4_disksize_at_submission),
 		cmocka_unit_test(test_fail_write_counts_after_setup),
 		cmocka_unit_test(test_truncate_step_tables),
