@@ -470,6 +470,17 @@ void __pc_fp_ioend_inode(const struct sim *s, const struct sim_task *t, const vo
 	add(fp, PC_OBJ_INODE, io->io_inode->i_ino, 0, SIM_WRITE);
 }
 
+/* The inode's completion work taking or leaving its batch: the inode (its
+ * list, the running worker) and the workqueue. arg is the inode. */
+void __pc_fp_cw_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+		      struct sim_fp *fp)
+{
+	const struct pc_inode *ip = arg;
+
+	add(fp, PC_OBJ_INODE, ip->i_ino, 0, SIM_WRITE);
+	add(fp, PC_OBJ_WQ, 0, 0, SIM_WRITE);
+}
+
 /* xfs_end_ioend_write / ext4 conversion: a (reserved) handle of the
  * running transaction, the extent map, i_disksize, ext4_mark_inode_dirty
  * (journal), jbd2_journal_stop (may start a commit: kicks jbd2, the commit

@@ -343,6 +343,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	__pc_flusher_init(s);
 	__pc_workqueue_init(s, &w->w_endio_wq, "endio",
 			    w->w_k.k_endio_wq == PC_WQ_ORDERED ? 1 : 2, endio_names);
+	w->w_endio_wq.wq_per_inode = true;
 	__pc_workqueue_init(s, &w->w_dio_wq, "dio", 2, dio_names);
 	for (unsigned i = 0; i < w->w_ioend_cap; i++)
 		w->w_ioend[i].io_state = 0;

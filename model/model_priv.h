@@ -66,6 +66,14 @@ enum pc_zstate { Z_NONE = 0, Z_DIRTY, Z_SUBMITTED, Z_COMPLETED, Z_DONE };
 #define PC_SZRUN_MAX	(PC_MAX_IOENDS + 16)	/* ops running with a size change, per file:
 						 * threads, and AIO writes in flight */
 
+/* A work item (kernel/workqueue.c); its queues are below. */
+struct pc_work {
+	const struct sim_op_desc *w_desc;	/* steps run by a worker */
+	void *w_arg;
+	uint8_t w_state;	/* 0 idle, 1 queued, 2 running, 3 done */
+	struct sim_wq w_done_wq;	/* flush_work */
+};
+
 struct pc_inode {
 	struct pc_world *i_w;
 	uint8_t i_ino;
@@ -74,6 +82,15 @@ struct pc_inode {
 	bool i_disksize_pending;	/* deferred: raise i_disksize when the zero I/O is done */
 	struct sim_rwsem i_rwsem;
 	struct sim_rwsem i_mmap_lock;	/* invalidate_lock / XFS MMAPLOCK */
+	/* The inode's completion work (xfs i_ioend_work, ext4
+	 * i_rsv_conversion_work / i_iomap_ioend_work, writeback.c): its list of
+	 * completed ioends, the worker running it (NULL: not running) and the
+	 * batch that run took, sorted by offset. */
+	struct pc_work i_cw_work;
+	struct sim_task *i_cw_task;
+	uint16_t i_cw_nlist, i_cw_n, i_cw_cur;
+	struct pc_ioend *i_cw_list[PC_MAX_IOENDS];
+	struct pc_ioend *i_cw_batch[PC_MAX_IOENDS];
 	uint32_t i_dio_count;		/* inode_dio_begin/end */
 	struct sim_wq i_dio_wq;
 	bool i_dirty;			/* on the flusher's b_dirty list */
@@ -137,12 +154,6 @@ struct pc_srcx {
 #define PC_ERASE_EXTEND		3
 
 /* ---- workqueues (kernel/workqueue.c) ---- */
-struct pc_work {
-	const struct sim_op_desc *w_desc;	/* steps run by a worker */
-	void *w_arg;
-	uint8_t w_state;	/* 0 idle, 1 queued, 2 running, 3 done */
-	struct sim_wq w_done_wq;	/* flush_work */
-};
 
 struct pc_workqueue {
 	const char *wq_name;
@@ -150,6 +161,7 @@ struct pc_workqueue {
 	uint32_t wq_head, wq_tail;
 	struct sim_task *wq_workers[PC_MAX_WORKERS];
 	unsigned wq_nworkers;
+	bool wq_per_inode;	/* items are inodes' completion work (i_cw_work) */
 	struct sim_wq wq_idle;
 };
 

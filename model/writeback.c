@@ -214,14 +214,35 @@ void __pc_flusher_init(struct sim *s)
 
 /* ---- workqueues (kernel/workqueue.c) ---- */
 
+/* The first queued item a worker may run. A work item never runs on two
+ * workers at once (kernel/workqueue.c: a work queued again while it runs
+ * waits for that run to end), so an inode's completion work queued again
+ * while another worker runs it is passed over. */
+static struct pc_work *wq_take(struct pc_workqueue *wq, struct sim_task *t)
+{
+	for (uint32_t i = wq->wq_head; i != wq->wq_tail; i++) {
+		struct pc_work *wk = wq->wq_items[i % PC_MAX_WORK];
+		struct pc_inode *ip = wq->wq_per_inode ? wk->w_arg : NULL;
+
+		if (ip && ip->i_cw_task && ip->i_cw_task != t)
+			continue;
+		for (uint32_t j = i; j != wq->wq_head; j--)
+			wq->wq_items[j % PC_MAX_WORK] = wq->wq_items[(j - 1) % PC_MAX_WORK];
+		wq->wq_head++;
+		if (ip)
+			ip->i_cw_task = t;
+		return wk;
+	}
+	return NULL;
+}
+
 static bool worker_next(struct sim *s, struct sim_task *t, struct sim_op *op)
 {
 	struct pc_workqueue *wq = t->t_priv;
-	struct pc_work *wk;
+	struct pc_work *wk = wq_take(wq, t);
 
-	if (wq->wq_head == wq->wq_tail)
+	if (!wk)
 		return false;
-	wk = wq->wq_items[wq->wq_head++ % PC_MAX_WORK];
 	wk->w_state = 2;
 	wk->w_done_wq.wq_owners = 1ULL << t->t_id;
 	op->op_desc = wk->w_desc;
@@ -399,10 +420,19 @@ static void pc_bio_endio(struct sim *s, struct pc_bio *bio)
 		return;
 	}
 	if (ioend_needs_work(io)) {
+		struct pc_inode *ip = io->io_inode;
+
+		/* xfs_end_bio / ext4_add_complete_io / ext4_iomap_end_bio: on the
+		 * inode's list; the inode's work is queued when the list was empty
+		 * (queue_work of a pending work does nothing). */
 		io->io_state = 3;
-		io->io_work.w_desc = endio_desc(w);
-		io->io_work.w_arg = io;
-		__pc_queue_work(s, &w->w_endio_wq, &io->io_work);
+		assert(ip->i_cw_nlist < PC_MAX_IOENDS);
+		ip->i_cw_list[ip->i_cw_nlist++] = io;
+		if (ip->i_cw_nlist == 1 && ip->i_cw_work.w_state != 1) {
+			ip->i_cw_work.w_desc = endio_desc(w);
+			ip->i_cw_work.w_arg = ip;
+			__pc_queue_work(s, &w->w_endio_wq, &ip->i_cw_work);
+		}
 	} else {
 		__pc_ioend_finish(s, io);
 	}
@@ -456,10 +486,14 @@ static enum sim_ret st_ext4_iomap_wait_zero(struct sim *s, struct sim_task *t, v
 	if (need == Z_DONE && ip->i_zero.z_state == Z_COMPLETED) {
 		uint64_t m = 0;
 
-		for (unsigned i = 0; i < w->w_endio_wq.wq_nworkers; i++)
-			m |= 1ULL << w->w_endio_wq.wq_workers[i]->t_id;
-		if (w->w_endio_wq.wq_nworkers > 1)
-			m &= ~(1ULL << t->t_id);
+		/* Only the inode's own completion work finishes the zero ioend,
+		 * and this worker is running it: its next run comes after this
+		 * one returns, on any workqueue. */
+		if (ip->i_cw_task == t)
+			m = 1ULL << t->t_id;
+		else
+			for (unsigned i = 0; i < w->w_endio_wq.wq_nworkers; i++)
+				m |= 1ULL << w->w_endio_wq.wq_workers[i]->t_id;
 		ip->i_zero.z_wq.wq_owners = m;
 	}
 	sim_wait(s, t, &ip->i_zero.z_wq);
@@ -516,26 +550,119 @@ static enum sim_ret st_end_io_convert(struct sim *s, struct sim_task *t, void *a
 	return SIM_DONE;
 }
 
-static enum sim_ret st_finish_ioends(struct sim *s, struct sim_task *t, void *arg)
+
+/*
+ * The inode's completion work (fs/xfs/xfs_aops.c xfs_end_io; fs/ext4/
+ * page-io.c ext4_end_io_rsv_work -> ext4_do_flush_completed_IO; the 2026
+ * series' ext4_iomap_end_io): take the inode's whole list of completed
+ * ioends (list_replace_init), sort it by offset (iomap_sort_ioends,
+ * list_sort with ext4_ioend_compare) and finish the ioends one after
+ * another. The per-ioend steps get the batch's current ioend. A work item
+ * never runs on two workers at once (wq_take), so ioends completed while it
+ * runs wait for its next run. Not modelled: iomap_ioend_try_merge /
+ * ext4_try_to_merge (adjacent ioends finished as one).
+ */
+static enum sim_ret st_cw_take(struct sim *s, struct sim_task *t, void *arg)
 {
-	__pc_ioend_finish(s, arg);
+	struct pc_inode *ip = arg;
+
+	ip->i_cw_n = 0;
+	ip->i_cw_cur = 0;
+	for (uint16_t i = 0; i < ip->i_cw_nlist; i++) {
+		struct pc_ioend *io = ip->i_cw_list[i];
+		uint16_t k = ip->i_cw_n++;
+
+		while (k && ip->i_cw_batch[k - 1]->io_off > io->io_off) {
+			ip->i_cw_batch[k] = ip->i_cw_batch[k - 1];
+			k--;
+		}
+		ip->i_cw_batch[k] = io;
+	}
+	ip->i_cw_nlist = 0;
+	ip->i_cw_work.w_state = 2;
+	if (ip->i_cw_n > 1)
+		sim_trace_note(s, t->t_id, "ioend_batch", ip->i_ino, ip->i_cw_n,
+			       "the completion work took the inode's ioends, sorted by offset");
+	if (ip->i_cw_n == 0)
+		__pc_goto_end(t);
 	return SIM_DONE;
 }
 
+static struct pc_ioend *cw_cur(const struct pc_inode *ip)
+{
+	return ip->i_cw_batch[ip->i_cw_cur];
+}
+
+static enum sim_ret st_cw_wait_zero(struct sim *s, struct sim_task *t, void *arg)
+{
+	return st_ext4_iomap_wait_zero(s, t, cw_cur(arg));
+}
+
+static enum sim_ret st_cw_convert(struct sim *s, struct sim_task *t, void *arg)
+{
+	return st_end_io_convert(s, t, cw_cur(arg));
+}
+
+/* Finish the current ioend; back to the first per-ioend step for the
+ * next one; the work returns after the last. */
+static enum sim_ret st_cw_finish(struct sim *s, struct sim_task *t, void *arg)
+{
+	struct pc_inode *ip = arg;
+
+	__pc_ioend_finish(s, cw_cur(ip));
+	if (++ip->i_cw_cur < ip->i_cw_n) {
+		sim_task_goto(t, 1);
+		return SIM_DONE;
+	}
+	ip->i_cw_task = NULL;
+	ip->i_cw_n = ip->i_cw_cur = 0;
+	if (ip->i_cw_work.w_state == 2)
+		work_done(s, &ip->i_cw_work);
+	return SIM_DONE;
+}
+
+static void fp_cw_take(const struct sim *s, const struct sim_task *t, const void *arg,
+		       struct sim_fp *fp)
+{
+	__pc_fp_cw_inode(s, t, arg, fp);
+}
+
+static void fp_cw_ioend_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+			      struct sim_fp *fp)
+{
+	__pc_fp_ioend_inode(s, t, cw_cur(arg), fp);
+}
+
+static void fp_cw_convert(const struct sim *s, const struct sim_task *t, const void *arg,
+			  struct sim_fp *fp)
+{
+	__pc_fp_end_io_convert(s, t, cw_cur(arg), fp);
+}
+
+static void fp_cw_finish(const struct sim *s, const struct sim_task *t, const void *arg,
+			 struct sim_fp *fp)
+{
+	__pc_fp_cw_inode(s, t, arg, fp);
+	__pc_fp_finish_ioends(s, t, cw_cur(arg), fp);
+}
+
 static const struct sim_op_desc endio_xfs = {
-	"xfs_end_io", 2, { { "xfs_end_ioend_write", st_end_io_convert, __pc_fp_end_io_convert },
-			   { "iomap_finish_ioends", st_finish_ioends, __pc_fp_finish_ioends } }
+	"xfs_end_io", 3, { { "iomap_sort_ioends", st_cw_take, fp_cw_take },
+			   { "xfs_end_ioend_write", st_cw_convert, fp_cw_convert },
+			   { "iomap_finish_ioends", st_cw_finish, fp_cw_finish } }
 };
 static const struct sim_op_desc endio_ext4 = {
-	"ext4_end_io_end", 2, { { "ext4_convert_unwritten_io_end_vec", st_end_io_convert,
-				  __pc_fp_end_io_convert },
-				{ "ext4_finish_bio", st_finish_ioends, __pc_fp_finish_ioends } }
+	"ext4_end_io_rsv_work", 3, { { "ext4_do_flush_completed_IO", st_cw_take, fp_cw_take },
+				     { "ext4_convert_unwritten_io_end_vec", st_cw_convert,
+				       fp_cw_convert },
+				     { "ext4_finish_bio", st_cw_finish, fp_cw_finish } }
 };
 static const struct sim_op_desc endio_ext4_iomap = {
-	"ext4_iomap_end_io", 3, { { "pcsim:ext4_iomap_wait_zero_eof", st_ext4_iomap_wait_zero,
-				    __pc_fp_ioend_inode },
-				  { "pcsim:ext4_iomap_end_ioend", st_end_io_convert, __pc_fp_end_io_convert },
-				  { "iomap_finish_ioends", st_finish_ioends, __pc_fp_finish_ioends } }
+	"ext4_iomap_end_io", 4, { { "iomap_sort_ioends", st_cw_take, fp_cw_take },
+				  { "pcsim:ext4_iomap_wait_zero_eof", st_cw_wait_zero,
+				    fp_cw_ioend_inode },
+				  { "pcsim:ext4_iomap_end_ioend", st_cw_convert, fp_cw_convert },
+				  { "iomap_finish_ioends", st_cw_finish, fp_cw_finish } }
 };
 
 static const struct sim_op_desc *endio_desc(const struct pc_world *w)

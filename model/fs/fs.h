@@ -24,6 +24,8 @@ struct pc_bio;
 void __pc_fp_ioend_bio(const struct pc_bio *bio, struct sim_fp *fp);
 void __pc_fp_finish_ioends(const struct sim *s, const struct sim_task *t, const void *arg,
 			   struct sim_fp *fp);
+void __pc_fp_cw_inode(const struct sim *s, const struct sim_task *t, const void *arg,
+		      struct sim_fp *fp);
 void __pc_fp_ioend_inode(const struct sim *s, const struct sim_task *t, const void *arg,
 			 struct sim_fp *fp);
 void __pc_fp_end_io_convert(const struct sim *s, const struct sim_task *t, const void *arg,

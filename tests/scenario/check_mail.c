@@ -49,6 +49,7 @@ static const struct bug bugs[] = {
 	{ "06-deferred-msync.scn", "sfr-handling" },
 	{ "06-deferred-sync-file-range.scn", "no-sfr-handling" },
 	{ "07-endio-deadlock.scn", "endio-ordered" },
+	{ "07-endio-deadlock.scn", "endio-unbound" },
 	{ "08-durability-ext4-iomap.scn", "no-flush" },
 	{ "08-durability-ext4.scn", "no-flush" },
 	{ "08-durability-xfs.scn", "no-flush" },
