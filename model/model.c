@@ -548,12 +548,21 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 		}
 		ip->i_size = ip->i_disksize = size;
 		w->w_commit_size[f] = w->w_durable_size[f] = size;
-		/* Orphan cleanup at mount (ext4_orphan_cleanup; XFS finishes an
-		 * interrupted truncate from its log): a truncate whose size
-		 * change committed but whose block freeing did not is completed,
-		 * so no block stays mapped past EOF. */
-		for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs); b < ip->i_nblocks; b++)
-			ip->i_map[b].e_state = EXT_HOLE;
+		/* ext4_orphan_cleanup (fs/ext4/orphan.c): an inode on the orphan
+		 * list (a truncate whose size change committed but whose block
+		 * freeing did not, an extending direct write whose size was
+		 * never logged) is truncated to its on-disk size (ext4_truncate)
+		 * and leaves the list. Every other block past EOF stays mapped:
+		 * fallocate(KEEP_SIZE) preallocations are unwritten extents
+		 * that survive a remount. XFS has no orphan list for this: its
+		 * truncate frees in the transaction that logs the size (one
+		 * model transaction), so recovery never finds one half done, and
+		 * blocks past EOF (XFS_DIFLAG_PREALLOC) survive. */
+		if (w->w_k.k_profile != PC_PROF_XFS && __pc_inode_orphan(w, image, f))
+			for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs);
+			     b < ip->i_nblocks; b++)
+				ip->i_map[b].e_state = EXT_HOLE;
+		ip->i_orphan = false;
 		for (uint32_t b = 0; b < ip->i_nblocks; b++)
 			if (ip->i_map[b].e_state == EXT_UNWRITTEN || ip->i_map[b].e_state == EXT_WRITTEN)
 				pc_alloc_mark_used(w->w_alloc, ip->i_map[b].e_pblk);

@@ -70,6 +70,10 @@ struct pc_inode {
 	uint64_t i_size;		/* [i_rwsem] bytes, in memory */
 	uint64_t i_disksize;		/* [i_data_sem/ILOCK] the size metadata writes log */
 	bool i_disksize_pending;	/* deferred: raise i_disksize when the zero I/O is done */
+	bool i_orphan;			/* ext4: on the orphan list (ext4_orphan_add in a
+					 * shrinking truncate's size handle or before an
+					 * extending direct write; ext4_orphan_del); logged
+					 * with the inode, read back by the mount */
 	struct sim_rwsem i_rwsem;
 	struct sim_rwsem i_mmap_lock;	/* invalidate_lock / XFS MMAPLOCK */
 	uint32_t i_dio_count;		/* inode_dio_begin/end */
@@ -365,6 +369,8 @@ void __pc_inode_serialize(const struct pc_world *w, const struct pc_inode *ip, u
 			  pc_tag_t *words);
 int __pc_inode_deserialize(const struct pc_world *w, const pc_tag_t *image, unsigned ino,
 			   uint64_t *size, struct pc_extent *map, char *why, size_t len);
+/* The on-disk inode's orphan flag (ext4's orphan list), after recovery. */
+bool __pc_inode_orphan(const struct pc_world *w, const pc_tag_t *image, unsigned ino);
 void __pc_inode_mark_dirty_pages(struct sim *s, struct pc_inode *ip);
 struct jbd2_handle *__pc_journal_start(struct sim *s, struct sim_task *t, struct pc_opctx *x);
 void __pc_journal_stop(struct sim *s, struct pc_opctx *x);
