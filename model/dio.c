@@ -132,7 +132,7 @@ static void dio_submit(struct sim *s, struct pc_opctx *x, uint32_t b0, uint32_t 
 			build_block(s, x, b + n, buf + n * w->w_bs, from_cache);
 			n++;
 		}
-		__pc_submit_ioend(s, io, b, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA);
+		__pc_submit_ioend(s, io, b, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA, false);
 		b += n;
 	}
 }

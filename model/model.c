@@ -289,6 +289,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	dc.payload_blocks = payload_blocks(cfg, dc.nblocks, meta);
 	dc.max_bios = bio_cap(cfg, fb);
 	dc.volatile_cache = cfg->c_volatile_cache;
+	dc.stable_pages = cfg->c_knobs.k_stable_pages;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
 	/* The fault countdowns are armed once the setup is done (arm_faults). */
@@ -738,6 +739,12 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		h = sim_hash_u64(h, ((uint64_t)e->wl_blk << 32) | e->wl_nblk);
 		if (e->wl_type == PC_WL_SUBMIT && e->wl_op == PC_REQ_WRITE)
 			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
+					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
+		/* What the device read at completion, when the pages changed. */
+		if (e->wl_type == PC_WL_COMPLETE && e->wl_op == PC_REQ_WRITE &&
+		    e->wl_dma != UINT32_MAX && e->wl_data < i &&
+		    e->wl_dma != pc_disk_wlog(w->w_disk, e->wl_data)->wl_data)
+			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_dma),
 					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
 	}
 	for (unsigned f = 0; f < w->w_ninodes; f++) {

@@ -390,6 +390,8 @@ void __pc_folio_mark_dirty(struct sim *s, struct pc_inode *ip, uint32_t index, u
 void __pc_folio_zero(struct pc_inode *ip, uint32_t index, uint32_t from, uint32_t to);
 unsigned __pc_folio_mkclean(struct sim *s, struct pc_inode *ip, uint32_t index);
 void __pc_folio_end_writeback(struct sim *s, struct pc_inode *ip, uint32_t index);
+bool __pc_folio_wait_stable(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			    uint32_t index);
 bool __pc_folio_wait_writeback(struct sim *s, struct sim_task *t, struct pc_inode *ip,
 			       uint32_t index);
 void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_inode *ip,
@@ -411,8 +413,10 @@ void __pc_flusher_init(struct sim *s);
 void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip);
 bool __pc_inodes_requeue(struct sim *s);
 struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip);
+/* pages: data points into the page cache (the folio under writeback),
+ * which a device without stable pages reads at completion. */
 void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
-		       uint32_t nblk, const pc_tag_t *data, uint8_t kind);
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind, bool pages);
 void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *name,
 			 unsigned nworkers, const char *const *names);
 void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *w);

@@ -191,7 +191,12 @@ enum sim_ret __pc_st_iomap_write_begin(struct sim *s, struct sim_task *t, void *
 	uint32_t index = (uint32_t)(x->x_pos / PC_PAGE_SIZE);
 	struct pc_folio *f = __pc_folio(x->x_ip, index);
 
-	if (!__pc_folio_lock(s, t, f))
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	/* __iomap_get_folio: FGP_WRITEBEGIN includes FGP_STABLE, so
+	 * __filemap_get_folio (mm/filemap.c) waits in folio_wait_stable with
+	 * the folio locked. */
+	if (!__pc_folio_wait_stable(s, t, x->x_ip, index))
 		return SIM_BLOCKED;
 	__pc_folio_get(s, x->x_ip, index);
 	__pc_prepare_partial_blocks(s, x->x_ip, index, x->x_pos, chunk_end(x));

@@ -614,6 +614,8 @@ PC_STEP(__pc_st_alloc_file_space)
  *     dirty.
  * Then the PTE becomes writable and dirty (do_page_mkwrite/wp_page_shared).
  */
+#define PC_MKWRITE_STABLE	0x200u	/* x_phase: dirtied, in folio_wait_stable */
+
 PC_STEP(__pc_st_page_mkwrite)
 {
 	struct pc_opctx *x = arg;
@@ -626,6 +628,13 @@ PC_STEP(__pc_st_page_mkwrite)
 
 	if (x->o.o_kind == PC_OP_LOAD)
 		return SIM_DONE;
+	if (x->x_phase == PC_MKWRITE_STABLE) {
+		/* Marked dirty, waiting in folio_wait_stable. */
+		if (!__pc_folio_wait_stable(s, t, ip, index))
+			return SIM_BLOCKED;
+		x->x_phase = 0;
+		goto writable;
+	}
 	if (!sim_rwsem_held(&ip->i_mmap_lock, t) && !sim_down_read(s, t, &ip->i_mmap_lock))
 		return SIM_BLOCKED;
 	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
@@ -644,6 +653,15 @@ PC_STEP(__pc_st_page_mkwrite)
 		if (ip->i_map[b].e_state == EXT_HOLE)
 			ip->i_map[b].e_state = EXT_DELALLOC;
 	__pc_folio_mark_dirty(s, ip, index, all);
+	/* iomap_page_mkwrite, block_page_mkwrite (ext4_page_mkwrite) and
+	 * filemap_page_mkwrite end with folio_wait_stable after dirtying the
+	 * folio, still locked (fs/iomap/buffered-io.c, fs/buffer.c,
+	 * mm/filemap.c); only then does the fault make the PTE writable. */
+	if (!__pc_folio_wait_stable(s, t, ip, index)) {
+		x->x_phase = PC_MKWRITE_STABLE;
+		return SIM_BLOCKED;
+	}
+writable:
 	ip->i_pte[index].p_present = true;
 	ip->i_pte[index].p_writable = true;
 	ip->i_pte[index].p_dirty = true;
@@ -664,7 +682,12 @@ PC_STEP(__pc_st_ext4_da_write_begin)
 	uint64_t end = x->x_end < fend ? x->x_end : fend;
 	struct pc_folio *f = __pc_folio(ip, index);
 
-	if (!__pc_folio_lock(s, t, f))
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	/* ext4_da_write_begin gets the folio with FGP_WRITEBEGIN, which
+	 * includes FGP_STABLE: folio_wait_stable in __filemap_get_folio
+	 * (mm/filemap.c), the folio locked. */
+	if (!__pc_folio_wait_stable(s, t, ip, index))
 		return SIM_BLOCKED;
 	__pc_folio_get(s, ip, index);
 	for (uint32_t b = __pc_blk_of(w, x->x_pos); b <= __pc_blk_of(w, end - 1); b++)
