@@ -18,49 +18,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model/fs/fs.h"
-#include "model/model_priv.h"
+#include "model_fx.h"
 
-struct fx {
-	struct sim *s;
-	struct pc_world *w;
-	struct pc_inode *ip;
-	struct sim_task *a;
-	struct pc_config cfg;
-	struct sim_config sc;
-};
-
-static void boot(struct fx *x, enum pc_profile p, uint32_t bs)
+static void boot(struct fx *x, enum pc_profile p)
 {
-	char err[200];
-
-	memset(x, 0, sizeof(*x));
-	pc_knobs_default(&x->cfg.c_knobs, p);
-	x->cfg.c_knobs.k_bs = bs;
-	x->cfg.c_nfiles = 1;
-	x->cfg.c_file_bytes = 65536;
-	x->cfg.c_volatile_cache = true;
-	x->cfg.c_lat_min = x->cfg.c_lat_max = 100 * SIM_USEC;
-	x->sc.arena_size = pc_model_arena_size(&x->cfg);
-	x->s = sim_create(&x->sc);
-	assert_non_null(x->s);
-	assert_non_null(pc_model_create(x->s, &x->cfg, err, sizeof(err)));
-	assert_int_equal(pc_model_settle(x->s, err, sizeof(err)), 0);
-	x->w = pc_w(x->s);
-	x->ip = x->w->w_inode[0];
-	x->a = pc_user_task(x->s, "A");
-}
-
-static int queue(struct fx *x, uint8_t kind, uint64_t off, uint64_t len, uint32_t flags,
-		 int16_t data)
-{
-	struct pc_opspec o = { .o_kind = kind, .o_off = off, .o_len = len, .o_flags = flags,
-			       .o_data = data };
-	char err[200];
-	int n = pc_queue_op(x->s, x->a, &o, err, sizeof(err));
-
-	assert_true(n >= 0);
-	return n;
+	fx_boot(x, p, NULL, 100 * SIM_USEC);
 }
 
 /* The power goes after everything queued ran; the disk's durable image
@@ -86,29 +48,6 @@ static void power_cut_and_mount(struct fx *x)
 	x->a = pc_user_task(s2, "A");
 }
 
-static void finish_clean(struct fx *x)
-{
-	const struct pc_violation *v;
-	unsigned n;
-
-	assert_int_equal(sim_run(x->s), SIM_OK);
-	pc_model_finish(x->s);
-	n = pc_violations(x->s, &v);
-	if (n)
-		fail_msg("%s: %s", pc_invariant_names[v[0].v_inv], v[0].v_msg);
-}
-
-static void expect_bytes(struct fx *x, uint64_t off, uint64_t len, uint8_t b)
-{
-	static uint8_t buf[65536];
-
-	assert_int_equal(pc_model_read(x->s, 0, off, len, buf), len);
-	for (uint64_t i = 0; i < len; i++)
-		if (buf[i] != b)
-			fail_msg("byte %llu is 0x%02x, not 0x%02x", (unsigned long long)(off + i),
-				 buf[i], b);
-}
-
 static unsigned mapped_blocks(const struct fx *x)
 {
 	unsigned n = 0;
@@ -127,10 +66,10 @@ static void keep_size_survives(enum pc_profile p)
 	struct fx x;
 	pc_blk_t pb[4];
 
-	boot(&x, p, 4096);
-	queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x11);
-	queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
-	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	boot(&x, p);
+	fx_queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x11);
+	fx_queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_int_equal(x.ip->i_size, 4096);
 	for (uint32_t b = 1; b < 4; b++)
@@ -147,16 +86,16 @@ static void keep_size_survives(enum pc_profile p)
 	}
 	assert_int_equal(mapped_blocks(&x), 4);
 
-	queue(&x, PC_OP_TRUNCATE, 16384, 0, 0, -1);
-	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	fx_queue(&x, PC_OP_TRUNCATE, 16384, 0, 0, -1);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_int_equal(x.ip->i_size, 16384);
 	assert_int_equal(mapped_blocks(&x), 4);
 	for (uint32_t b = 1; b < 4; b++)
 		assert_int_equal(x.ip->i_map[b].e_pblk, pb[b]);
-	expect_bytes(&x, 0, 4096, 0x11);
-	expect_bytes(&x, 4096, 12288, 0);
-	finish_clean(&x);
+	fx_expect_bytes(&x, 0, 4096, 0x11);
+	fx_expect_bytes(&x, 4096, 12288, 0);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 
@@ -197,10 +136,10 @@ static void truncate_orphan(enum pc_profile p, const char *size_step)
 {
 	struct fx x;
 
-	boot(&x, p, 4096);
-	queue(&x, PC_OP_PWRITE, 0, 16384, 0, 0x22);
-	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
-	queue(&x, PC_OP_TRUNCATE, 4096, 0, 0, -1);
+	boot(&x, p);
+	fx_queue(&x, PC_OP_PWRITE, 0, 16384, 0, 0x22);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	fx_queue(&x, PC_OP_TRUNCATE, 4096, 0, 0, -1);
 	step_until(&x, size_step);
 	assert_false(x.ip->i_orphan);
 	step_until(&x, "truncate_pagecache");
@@ -212,7 +151,7 @@ static void truncate_orphan(enum pc_profile p, const char *size_step)
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_false(x.ip->i_orphan);
 	assert_int_equal(mapped_blocks(&x), 1);
-	finish_clean(&x);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 
@@ -235,11 +174,11 @@ static void test_orphan_cleanup_at_mount(void **state)
 {
 	struct fx x;
 
-	boot(&x, PC_PROF_EXT4, 4096);
+	boot(&x, PC_PROF_EXT4);
 	x.ip->i_orphan = true;	/* as ext4_orphan_add: logged with the inode */
-	queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x33);
-	queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
-	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	fx_queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x33);
+	fx_queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_int_equal(mapped_blocks(&x), 4);
 	power_cut_and_mount(&x);
@@ -248,8 +187,8 @@ static void test_orphan_cleanup_at_mount(void **state)
 	assert_int_equal(mapped_blocks(&x), 1);
 	for (uint32_t b = 1; b < 4; b++)
 		assert_int_equal(x.ip->i_map[b].e_state, EXT_HOLE);
-	expect_bytes(&x, 0, 4096, 0x33);
-	finish_clean(&x);
+	fx_expect_bytes(&x, 0, 4096, 0x33);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 
@@ -261,8 +200,8 @@ static void dio_orphan(enum pc_profile p)
 	struct fx x;
 	bool seen = false;
 
-	boot(&x, p, 4096);
-	queue(&x, PC_OP_PWRITE, 0, 8192, PC_OF_DIRECT, 0x44);
+	boot(&x, p);
+	fx_queue(&x, PC_OP_PWRITE, 0, 8192, PC_OF_DIRECT, 0x44);
 	for (unsigned guard = 0; sim_task_has_work(x.a); guard++) {
 		assert_true(guard < 100000);
 		seen |= x.ip->i_orphan;
@@ -274,7 +213,7 @@ static void dio_orphan(enum pc_profile p)
 	assert_int_equal(seen, p != PC_PROF_XFS);
 	assert_false(x.ip->i_orphan);
 	assert_int_equal(x.ip->i_disksize, 8192);
-	finish_clean(&x);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 
@@ -296,19 +235,19 @@ static void same_size_truncate_frees(enum pc_profile p)
 {
 	struct fx x;
 
-	boot(&x, p, 4096);
-	queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x55);
-	queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
-	queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	boot(&x, p);
+	fx_queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x55);
+	fx_queue(&x, PC_OP_FALLOCATE, 4096, 12288, PC_OF_KEEP_SIZE, -1);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	power_cut_and_mount(&x);
 	assert_int_equal(mapped_blocks(&x), 4);
-	queue(&x, PC_OP_TRUNCATE, 4096, 0, 0, -1);
+	fx_queue(&x, PC_OP_TRUNCATE, 4096, 0, 0, -1);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_int_equal(mapped_blocks(&x), 1);
 	assert_false(x.ip->i_orphan);
-	expect_bytes(&x, 0, 4096, 0x55);
-	finish_clean(&x);
+	fx_expect_bytes(&x, 0, 4096, 0x55);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 

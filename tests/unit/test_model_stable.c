@@ -17,69 +17,16 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model/fs/fs.h"
-#include "model/model_priv.h"
+#include "model_fx.h"
 #include "sim/explore/runner.h"
 #include "sim/scenario/scenario.h"
 
-struct fx {
-	struct sim *s;
-	struct pc_world *w;
-	struct pc_inode *ip;
-	struct sim_task *a;
-};
-
 static void boot(struct fx *x, enum pc_profile p, bool stable)
 {
-	struct pc_config cfg;
-	struct sim_config sc = { .seed = 0 };
-	char err[200];
+	static const char *const on[] = { "stable_pages=on", NULL };
+	static const char *const off[] = { "stable_pages=off", NULL };
 
-	memset(x, 0, sizeof(*x));
-	memset(&cfg, 0, sizeof(cfg));
-	pc_knobs_default(&cfg.c_knobs, p);
-	assert_int_equal(pc_knob_set(&cfg.c_knobs, "stable_pages", stable ? "on" : "off", err,
-				     sizeof(err)), 0);
-	cfg.c_nfiles = 1;
-	cfg.c_file_bytes = 65536;
-	cfg.c_volatile_cache = true;
-	cfg.c_lat_min = cfg.c_lat_max = 1000 * SIM_USEC;
-	sc.arena_size = pc_model_arena_size(&cfg);
-	x->s = sim_create(&sc);
-	assert_non_null(x->s);
-	assert_non_null(pc_model_create(x->s, &cfg, err, sizeof(err)));
-	assert_int_equal(pc_model_settle(x->s, err, sizeof(err)), 0);
-	x->w = pc_w(x->s);
-	x->ip = x->w->w_inode[0];
-	x->a = pc_user_task(x->s, "A");
-}
-
-static void queue(struct fx *x, uint8_t kind, uint64_t off, uint64_t len, uint32_t flags,
-		  int16_t data)
-{
-	struct pc_opspec o = { .o_kind = kind, .o_off = off, .o_len = len, .o_flags = flags,
-			       .o_data = data };
-	char err[200];
-
-	assert_true(pc_queue_op(x->s, x->a, &o, err, sizeof(err)) >= 0);
-}
-
-/* Run A's queued operations; other tasks and events run only while A is
- * blocked. Returns how many times A was found blocked. */
-static unsigned run_a(struct fx *x)
-{
-	unsigned blocked = 0;
-
-	for (unsigned guard = 0; sim_task_has_work(x->a); guard++) {
-		assert_true(guard < 100000);
-		if (x->a->t_state == SIM_TASK_RUNNABLE) {
-			assert_true(sim_step_task(x->s, x->a));
-		} else {
-			blocked++;
-			assert_true(sim_step(x->s));
-		}
-	}
-	return blocked;
+	fx_boot(x, p, stable ? on : off, 1000 * SIM_USEC);
 }
 
 static bool under_writeback(const struct fx *x)
@@ -93,18 +40,6 @@ static uint8_t disk_byte(const struct fx *x, uint64_t off)
 	return pc_byte_value(x->s, pc_disk_read(x->w->w_disk, x->ip->i_map[0].e_pblk)[off], off);
 }
 
-static void finish_clean(struct fx *x)
-{
-	const struct pc_violation *v;
-	unsigned n;
-
-	assert_int_equal(sim_run(x->s), SIM_OK);
-	pc_model_finish(x->s);
-	n = pc_violations(x->s, &v);
-	if (n)
-		fail_msg("%s: %s", pc_invariant_names[v[0].v_inv], v[0].v_msg);
-}
-
 /* kind: PC_OP_STORE (through a mapping) or PC_OP_PWRITE. */
 static void change_in_flight(enum pc_profile p, bool stable, uint8_t kind)
 {
@@ -112,16 +47,16 @@ static void change_in_flight(enum pc_profile p, bool stable, uint8_t kind)
 	uint8_t buf[100];
 
 	boot(&x, p, stable);
-	queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x11);
-	queue(&x, PC_OP_SYNC_FILE_RANGE, 0, 4096, PC_OF_WRITE, -1);
+	fx_queue(&x, PC_OP_PWRITE, 0, 4096, 0, 0x11);
+	fx_queue(&x, PC_OP_SYNC_FILE_RANGE, 0, 4096, PC_OF_WRITE, -1);
 	if (kind == PC_OP_STORE)
-		queue(&x, PC_OP_MMAP, 0, 0, 0, -1);
-	run_a(&x);
+		fx_queue(&x, PC_OP_MMAP, 0, 0, 0, -1);
+	fx_run_a(&x);
 	assert_true(under_writeback(&x));
-	queue(&x, kind, 0, 100, 0, 0x33);
+	fx_queue(&x, kind, 0, 100, 0, 0x33);
 	if (!stable) {
 		/* Nothing waits: the bytes land with the I/O in flight. */
-		assert_int_equal(run_a(&x), 0);
+		assert_int_equal(fx_run_a(&x), 0);
 		assert_true(under_writeback(&x));
 		while (under_writeback(&x))
 			assert_true(sim_step(x.s));
@@ -129,7 +64,7 @@ static void change_in_flight(enum pc_profile p, bool stable, uint8_t kind)
 		assert_int_equal(disk_byte(&x, 99), 0x33);
 	} else {
 		/* folio_wait_stable: A sleeps until the writeback ended. */
-		assert_true(run_a(&x) > 0);
+		assert_true(fx_run_a(&x) > 0);
 		assert_false(under_writeback(&x));
 		assert_int_equal(disk_byte(&x, 0), 0x11);
 	}
@@ -137,7 +72,7 @@ static void change_in_flight(enum pc_profile p, bool stable, uint8_t kind)
 	assert_int_equal(pc_model_read(x.s, 0, 0, 100, buf), 100);
 	assert_int_equal(buf[0], 0x33);
 	assert_int_equal(buf[99], 0x33);
-	finish_clean(&x);
+	fx_finish_clean(&x);
 	sim_destroy(x.s);
 }
 
