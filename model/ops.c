@@ -365,7 +365,11 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 			x->x_zpos = rend < end ? rend : end;
 			continue;
 		}
-		if (!__pc_folio_lock(s, t, f))
+		if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+			return SIM_BLOCKED;
+		/* iomap_zero_iter -> iomap_write_begin: FGP_STABLE, as for a
+		 * write (folio_wait_stable, mm/page-writeback.c). */
+		if (!__pc_folio_wait_stable(s, t, ip, index))
 			return SIM_BLOCKED;
 		__pc_folio_get(s, ip, index);
 		__pc_prepare_partial_blocks(s, ip, index, x->x_zpos, rend);

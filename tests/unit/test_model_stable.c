@@ -116,6 +116,49 @@ static void test_write_on_ext4_iomap(void **state)
 	change_in_flight(PC_PROF_EXT4_IOMAP, true, PC_OP_PWRITE);
 }
 
+/* xfs truncate up: xfs_zero_range zeroes the old EOF block's tail (a
+ * written block) through iomap_zero_range, whose iomap_write_begin waits in folio_wait_stable
+ * only with stable_pages=on: when the step after it comes, the folio is
+ * still under writeback with off, no longer with on. */
+static void zero_range_in_flight(bool stable)
+{
+	struct fx x;
+
+	boot(&x, PC_PROF_XFS, stable);
+	/* Block 0 written (no hole or unwritten block in the zeroed range,
+	 * so iomap_zero_range does not flush), then rewritten and its
+	 * write-back started. */
+	fx_queue(&x, PC_OP_PWRITE, 0, 1000, 0, 0x11);
+	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
+	fx_queue(&x, PC_OP_PWRITE, 0, 1000, 0, 0x22);
+	fx_queue(&x, PC_OP_SYNC_FILE_RANGE, 0, 1000, PC_OF_WRITE, -1);
+	fx_run_a(&x);
+	assert_true(under_writeback(&x));
+	fx_queue(&x, PC_OP_TRUNCATE, 3000, 0, 0, -1);
+	for (unsigned guard = 0;; guard++) {
+		assert_true(guard < 100000);
+		if (x.a->t_in_op && !strcmp(sim_task_next_step(x.a)->name, "truncate_setsize"))
+			break;
+		if (x.a->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(x.s, x.a));
+		else
+			assert_true(sim_step(x.s));
+	}
+	assert_int_equal(under_writeback(&x), !stable);
+	fx_finish_clean(&x);
+	sim_destroy(x.s);
+}
+
+static void test_zero_range_off_xfs(void **state)
+{
+	zero_range_in_flight(false);
+}
+
+static void test_zero_range_on_xfs(void **state)
+{
+	zero_range_in_flight(true);
+}
+
 static void test_knob_values(void **state)
 {
 	struct pc_knobs k;
@@ -160,6 +203,8 @@ int main(void)
 		cmocka_unit_test(test_write_on_ext4),
 		cmocka_unit_test(test_write_off_ext4_iomap),
 		cmocka_unit_test(test_write_on_ext4_iomap),
+		cmocka_unit_test(test_zero_range_off_xfs),
+		cmocka_unit_test(test_zero_range_on_xfs),
 		cmocka_unit_test(test_knob_values),
 		cmocka_unit_test(test_knob_in_scenario),
 	};
