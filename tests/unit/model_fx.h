@@ -79,6 +79,22 @@ static inline unsigned fx_run_a(struct fx *x)
 	return blocked;
 }
 
+/* Run A (other tasks and events while A is blocked) until its op's next
+ * step is `step`. */
+static inline void fx_step_until(struct fx *x, const char *step)
+{
+	for (unsigned guard = 0; sim_task_has_work(x->a); guard++) {
+		assert_true(guard < 100000);
+		if (x->a->t_in_op && !strcmp(sim_task_next_step(x->a)->name, step))
+			return;
+		if (x->a->t_state == SIM_TASK_RUNNABLE)
+			assert_true(sim_step_task(x->s, x->a));
+		else
+			assert_true(sim_step(x->s));
+	}
+	fail_msg("step %s never came", step);
+}
+
 /* Run everything left, then the end-of-run checks: no violation at all. */
 static inline void fx_finish_clean(struct fx *x)
 {

@@ -114,21 +114,6 @@ static void test_keep_size_survives_xfs(void **state)
 	keep_size_survives(PC_PROF_XFS);
 }
 
-/* Step A while it is runnable until its op's next step is `step`. */
-static void step_until(struct fx *x, const char *step)
-{
-	for (unsigned guard = 0; sim_task_has_work(x->a); guard++) {
-		assert_true(guard < 100000);
-		if (x->a->t_in_op && !strcmp(sim_task_next_step(x->a)->name, step))
-			return;
-		if (x->a->t_state == SIM_TASK_RUNNABLE)
-			assert_true(sim_step_task(x->s, x->a));
-		else
-			assert_true(sim_step(x->s));
-	}
-	fail_msg("step %s never came", step);
-}
-
 /* ext4 truncate down: on the orphan list from the size handle (the
  * "i_size_write" step of mainline ext4_setattr, "ext4_set_inode_size" of
  * the 2026 tree) to ext4_truncate's handle. */
@@ -140,13 +125,13 @@ static void truncate_orphan(enum pc_profile p, const char *size_step)
 	fx_queue(&x, PC_OP_PWRITE, 0, 16384, 0, 0x22);
 	fx_queue(&x, PC_OP_FSYNC, 0, 0, 0, -1);
 	fx_queue(&x, PC_OP_TRUNCATE, 4096, 0, 0, -1);
-	step_until(&x, size_step);
+	fx_step_until(&x, size_step);
 	assert_false(x.ip->i_orphan);
-	step_until(&x, "truncate_pagecache");
+	fx_step_until(&x, "truncate_pagecache");
 	assert_true(x.ip->i_orphan);
 	assert_int_equal(x.ip->i_disksize, 4096);
 	assert_int_equal(mapped_blocks(&x), 4);	/* not freed yet */
-	step_until(&x, "ext4_truncate");
+	fx_step_until(&x, "ext4_truncate");
 	assert_true(x.ip->i_orphan);
 	assert_int_equal(sim_run(x.s), SIM_OK);
 	assert_false(x.ip->i_orphan);

@@ -135,15 +135,7 @@ static void zero_range_in_flight(bool stable)
 	fx_run_a(&x);
 	assert_true(under_writeback(&x));
 	fx_queue(&x, PC_OP_TRUNCATE, 3000, 0, 0, -1);
-	for (unsigned guard = 0;; guard++) {
-		assert_true(guard < 100000);
-		if (x.a->t_in_op && !strcmp(sim_task_next_step(x.a)->name, "truncate_setsize"))
-			break;
-		if (x.a->t_state == SIM_TASK_RUNNABLE)
-			assert_true(sim_step_task(x.s, x.a));
-		else
-			assert_true(sim_step(x.s));
-	}
+	fx_step_until(&x, "truncate_setsize");
 	assert_int_equal(under_writeback(&x), !stable);
 	fx_finish_clean(&x);
 	sim_destroy(x.s);
