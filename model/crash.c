@@ -90,8 +90,12 @@ struct cw {
 	uint8_t w_op, w_flags, w_state;
 	pc_blk_t w_blk;
 	uint32_t w_nblk;
-	uint32_t w_data;		/* payload offset (words) */
-	uint32_t w_bh;			/* index of its first block hash in it_bh */
+	uint32_t w_data;		/* payload offset (words) of the data the write
+					 * holds at the cursor: the submission's while in
+					 * flight, the completion's once completed */
+	uint32_t w_bh;			/* index of its first block hash in it_bh (ditto) */
+	uint32_t w_cdata, w_cbh;	/* the completion's (wl_dma: the device read the
+					 * pages at completion, no stable pages) */
 };
 
 struct pc_crash_iter {
@@ -275,7 +279,7 @@ static bool build_table(struct pc_crash_iter *it)
 		w->w_flags = e->wl_flags;
 		w->w_blk = e->wl_blk;
 		w->w_nblk = e->wl_op == PC_REQ_WRITE ? e->wl_nblk : 0;
-		w->w_data = e->wl_data;
+		w->w_data = w->w_cdata = e->wl_data;
 		nblk_total += w->w_nblk;
 		ix[it->it_nw].bio = e->wl_bio;
 		ix[it->it_nw].w = it->it_nw;
@@ -293,6 +297,11 @@ static bool build_table(struct pc_crash_iter *it)
 			continue;	/* not in this log: submitted before settle */
 		it->it_w[w].w_complete = i;
 		it->it_w[w].w_status = e->wl_status;
+		if (e->wl_op == PC_REQ_WRITE && e->wl_status == 0 && e->wl_dma != NONE &&
+		    e->wl_dma != it->it_w[w].w_data) {
+			it->it_w[w].w_cdata = e->wl_dma;
+			nblk_total += it->it_w[w].w_nblk;
+		}
 		it->it_ent_w[i] = w;
 	}
 	free(ix);
@@ -303,7 +312,13 @@ static bool build_table(struct pc_crash_iter *it)
 		struct cw *cw = &it->it_w[w];
 		const pc_tag_t *data = cw->w_nblk ? pc_disk_wlog_data(d, cw->w_data) : NULL;
 
-		cw->w_bh = at;
+		cw->w_bh = cw->w_cbh = at;
+		for (uint32_t j = 0; j < cw->w_nblk; j++)
+			it->it_bh[at++] = blk_hash(data + (size_t)j * it->it_bs, it->it_bs);
+		if (cw->w_cdata == cw->w_data)
+			continue;
+		data = pc_disk_wlog_data(d, cw->w_cdata);
+		cw->w_cbh = at;
 		for (uint32_t j = 0; j < cw->w_nblk; j++)
 			it->it_bh[at++] = blk_hash(data + (size_t)j * it->it_bs, it->it_bs);
 	}
@@ -390,6 +405,10 @@ static void cursor_step(struct pc_crash_iter *it)
 		preflush_done(it, cw);
 	if (cw->w_op != PC_REQ_WRITE)
 		return;
+	/* From its completion on, the write holds what the device read then
+	 * (the same as submitted unless its pages changed in flight). */
+	cw->w_data = cw->w_cdata;
+	cw->w_bh = cw->w_cbh;
 	if ((cw->w_flags & PC_REQ_FUA) || !it->it_volatile) {
 		make_durable(it, w);
 	} else {

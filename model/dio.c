@@ -100,6 +100,16 @@ static bool dio_alloc(struct sim *s, struct sim_task *t, struct pc_opctx *x, uin
 {
 	if (!__pc_journal_start(s, t, x))
 		return false;
+	/* ext4_dio_write_iter: an extending direct write puts the inode on
+	 * the orphan list first (ext4_orphan_add, fs/ext4/file.c), so blocks
+	 * allocated past the on-disk size are freed at mount
+	 * (ext4_orphan_cleanup) if the size never got logged. The model adds
+	 * it in the allocating handle. */
+	if (x->x_w->w_k.k_profile != PC_PROF_XFS && !(x->o.o_flags & PC_OF_WRITETHROUGH) &&
+	    (x->x_end > x->x_ip->i_size || x->x_end > x->x_ip->i_disksize)) {
+		x->x_ip->i_orphan = true;
+		__pc_mark_inode_dirty(s, x->x_ip, x->x_h, true);
+	}
 	x->x_err = __pc_alloc_range(s, x->x_ip, b0, b1 + 1, EXT_UNWRITTEN, x->x_h);
 	__pc_journal_stop(s, x);
 	return true;
@@ -122,7 +132,7 @@ static void dio_submit(struct sim *s, struct pc_opctx *x, uint32_t b0, uint32_t 
 			build_block(s, x, b + n, buf + n * w->w_bs, from_cache);
 			n++;
 		}
-		__pc_submit_ioend(s, io, b, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA);
+		__pc_submit_ioend(s, io, b, ip->i_map[b].e_pblk, n, buf, PC_BIO_DATA, false);
 		b += n;
 	}
 }
@@ -305,6 +315,13 @@ static enum sim_ret dio_end_io(struct sim *s, struct sim_task *t, struct pc_ioen
 			ip->i_disksize = end < ip->i_size ? end : ip->i_size;
 			dirty = true;
 		}
+	}
+	/* ext4_handle_inode_extension: the size and ext4_orphan_del in one
+	 * handle (fs/ext4/file.c); on an error too (the model does not
+	 * truncate what a failed write allocated). */
+	if (ip->i_orphan && !io->io_wt && w->w_k.k_profile != PC_PROF_XFS) {
+		ip->i_orphan = false;
+		dirty = true;
 	}
 	if (dirty)
 		__pc_mark_inode_dirty(s, ip, io->io_h, true);

@@ -484,24 +484,54 @@ static void notify_durable(struct sim *s, struct pc_disk *d, const struct pc_bio
 		d->d_durable_fn(s, d->d_durable_ctx, &d->d_wlog[bio->bi_wlog], bio->bi_wlog);
 }
 
+/* A device without stable pages DMAs the bio's pages at some point before
+ * it completes the write; the model takes the latest, the completion.
+ * When the pages no longer hold what was submitted (a store through a
+ * PTE made writable again by page_mkwrite, a write() into the folio:
+ * folio_wait_stable did not wait), their bytes are what reaches the
+ * media: a second copy goes into the payload pool. Returns its offset,
+ * sub (the submission's) when nothing changed, UINT32_MAX when the
+ * write log is full (the run stops). */
+static uint32_t device_read_pages(struct sim *s, struct pc_disk *d, const struct pc_bio *bio,
+				  uint32_t sub)
+{
+	uint32_t words = bio->bi_nblk * d->d_bs, at;
+
+	if (!memcmp(d->d_payload + sub, bio->bi_pages, words * sizeof(pc_tag_t)))
+		return sub;
+	if (!wlog_room(s, d, words))
+		return UINT32_MAX;
+	at = d->d_payload_used;
+	memcpy(d->d_payload + at, bio->bi_pages, words * sizeof(pc_tag_t));
+	d->d_payload_used += words;
+	sim_trace_note(s, -1, "bio_dma", bio->bi_id, bio->bi_blk,
+		       "bio %u: the pages changed in flight; the device writes them as they are now",
+		       bio->bi_id);
+	return at;
+}
+
 /* bio_endio: the device reports the write (or flush) done. */
 static void bio_complete(struct sim *s, struct pc_disk *d, uint32_t slot)
 {
 	struct pc_bio *bio = &d->d_bio[slot];
 	bool logged = false;
+	uint32_t dma = UINT32_MAX;
 
 	bio->bi_status = d->d_bio_fail[slot] ? -PC_EIO : 0;
 	if (bio->bi_status == 0 && bio->bi_op == PC_REQ_WRITE && bio->bi_wlog != UINT32_MAX) {
-		const struct pc_wlog_ent *se = &d->d_wlog[bio->bi_wlog];
-
-		memcpy(d->d_image + (size_t)bio->bi_blk * d->d_bs, d->d_payload + se->wl_data,
-		       (size_t)bio->bi_nblk * d->d_bs * sizeof(pc_tag_t));
+		dma = d->d_wlog[bio->bi_wlog].wl_data;
+		if (!d->d_cfg.stable_pages && bio->bi_pages)
+			dma = device_read_pages(s, d, bio, dma);
+		if (dma != UINT32_MAX)
+			memcpy(d->d_image + (size_t)bio->bi_blk * d->d_bs, d->d_payload + dma,
+			       (size_t)bio->bi_nblk * d->d_bs * sizeof(pc_tag_t));
 	}
 	if (wlog_room(s, d, 0)) {
 		struct pc_wlog_ent *e = wlog_append(s, d, PC_WL_COMPLETE, bio);
 
 		e->wl_status = (int16_t)bio->bi_status;
 		e->wl_data = bio->bi_wlog;
+		e->wl_dma = dma;
 		logged = true;
 	}
 	if (logged)

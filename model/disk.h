@@ -28,6 +28,15 @@
  * Write log: every submit and completion is appended (with a copy of the
  * data at submission), so crash states can be derived after the run
  * (model/crash.h).
+ *
+ * Stable pages: a device that needs them (cfg.stable_pages, the block
+ * queue's BLK_FEAT_STABLE_WRITES / BDI_CAP_STABLE_WRITES) gets writers to
+ * wait in folio_wait_stable (mm/page-writeback.c), so the data is the
+ * submission's. Otherwise the device may DMA the pages any time until it
+ * completes the write: the model reads a bio's bi_pages at its completion
+ * event (the last moment a DMA can happen) and logs a second copy when
+ * they changed (wl_dma). A crash state in which the write is still in
+ * flight holds the submission's copy; once completed, the completion's.
  */
 #ifndef PCSIM_MODEL_DISK_H
 #define PCSIM_MODEL_DISK_H
@@ -71,6 +80,12 @@ struct pc_bio {
 	sim_time_t bi_due;	/* when its completion event is due */
 	pc_bio_end_io bi_end_io;	/* runs in the completion event */
 	pc_bio_end_io_fp bi_end_io_fp;	/* its footprint (model/footprint.c) */
+	/* The pages the data comes from, when they may still change while
+	 * the write is in flight (page cache folios under writeback); NULL:
+	 * the data given at submission is all the device ever sees (journal
+	 * buffers, direct I/O). Without stable pages (cfg.stable_pages
+	 * false) the device reads them at the completion event. */
+	const pc_tag_t *bi_pages;
 	void *bi_private;	/* the submitter's */
 	uint64_t bi_private2;
 	uint32_t bi_wlog;	/* index of its submit entry in the write log */
@@ -87,6 +102,9 @@ struct pc_disk_cfg {
 					 * 8 * nblocks within [256, 4096] (it lives in the
 					 * arena: sim_reset copies it) */
 	uint32_t max_bios;	/* bio pool; 0: PC_DISK_MAX_BIOS (at most 65535) */
+	bool stable_pages;	/* the device needs stable pages (BDI_CAP_STABLE_WRITES):
+				 * it writes the data as it was at submission; else
+				 * a write's bi_pages are read at its completion */
 };
 
 enum pc_wlog_type {
@@ -103,6 +121,9 @@ struct pc_wlog_ent {
 	uint32_t wl_nblk;
 	uint32_t wl_data;	/* submit: offset of the data copy in the payload pool (words);
 				 * complete: index of the bio's submit entry */
+	uint32_t wl_dma;	/* complete (a write): offset of the data the device wrote,
+				 * the submit entry's wl_data unless the pages changed
+				 * in flight (no stable pages) */
 	uint64_t wl_step;	/* engine step count at the time */
 	sim_time_t wl_time;
 };

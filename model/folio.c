@@ -248,6 +248,19 @@ bool __pc_folio_wait_writeback(struct sim *s, struct sim_task *t, struct pc_inod
 	return false;
 }
 
+/* folio_wait_stable (mm/page-writeback.c): on a device that needs stable
+ * pages (knob stable_pages=on), wait for the folio's writeback to end
+ * before changing its bytes; otherwise return at once (the device reads
+ * the pages when it does, disk.c device_read_pages). True if t may go on,
+ * false if it sleeps. */
+bool __pc_folio_wait_stable(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			    uint32_t index)
+{
+	if (!ip->i_w->w_k.k_stable_pages)
+		return true;
+	return __pc_folio_wait_writeback(s, t, ip, index);
+}
+
 /*
  * pagecache_isize_extended (mm/truncate.c), called after i_size became
  * `to`, with i_rwsem held:

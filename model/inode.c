@@ -36,6 +36,9 @@
 #define INODE_MAGIC	0x1e0d
 #define INODE_HDR	8
 #define INODE_ENT	3
+/* Word 2 of an inode block holds its index in the low bits; block 0 also
+ * carries the inode's flags in the high bits. */
+#define INODE_FL_ORPHAN	0x8000u	/* on ext4's orphan list */
 
 uint32_t __pc_blk_of(const struct pc_world *w, uint64_t off)
 {
@@ -95,7 +98,7 @@ void __pc_inode_serialize(const struct pc_world *w, const struct pc_inode *ip, u
 	memset(words, 0, w->w_bs * sizeof(*words));
 	words[0] = INODE_MAGIC;
 	words[1] = ip->i_ino;
-	words[2] = (pc_tag_t)blk_i;
+	words[2] = (pc_tag_t)(blk_i | (blk_i == 0 && ip->i_orphan ? INODE_FL_ORPHAN : 0));
 	for (int i = 0; i < 4; i++)
 		words[3 + i] = (pc_tag_t)(ip->i_disksize >> (16 * i));
 	for (uint32_t b = first; b < ip->i_nblocks && n < per; b++, n++) {
@@ -122,7 +125,8 @@ int __pc_inode_deserialize(const struct pc_world *w, const pc_tag_t *image, unsi
 		const pc_tag_t *words = image + (size_t)(ip->i_meta_blk + bi) * w->w_bs;
 		uint32_t n = words[7];
 
-		if (words[0] != INODE_MAGIC || words[1] != ino || words[2] != bi || n > per) {
+		if (words[0] != INODE_MAGIC || words[1] != ino ||
+		    (words[2] & ~(bi == 0 ? INODE_FL_ORPHAN : 0u)) != bi || n > per) {
 			snprintf(why, len, "inode %u block %u: bad header", ino, bi);
 			return -1;
 		}
@@ -143,6 +147,13 @@ int __pc_inode_deserialize(const struct pc_world *w, const pc_tag_t *image, unsi
 		}
 	}
 	return 0;
+}
+
+bool __pc_inode_orphan(const struct pc_world *w, const pc_tag_t *image, unsigned ino)
+{
+	const struct pc_inode *ip = w->w_inode[ino];
+
+	return image[(size_t)ip->i_meta_blk * w->w_bs + 2] & INODE_FL_ORPHAN;
 }
 
 /* ext4_mark_inode_dirty / xfs_trans_log_inode: the inode's metadata joins

@@ -289,6 +289,7 @@ struct pc_model *pc_model_create(struct sim *s, const struct pc_config *cfg, cha
 	dc.payload_blocks = payload_blocks(cfg, dc.nblocks, meta);
 	dc.max_bios = bio_cap(cfg, fb);
 	dc.volatile_cache = cfg->c_volatile_cache;
+	dc.stable_pages = cfg->c_knobs.k_stable_pages;
 	dc.lat_min = cfg->c_lat_min;
 	dc.lat_max = cfg->c_lat_max;
 	/* The fault countdowns are armed once the setup is done (arm_faults). */
@@ -549,12 +550,21 @@ int pc_model_mount(struct sim *s, const struct sim *from, const pc_tag_t *image,
 		}
 		ip->i_size = ip->i_disksize = size;
 		w->w_commit_size[f] = w->w_durable_size[f] = size;
-		/* Orphan cleanup at mount (ext4_orphan_cleanup; XFS finishes an
-		 * interrupted truncate from its log): a truncate whose size
-		 * change committed but whose block freeing did not is completed,
-		 * so no block stays mapped past EOF. */
-		for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs); b < ip->i_nblocks; b++)
-			ip->i_map[b].e_state = EXT_HOLE;
+		/* ext4_orphan_cleanup (fs/ext4/orphan.c): an inode on the orphan
+		 * list (a truncate whose size change committed but whose block
+		 * freeing did not, an extending direct write whose size was
+		 * never logged) is truncated to its on-disk size (ext4_truncate)
+		 * and leaves the list. Every other block past EOF stays mapped:
+		 * fallocate(KEEP_SIZE) preallocations are unwritten extents
+		 * that survive a remount. XFS has no orphan list for this: its
+		 * truncate frees in the transaction that logs the size (one
+		 * model transaction), so recovery never finds one half done, and
+		 * blocks past EOF (XFS_DIFLAG_PREALLOC) survive. */
+		if (w->w_k.k_profile != PC_PROF_XFS && __pc_inode_orphan(w, image, f))
+			for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs);
+			     b < ip->i_nblocks; b++)
+				ip->i_map[b].e_state = EXT_HOLE;
+		ip->i_orphan = false;
 		for (uint32_t b = 0; b < ip->i_nblocks; b++)
 			if (ip->i_map[b].e_state == EXT_UNWRITTEN || ip->i_map[b].e_state == EXT_WRITTEN)
 				pc_alloc_mark_used(w->w_alloc, ip->i_map[b].e_pblk);
@@ -730,6 +740,12 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		h = sim_hash_u64(h, ((uint64_t)e->wl_blk << 32) | e->wl_nblk);
 		if (e->wl_type == PC_WL_SUBMIT && e->wl_op == PC_REQ_WRITE)
 			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_data),
+					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
+		/* What the device read at completion, when the pages changed. */
+		if (e->wl_type == PC_WL_COMPLETE && e->wl_op == PC_REQ_WRITE &&
+		    e->wl_dma != UINT32_MAX && e->wl_data < i &&
+		    e->wl_dma != pc_disk_wlog(w->w_disk, e->wl_data)->wl_data)
+			h = sim_hash_fast(h, pc_disk_wlog_data(w->w_disk, e->wl_dma),
 					   (size_t)e->wl_nblk * w->w_bs * sizeof(pc_tag_t));
 	}
 	for (unsigned f = 0; f < w->w_ninodes; f++) {

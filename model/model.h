@@ -48,6 +48,8 @@ struct pc_knobs {
 	bool k_deferred_wb_ordered;	/* ->writepages writes it before data past i_disksize */
 	bool k_large_folios;		/* buffered writes create large folios (6.16+) */
 	bool k_bg_writeback;		/* background writeback may start at any time */
+	bool k_stable_pages;		/* the device needs stable pages (folio_wait_stable
+					 * waits; the device reads the data at submission) */
 	bool k_writethrough;		/* RWF_WRITETHROUGH available */
 	bool k_wt_endio_sync;		/* wt_endio=sync (v3) or async (v2) */
 	bool k_wt_isize_extended;	/* pagecache_isize_extended after wt end_io */

@@ -80,6 +80,10 @@ struct pc_inode {
 	uint64_t i_size;		/* [i_rwsem] bytes, in memory */
 	uint64_t i_disksize;		/* [i_data_sem/ILOCK] the size metadata writes log */
 	bool i_disksize_pending;	/* deferred: raise i_disksize when the zero I/O is done */
+	bool i_orphan;			/* ext4: on the orphan list (ext4_orphan_add in a
+					 * shrinking truncate's size handle or before an
+					 * extending direct write; ext4_orphan_del); logged
+					 * with the inode, read back by the mount */
 	struct sim_rwsem i_rwsem;
 	struct sim_rwsem i_mmap_lock;	/* invalidate_lock / XFS MMAPLOCK */
 	/* The inode's completion work (xfs i_ioend_work, ext4
@@ -380,6 +384,8 @@ void __pc_inode_serialize(const struct pc_world *w, const struct pc_inode *ip, u
 			  pc_tag_t *words);
 int __pc_inode_deserialize(const struct pc_world *w, const pc_tag_t *image, unsigned ino,
 			   uint64_t *size, struct pc_extent *map, char *why, size_t len);
+/* The on-disk inode's orphan flag (ext4's orphan list), after recovery. */
+bool __pc_inode_orphan(const struct pc_world *w, const pc_tag_t *image, unsigned ino);
 void __pc_inode_mark_dirty_pages(struct sim *s, struct pc_inode *ip);
 struct jbd2_handle *__pc_journal_start(struct sim *s, struct sim_task *t, struct pc_opctx *x);
 void __pc_journal_stop(struct sim *s, struct pc_opctx *x);
@@ -407,6 +413,8 @@ void __pc_folio_mark_dirty(struct sim *s, struct pc_inode *ip, uint32_t index, u
 void __pc_folio_zero(struct pc_inode *ip, uint32_t index, uint32_t from, uint32_t to);
 unsigned __pc_folio_mkclean(struct sim *s, struct pc_inode *ip, uint32_t index);
 void __pc_folio_end_writeback(struct sim *s, struct pc_inode *ip, uint32_t index);
+bool __pc_folio_wait_stable(struct sim *s, struct sim_task *t, struct pc_inode *ip,
+			    uint32_t index);
 bool __pc_folio_wait_writeback(struct sim *s, struct sim_task *t, struct pc_inode *ip,
 			       uint32_t index);
 void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_inode *ip,
@@ -428,8 +436,10 @@ void __pc_flusher_init(struct sim *s);
 void __pc_inode_dirtied(struct sim *s, struct pc_inode *ip);
 bool __pc_inodes_requeue(struct sim *s);
 struct pc_ioend *__pc_ioend_alloc(struct sim *s, struct pc_inode *ip);
+/* pages: data points into the page cache (the folio under writeback),
+ * which a device without stable pages reads at completion. */
 void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
-		       uint32_t nblk, const pc_tag_t *data, uint8_t kind);
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind, bool pages);
 void __pc_workqueue_init(struct sim *s, struct pc_workqueue *wq, const char *name,
 			 unsigned nworkers, const char *const *names);
 void __pc_queue_work(struct sim *s, struct pc_workqueue *wq, struct pc_work *w);

@@ -191,7 +191,12 @@ enum sim_ret __pc_st_iomap_write_begin(struct sim *s, struct sim_task *t, void *
 	uint32_t index = (uint32_t)(x->x_pos / PC_PAGE_SIZE);
 	struct pc_folio *f = __pc_folio(x->x_ip, index);
 
-	if (!__pc_folio_lock(s, t, f))
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	/* __iomap_get_folio: FGP_WRITEBEGIN includes FGP_STABLE, so
+	 * __filemap_get_folio (mm/filemap.c) waits in folio_wait_stable with
+	 * the folio locked. */
+	if (!__pc_folio_wait_stable(s, t, x->x_ip, index))
 		return SIM_BLOCKED;
 	__pc_folio_get_write(s, x->x_ip, x->x_pos, x->x_end - x->x_pos);
 	__pc_prepare_partial_blocks(s, x->x_ip, index, x->x_pos, chunk_end(x));
@@ -370,7 +375,10 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 		uint32_t index = (uint32_t)(pos / PC_PAGE_SIZE);
 		struct pc_folio *f = __pc_folio(ip, index);
 
-		if (!__pc_folio_lock(s, t, f))
+		if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+			return SIM_BLOCKED;
+		/* iomap_zero_iter -> iomap_write_begin: FGP_STABLE */
+		if (!__pc_folio_wait_stable(s, t, ip, index))
 			return SIM_BLOCKED;
 		zero_in_folio(s, ip, index, pos, x->x_zhead);
 		__pc_folio_unlock(s, t, f);
@@ -408,7 +416,11 @@ enum sim_ret __pc_zero_range_step(struct sim *s, struct sim_task *t, struct pc_o
 			x->x_zpos = rend < end ? rend : end;
 			continue;
 		}
-		if (!__pc_folio_lock(s, t, f))
+		if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+			return SIM_BLOCKED;
+		/* iomap_zero_iter -> iomap_write_begin: FGP_STABLE, as for a
+		 * write (folio_wait_stable, mm/page-writeback.c). */
+		if (!__pc_folio_wait_stable(s, t, ip, index))
 			return SIM_BLOCKED;
 		zero_in_folio(s, ip, index, x->x_zpos, rend);
 		__pc_folio_unlock(s, t, f);

@@ -441,7 +441,7 @@ static void pc_bio_endio(struct sim *s, struct pc_bio *bio)
 /* Submit one bio of io: disk blocks [pblk, pblk + nblk) holding file
  * blocks [fblk, fblk + nblk), data from data. */
 void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk_t pblk,
-		       uint32_t nblk, const pc_tag_t *data, uint8_t kind)
+		       uint32_t nblk, const pc_tag_t *data, uint8_t kind, bool pages)
 {
 	struct pc_world *w = io->io_inode->i_w;
 	struct pc_bio *bio = pc_bio_alloc(s, w->w_disk);
@@ -454,6 +454,7 @@ void __pc_submit_ioend(struct sim *s, struct pc_ioend *io, uint32_t fblk, pc_blk
 	bio->bi_end_io = pc_bio_endio;
 	bio->bi_end_io_fp = __pc_fp_ioend_bio;
 	bio->bi_private = io;
+	bio->bi_pages = pages ? data : NULL;
 	io->io_bio = bio->bi_id;
 	io->io_nbios++;
 	if (kind == PC_BIO_ZERO)
@@ -820,7 +821,8 @@ static bool writeback_folio_map(struct sim *s, struct sim_task *t, struct pc_opc
 			__pc_submit_ioend(s, io, index * w->w_bpp + run_k, run_p, run_n,
 					  f->f_data + run_k * w->w_bs,
 					  x->x_wbc.wb_zero || io->io_zero ? PC_BIO_ZERO
-									 : PC_BIO_DATA);
+									 : PC_BIO_DATA,
+					  true);
 			run_n = 0;
 		}
 		if (write) {

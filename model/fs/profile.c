@@ -559,23 +559,24 @@ static const struct knobdef knobs[] = {
 	{ "dirty_writeback", NULL, P_ALL },
 	{ "bg_writeback", v_onoff, P_ALL },
 	{ "large_folios", v_onoff, P_ALL },
+	{ "stable_pages", v_onoff, P_ALL },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
 static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
 					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
-					  "bg_writeback", "large_folios", NULL };
+					  "bg_writeback", "large_folios", "stable_pages", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"deferred_wb_ordered",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
-					"dirty_writeback", "bg_writeback", "large_folios", NULL };
+					"dirty_writeback", "bg_writeback", "large_folios", "stable_pages", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
 					 "log_worker", "dirty_expire", "dirty_writeback", "bg_writeback",
-					 "large_folios", NULL };
+					 "large_folios", "stable_pages", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -671,6 +672,8 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_bg_writeback = v;
 	else if (!strcmp(name, "large_folios"))
 		k->k_large_folios = v;
+	else if (!strcmp(name, "stable_pages"))
+		k->k_stable_pages = v;
 	else if (!strcmp(name, "writethrough"))
 		k->k_writethrough = v;
 	else if (!strcmp(name, "wt_endio"))
@@ -734,6 +737,8 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		v = k->k_bg_writeback;
 	else if (!strcmp(knob, "large_folios"))
 		v = k->k_large_folios;
+	else if (!strcmp(knob, "stable_pages"))
+		v = k->k_stable_pages;
 	else if (!strcmp(knob, "writethrough"))
 		v = k->k_writethrough;
 	else if (!strcmp(knob, "wt_endio"))

@@ -389,6 +389,12 @@ PC_STEP(__pc_st_set_size)
 		return SIM_BLOCKED;
 	if (!__pc_journal_start(s, t, x))
 		return SIM_BLOCKED;
+	/* ext4_setattr, mainline and the 2026 tree: a shrinking truncate puts
+	 * the inode on the orphan list in its size handle (ext4_orphan_add,
+	 * fs/ext4/orphan.c), so a crash before ext4_truncate freed the blocks
+	 * past the new EOF leaves the mount (ext4_orphan_cleanup) to finish. */
+	if (x->o.o_kind == PC_OP_TRUNCATE && x->x_new_size < ip->i_size && is_ext4ish(x->x_w))
+		ip->i_orphan = true;
 	size_change(s, t, x, x->x_new_size);
 	/* Both sizes are the new one now, unless deferred: nothing is left to
 	 * raise later. */
@@ -513,6 +519,17 @@ PC_STEP(__pc_st_size_write_and_wait)
 	return __pc_write_and_wait(s, t, x, ip->i_disksize, x->x_new_size - 1, true);
 }
 
+/* Has any block past the one holding byte size - 1 a disk block? */
+static bool mapped_past(const struct pc_inode *ip, uint64_t size)
+{
+	const struct pc_world *w = ip->i_w;
+
+	for (uint32_t b = (uint32_t)((size + w->w_bs - 1) / w->w_bs); b < ip->i_nblocks; b++)
+		if (ip->i_map[b].e_state == EXT_UNWRITTEN || ip->i_map[b].e_state == EXT_WRITTEN)
+			return true;
+	return false;
+}
+
 /* ext4_truncate (zero the new EOF block's tail, free blocks past it) /
  * the xfs setattr transaction (i_disk_size = new size, xfs_itruncate_extents). */
 PC_STEP(__pc_st_truncate_blocks)
@@ -524,11 +541,17 @@ PC_STEP(__pc_st_truncate_blocks)
 
 	if (x->o.o_kind == PC_OP_TRUNCATE && x->x_zphase == 0 && !x->x_h)
 		nsz = x->x_new_size = x->o.o_off;
-	if (is_ext4ish(w) && nsz >= x->x_old_size)
-		return SIM_DONE;	/* ext4: only the shrink path gets here */
+	if (is_ext4ish(w) && nsz > x->x_old_size)
+		return SIM_DONE;	/* ext4: only the shrink and same-size paths get here */
+	/* ext4_setattr calls ext4_truncate for an unchanged size too, to free
+	 * blocks preallocated past EOF (fallocate KEEP_SIZE); the model runs
+	 * it only when there are such blocks, and without the EOF block
+	 * zeroing of ext4_truncate (the cache past EOF stays as it is). */
+	if (is_ext4ish(w) && nsz == x->x_old_size && !x->x_h && !mapped_past(ip, nsz))
+		return SIM_DONE;
 	if (!is_ext4ish(w) && xfs_falloc_no_size(x))
 		return SIM_DONE;	/* no xfs_falloc_setsize: no transaction */
-	if (is_ext4ish(w) && nsz % w->w_bs) {
+	if (is_ext4ish(w) && nsz % w->w_bs && nsz < x->x_old_size) {
 		enum sim_ret r = __pc_zero_eof_block(s, t, x, nsz);
 
 		if (r != SIM_DONE)
@@ -536,12 +559,19 @@ PC_STEP(__pc_st_truncate_blocks)
 	}
 	if (!__pc_journal_start(s, t, x))
 		return SIM_BLOCKED;
-	if (nsz < x->x_old_size)
+	/* ext4_ext_truncate / xfs_itruncate_extents: everything past the
+	 * new EOF block goes, preallocated blocks included (also for an
+	 * unchanged size: xfs_setattr_size truncates when newsize <= oldsize). */
+	if (nsz <= x->x_old_size)
 		__pc_free_range(s, ip, (uint32_t)((nsz + w->w_bs - 1) / w->w_bs), ip->i_nblocks,
 				x->x_h);
 	/* xfs_setattr_size logs the new size. */
 	if (!is_ext4ish(w) && nsz != ip->i_disksize)
 		ip->i_disksize = nsz;
+	/* ext4_truncate ends with ext4_orphan_del in the handle that freed
+	 * the blocks (fs/ext4/inode.c, fs/ext4/orphan.c). */
+	if (is_ext4ish(w))
+		ip->i_orphan = false;
 	__pc_mark_inode_dirty(s, ip, x->x_h, true);
 	__pc_journal_stop(s, x);
 	return SIM_DONE;
@@ -584,6 +614,8 @@ PC_STEP(__pc_st_alloc_file_space)
  *     dirty.
  * Then the PTE becomes writable and dirty (do_page_mkwrite/wp_page_shared).
  */
+#define PC_MKWRITE_STABLE	0x200u	/* x_phase: dirtied, in folio_wait_stable */
+
 PC_STEP(__pc_st_page_mkwrite)
 {
 	struct pc_opctx *x = arg;
@@ -596,6 +628,13 @@ PC_STEP(__pc_st_page_mkwrite)
 
 	if (x->o.o_kind == PC_OP_LOAD)
 		return SIM_DONE;
+	if (x->x_phase == PC_MKWRITE_STABLE) {
+		/* Marked dirty, waiting in folio_wait_stable. */
+		if (!__pc_folio_wait_stable(s, t, ip, index))
+			return SIM_BLOCKED;
+		x->x_phase = 0;
+		goto writable;
+	}
 	if (!sim_rwsem_held(&ip->i_mmap_lock, t) && !sim_down_read(s, t, &ip->i_mmap_lock))
 		return SIM_BLOCKED;
 	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
@@ -614,6 +653,15 @@ PC_STEP(__pc_st_page_mkwrite)
 		if (ip->i_map[b].e_state == EXT_HOLE)
 			ip->i_map[b].e_state = EXT_DELALLOC;
 	__pc_folio_mark_dirty(s, ip, index, all);
+	/* iomap_page_mkwrite, block_page_mkwrite (ext4_page_mkwrite) and
+	 * filemap_page_mkwrite end with folio_wait_stable after dirtying the
+	 * folio, still locked (fs/iomap/buffered-io.c, fs/buffer.c,
+	 * mm/filemap.c); only then does the fault make the PTE writable. */
+	if (!__pc_folio_wait_stable(s, t, ip, index)) {
+		x->x_phase = PC_MKWRITE_STABLE;
+		return SIM_BLOCKED;
+	}
+writable:
 	ip->i_pte[index].p_present = true;
 	ip->i_pte[index].p_writable = true;
 	ip->i_pte[index].p_dirty = true;
@@ -634,7 +682,12 @@ PC_STEP(__pc_st_ext4_da_write_begin)
 	uint64_t end = x->x_end < fend ? x->x_end : fend;
 	struct pc_folio *f = __pc_folio(ip, index);
 
-	if (!__pc_folio_lock(s, t, f))
+	if (!__pc_folio_locked_by(f, t) && !__pc_folio_lock(s, t, f))
+		return SIM_BLOCKED;
+	/* ext4_da_write_begin gets the folio with FGP_WRITEBEGIN, which
+	 * includes FGP_STABLE: folio_wait_stable in __filemap_get_folio
+	 * (mm/filemap.c), the folio locked. */
+	if (!__pc_folio_wait_stable(s, t, ip, index))
 		return SIM_BLOCKED;
 	__pc_folio_get_write(s, ip, x->x_pos, x->x_end - x->x_pos);
 	for (uint32_t b = __pc_blk_of(w, x->x_pos); b <= __pc_blk_of(w, end - 1); b++)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model/crash.h"
 #include "model/disk.h"
 
 #define BS 512
@@ -454,6 +455,92 @@ static void test_disk_bad_config(void **state)
 	sim_destroy(s);
 }
 
+/* Stable pages (issue 11 item 6). A write-back bio names the pages its data
+ * comes from (bi_pages). A store into them while the write is in flight:
+ * without stable pages the device writes the pages as they are at the
+ * completion (the image, a second payload copy in wl_dma, every crash
+ * state from the completion on; a state with the write still in flight
+ * holds the submission's bytes); with stable pages, the submission's. */
+static void stable_pages_case(bool stable)
+{
+	struct pc_disk *d;
+	struct pc_disk_cfg dc = { .bs = BS, .nblocks = 16, .volatile_cache = false,
+				  .lat_min = 100 * SIM_USEC, .lat_max = 100 * SIM_USEC,
+				  .stable_pages = stable };
+	struct sim *s = mk(&d, &dc);
+	static pc_tag_t pages[2 * BS];
+	struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 16,
+				.p_dedup = PC_DEDUP_POINT };
+	struct rec r = { .d = d };
+	const struct pc_wlog_ent *se, *ce;
+	const struct pc_crash_state *cs;
+	struct pc_crash_iter *it;
+	struct pc_bio *bio = pc_bio_alloc(s, d);
+	pc_tag_t want = stable ? 7 : 9;
+	bool saw_old = false, saw_new = false;
+
+	for (unsigned i = 0; i < 2 * BS; i++)
+		pages[i] = 7;
+	bio->bi_op = PC_REQ_WRITE;
+	bio->bi_kind = PC_BIO_DATA;
+	bio->bi_blk = 3;
+	bio->bi_nblk = 2;
+	bio->bi_end_io = rec_end_io;
+	bio->bi_private = &r;
+	bio->bi_pages = pages;
+	pc_disk_submit(s, d, bio, pages);
+	/* A store while the write is in flight (with stable pages the
+	 * kernel's folio_wait_stable would prevent it; the disk must write
+	 * the submission's bytes anyway). */
+	for (unsigned i = 0; i < 2 * BS; i++)
+		pages[i] = 9;
+	assert_int_equal(sim_run(s), SIM_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(pc_disk_read(d, 3)[0], want);
+	assert_int_equal(pc_disk_read(d, 4)[BS - 1], want);
+	assert_int_equal(pc_disk_wlog_len(d), 2);
+	se = pc_disk_wlog(d, 0);
+	ce = pc_disk_wlog(d, 1);
+	assert_int_equal(pc_disk_wlog_data(d, se->wl_data)[0], 7);	/* submission copy */
+	if (stable)
+		assert_int_equal(ce->wl_dma, se->wl_data);
+	else
+		assert_int_not_equal(ce->wl_dma, se->wl_data);
+	assert_int_equal(pc_disk_wlog_data(d, ce->wl_dma)[BS + 5], want);
+	/* Crash states (cache=none: completed is durable). Point 1: in
+	 * flight, either lost or with the submission's bytes; point 2: the
+	 * completion's. */
+	it = pc_crash_iter_new(d, 0, 2, &p);
+	assert_non_null(it);
+	while ((cs = pc_crash_next(it))) {
+		pc_tag_t b = cs->cs_image[3 * BS];
+
+		if (cs->cs_point == 2) {
+			assert_int_equal(b, want);
+			assert_int_equal(cs->cs_image[4 * BS + 5], want);
+		} else {
+			assert_true(b == 1003 || b == 7);
+		}
+		saw_old |= cs->cs_point == 1 && b == 7;
+		saw_new |= cs->cs_point == 2 && b == want;
+	}
+	assert_true(saw_old);
+	assert_true(saw_new);
+	pc_crash_iter_free(it);
+	assert_quiet(s, d);
+	sim_destroy(s);
+}
+
+static void test_disk_no_stable_pages_reads_at_completion(void **state)
+{
+	stable_pages_case(false);
+}
+
+static void test_disk_stable_pages_keeps_submission(void **state)
+{
+	stable_pages_case(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +555,8 @@ int main(void)
 		cmocka_unit_test(test_disk_wlog_overflow_stops),
 		cmocka_unit_test(test_disk_durable_notify),
 		cmocka_unit_test(test_disk_bad_config),
+		cmocka_unit_test(test_disk_no_stable_pages_reads_at_completion),
+		cmocka_unit_test(test_disk_stable_pages_keeps_submission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
