@@ -338,8 +338,8 @@ START_TEST(seed_range_cyclic)
 	static const char *const name = "10-range-cyclic-zero-eof-ext4-iomap.scn";
 
 	check_file(name);
-	mutation_knob(name, "index-order", "wb_chunk", "1", PC_INV_STALE_DATA);
-	mutation_knob(name, "range-cyclic-rule", "deferred_wb_ordered", "off", PC_INV_STALE_DATA);
+	mutation_knob(name, "index", "wb_chunk", "1", PC_INV_STALE_DATA);
+	mutation_knob(name, "cyclic-rule", "deferred_wb_ordered", "off", PC_INV_STALE_DATA);
 }
 END_TEST
 
