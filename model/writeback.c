@@ -867,8 +867,8 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 				break;
 			if (wb_inode_wrap(s, t, ip, wbc))
 				continue;
-			wb_inode_end(w, ip, wbc);
 		}
+		wb_inode_end(w, ip, wbc);	/* no-op unless its walk began */
 		if (!wbc->wb_all_files || wbc->wb_file + 1u >= w->w_ninodes) {
 			__pc_journal_stop(s, x);
 			return SIM_DONE;
