@@ -777,8 +777,8 @@ static bool wb_ordered_first(const struct pc_world *w, const struct pc_inode *ip
  *
  * nr_to_write is write_chunk of writeback_sb_inodes (fs/fs-writeback.c,
  * writeback_chunk_size: LONG_MAX for WB_SYNC_ALL and tagged passes, else at
- * least MIN_WRITEBACK_PAGES, 4 MiB). Modelled files are far smaller, so it
- * is unlimited unless the knob wb_chunk=N gives the flusher's passes a
+ * least MIN_WRITEBACK_PAGES, 4 MiB). Modelled files hold at most 4 MiB, so
+ * it is unlimited unless the knob wb_chunk=N gives the flusher's passes a
  * chunk of N pages per inode; see docs/model.md section 7 for what the
  * model does after a chunk ran out. */
 
