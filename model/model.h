@@ -50,6 +50,8 @@ struct pc_knobs {
 	bool k_bg_writeback;		/* background writeback may start at any time */
 	bool k_stable_pages;		/* the device needs stable pages (folio_wait_stable
 					 * waits; the device reads the data at submission) */
+	uint32_t k_wb_chunk;		/* wb_chunk=N: nr_to_write of a flusher pass per inode,
+					 * in pages (write_chunk); 0: no limit */
 	bool k_writethrough;		/* RWF_WRITETHROUGH available */
 	bool k_wt_endio_sync;		/* wt_endio=sync (v3) or async (v2) */
 	bool k_wt_isize_extended;	/* pagecache_isize_extended after wt end_io */

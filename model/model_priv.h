@@ -98,6 +98,8 @@ struct pc_inode {
 	uint32_t i_dio_count;		/* inode_dio_begin/end */
 	struct sim_wq i_dio_wq;
 	bool i_dirty;			/* on the flusher's b_dirty list */
+	uint32_t i_wb_index;		/* mapping->writeback_index: the page where the next
+					 * range-cyclic writeback pass starts (writeback.c) */
 	uint32_t i_wb_err;		/* errseq of the mapping: writeback errors so far */
 	uint32_t i_wb_err_seen;		/* the file's f_wb_err: the errors fsync reported */
 	sim_time_t i_dirtied_when;
@@ -322,6 +324,18 @@ struct pc_wbc {
 	bool wb_zero;			/* ext4_iomap_submit_zero_block: bios are PC_BIO_ZERO */
 	uint32_t wb_resume;		/* deferred_wb_ordered: writing the zeroed block's folio
 					 * (at wb_index) first; the folio to go on with + 1 */
+	/* range_cyclic (the flusher's WB_SYNC_NONE passes): per inode, start
+	 * at i_wb_index; ext4 (buffer_head) then wraps to [0, first). */
+	bool wb_cyclic;
+	bool wb_begun;			/* ->writepages of the current inode has started */
+	bool wb_cycled;			/* ext4: no (further) wrap to do */
+	bool wb_stop;			/* nr_to_write ran out: done with this inode */
+	uint32_t wb_first;		/* page the inode's pass started at */
+	uint32_t wb_last;		/* last page of the current leg (inclusive) */
+	uint32_t wb_left;		/* nr_to_write left, 0: no limit (wb_chunk=0) */
+	uint32_t wb_next_pos;		/* ext4 mpd->start_pos, in pages: after the last
+					 * folio written (the leg's start if none) */
+	bool wb_tagged;			/* the inode had dirty folios when its pass began */
 	sim_time_t wb_cutoff;
 };
 

@@ -14,7 +14,9 @@
  *
  * One call of __pc_writeback_step() writes back at most one folio, so other
  * tasks interleave between folios as they do in the kernel, where the folio
- * lock is dropped between folios. Per folio, in index order:
+ * lock is dropped between folios. Per folio, in ascending index order from
+ * the range start (a range_cyclic pass: from mapping->writeback_index, see
+ * wb_inode_begin below):
  *
  *   folio_lock (blocking, also for WB_SYNC_NONE)
  *   not dirty -> skip; under writeback -> WB_SYNC_NONE skips, WB_SYNC_ALL waits
@@ -114,6 +116,7 @@ void __pc_wbc_init(struct pc_wbc *wbc, struct pc_inode *ip, uint64_t start, uint
 	wbc->wb_start = start;
 	wbc->wb_end = end;
 	wbc->wb_index = (uint32_t)(start / PC_PAGE_SIZE);
+	wbc->wb_last = UINT32_MAX;
 	wbc->wb_sync_all = sync_all;
 	wbc->wb_can_map = can_map;
 	wbc->wb_file = ip ? ip->i_ino : 0;
@@ -130,6 +133,9 @@ static enum sim_ret st_wb_check_old_data_flush(struct sim *s, struct sim_task *t
 	__pc_wbc_init(&x->x_wbc, w->w_inode[0], 0, UINT64_MAX, false, true);
 	x->x_wbc.wb_all_files = true;
 	x->x_wbc.wb_expired_only = true;
+	/* kupdate and background works are range_cyclic (wb_check_old_data_flush,
+	 * wb_check_background_flush, wb_check_start_all in fs/fs-writeback.c). */
+	x->x_wbc.wb_cyclic = true;
 	x->x_wbc.wb_cutoff = now > w->w_k.k_dirty_expire ? now - w->w_k.k_dirty_expire : 0;
 	if (w->w_flusher_all)
 		x->x_wbc.wb_cutoff = now;
@@ -696,6 +702,11 @@ static bool next_candidate(const struct pc_inode *ip, const struct pc_wbc *wbc, 
 {
 	uint64_t last = wbc->wb_end / PC_PAGE_SIZE;
 
+	if (last > wbc->wb_last)
+		last = wbc->wb_last;
+	if (wbc->wb_stop)
+		return false;
+
 	for (uint32_t i = wbc->wb_index; i < ip->i_npages && i <= last; i++) {
 		const struct pc_folio *f = &ip->i_folios[i];
 
@@ -873,6 +884,90 @@ static bool wb_ordered_first(const struct pc_world *w, const struct pc_inode *ip
 	return (ip->i_folios[*z].f_flags & PC_F_DIRTY) || ip->i_pte[*z].p_dirty;
 }
 
+/* ---- where a pass starts and stops: mapping->writeback_index ----
+ *
+ * A range_cyclic pass (the flusher's kupdate and background works) starts
+ * at mapping->writeback_index instead of the range start. The two
+ * ->writepages of the profiles differ in what they do next:
+ *
+ *   iomap (EI, X): iomap_writepages -> writeback_iter (mm/page-writeback.c)
+ *       walks [writeback_index, EOF] and does not come back to the start
+ *       of the file (lock order: ascending index only). Having found no
+ *       further folio it sets writeback_index to 0; a WB_SYNC_NONE pass
+ *       whose nr_to_write ran out stores the index after the last folio it
+ *       wrote (folio_next_index). Only range_cyclic passes store it.
+ *   ext4 (E): ext4_do_writepages (fs/ext4/inode.c) walks [writeback_index,
+ *       EOF] and then, if it did not start at 0 and nr_to_write is left,
+ *       goes back for [0, writeback_index) in the same call ("cycled").
+ *       At the end it stores mpd->start_pos, i.e. the page after the last
+ *       folio written (mpage_folio_done), or where the last leg started
+ *       if that leg wrote nothing; for range_cyclic passes, and also for
+ *       whole-file ranges (0..LLONG_MAX: fsync, sync) that did not run
+ *       out of nr_to_write. A mapping without dirty folios returns early
+ *       and keeps it.
+ *
+ * nr_to_write is write_chunk of writeback_sb_inodes (fs/fs-writeback.c,
+ * writeback_chunk_size: LONG_MAX for WB_SYNC_ALL and tagged passes, else at
+ * least MIN_WRITEBACK_PAGES, 4 MiB). Modelled files hold at most 4 MiB, so
+ * it is unlimited unless the knob wb_chunk=N gives the flusher's passes a
+ * chunk of N pages per inode; see docs/model.md section 7 for what the
+ * model does after a chunk ran out. */
+
+static bool wb_range_whole(const struct pc_wbc *wbc)
+{
+	return !wbc->wb_cyclic && wbc->wb_start == 0 && wbc->wb_end >= UINT64_MAX / 2;
+}
+
+/* The first call of ->writepages for ip in this pass. */
+static void wb_inode_begin(struct sim *s, struct sim_task *t, const struct pc_world *w,
+			   const struct pc_inode *ip, struct pc_wbc *wbc)
+{
+	wbc->wb_begun = true;
+	wbc->wb_stop = false;
+	wbc->wb_tagged = inode_has_dirty(ip);
+	wbc->wb_last = UINT32_MAX;
+	wbc->wb_left = wbc->wb_cyclic ? w->w_k.k_wb_chunk : 0;
+	if (wbc->wb_cyclic) {
+		wbc->wb_index = ip->i_wb_index;
+		/* only ext4_do_writepages comes back for [0, first) */
+		wbc->wb_cycled = wbc->wb_index == 0 || w->w_k.k_profile != PC_PROF_EXT4;
+		if (wbc->wb_index)
+			sim_trace_note(s, t->t_id, "writeback_index", ip->i_ino, wbc->wb_index,
+				       "range_cyclic pass starts at mapping->writeback_index");
+	}
+	wbc->wb_first = wbc->wb_index;
+	wbc->wb_next_pos = wbc->wb_index;
+}
+
+/* No further folio in the current leg: ext4's wrap to [0, first). */
+static bool wb_inode_wrap(struct sim *s, struct sim_task *t, const struct pc_inode *ip,
+			  struct pc_wbc *wbc)
+{
+	if (!wbc->wb_cyclic || wbc->wb_cycled || wbc->wb_stop)
+		return false;
+	wbc->wb_cycled = true;
+	wbc->wb_index = 0;
+	wbc->wb_last = wbc->wb_first - 1;
+	wbc->wb_next_pos = 0;
+	sim_trace_note(s, t->t_id, "writeback_cycled", ip->i_ino, wbc->wb_first,
+		       "ext4_do_writepages goes back for the pages before writeback_index");
+	return true;
+}
+
+/* The end of ->writepages for ip: store writeback_index as above. */
+static void wb_inode_end(const struct pc_world *w, struct pc_inode *ip, struct pc_wbc *wbc)
+{
+	if (!wbc->wb_begun)
+		return;
+	wbc->wb_begun = false;
+	if (w->w_k.k_profile == PC_PROF_EXT4) {
+		if ((wbc->wb_cyclic || wb_range_whole(wbc)) && wbc->wb_tagged)
+			ip->i_wb_index = wbc->wb_next_pos;
+	} else if (wbc->wb_cyclic) {
+		ip->i_wb_index = wbc->wb_stop ? wbc->wb_next_pos : 0;
+	}
+}
+
 /* One folio of a writeback walk (see the comment at the top). */
 enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_opctx *x)
 {
@@ -896,9 +991,15 @@ enum sim_ret __pc_writeback_step(struct sim *s, struct sim_task *t, struct pc_op
 	}
 	for (;;) {
 		ip = w->w_inode[wbc->wb_file];
-		if ((!wbc->wb_expired_only || (ip->i_dirty && ip->i_dirtied_when <= wbc->wb_cutoff)) &&
-		    next_candidate(ip, wbc, &index))
-			break;
+		if (!wbc->wb_expired_only || (ip->i_dirty && ip->i_dirtied_when <= wbc->wb_cutoff)) {
+			if (!wbc->wb_begun)
+				wb_inode_begin(s, t, w, ip, wbc);
+			if (next_candidate(ip, wbc, &index))
+				break;
+			if (wb_inode_wrap(s, t, ip, wbc))
+				continue;
+		}
+		wb_inode_end(w, ip, wbc);	/* no-op unless its walk began */
 		if (!wbc->wb_all_files || wbc->wb_file + 1u >= w->w_ninodes) {
 			__pc_journal_stop(s, x);
 			return SIM_DONE;
@@ -941,7 +1042,7 @@ have:
 			if (f->f_bdirty & (1u << k))
 				__pc_lat_discard(s, ip, index * w->w_bpp + k);
 		f->f_bdirty = 0;
-		goto next;
+		goto written;
 	}
 	end_pos = fpos + PC_PAGE_SIZE;
 	if (end_pos > isize) {
@@ -949,6 +1050,15 @@ have:
 		end_pos = isize;
 	}
 	writeback_folio_map(s, t, x, ip, index, end_pos);
+written:
+	/* writeback_iter's next call / mpage_folio_done: one more folio */
+	wbc->wb_next_pos = index + 1;
+	if (wbc->wb_left && --wbc->wb_left == 0) {
+		wbc->wb_stop = true;
+		wbc->wb_resume = 0;
+		sim_trace_note(s, t->t_id, "writeback_index", ip->i_ino, index + 1,
+			       "nr_to_write ran out: the next range_cyclic pass starts here");
+	}
 next:
 	__pc_folio_unlock(s, t, f);
 	__pc_journal_stop(s, x);

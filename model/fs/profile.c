@@ -560,23 +560,24 @@ static const struct knobdef knobs[] = {
 	{ "bg_writeback", v_onoff, P_ALL },
 	{ "large_folios", v_onoff, P_ALL },
 	{ "stable_pages", v_onoff, P_ALL },
+	{ "wb_chunk", NULL, P_ALL },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
 static const char *const names_ext4[] = { "blocksize", "isize_extended", "endio_wq", "bug", "oracle",
 					  "fail_write", "fail_flush", "commit", "dirty_expire", "dirty_writeback",
-					  "bg_writeback", "large_folios", "stable_pages", NULL };
+					  "bg_writeback", "large_folios", "stable_pages", "wb_chunk", NULL };
 static const char *const names_ei[] = { "blocksize", "isize_extended", "zero_eof", "deferred_sfr",
 					"deferred_wb_ordered",
 					"writethrough", "wt_endio", "wt_isize_extended", "endio_wq",
 					"zero_wait", "bug", "oracle", "fail_write", "fail_flush", "commit", "dirty_expire",
-					"dirty_writeback", "bg_writeback", "large_folios", "stable_pages", NULL };
+					"dirty_writeback", "bg_writeback", "large_folios", "stable_pages", "wb_chunk", NULL };
 static const char *const names_xfs[] = { "blocksize", "isize_extended", "writethrough",
 					 "wt_endio", "wt_isize_extended", "endio_wq", "bug", "oracle",
 					 "fail_write", "fail_flush",
 					 "log_worker", "dirty_expire", "dirty_writeback", "bg_writeback",
-					 "large_folios", "stable_pages", NULL };
+					 "large_folios", "stable_pages", "wb_chunk", NULL };
 
 const char *const *pc_knob_names(enum pc_profile p)
 {
@@ -688,19 +689,23 @@ int pc_knob_set(struct pc_knobs *k, const char *name, const char *value, char *e
 		k->k_bug = (uint8_t)v;
 	else if (!strcmp(name, "oracle"))
 		k->k_strict = v;
-	else if (!strcmp(name, "fail_write") || !strcmp(name, "fail_flush")) {
+	else if (!strcmp(name, "fail_write") || !strcmp(name, "fail_flush") ||
+		 !strcmp(name, "wb_chunk")) {
 		char *end;
 		unsigned long n = strtoul(value, &end, 10);
 
 		if (end == value || *end || n > 1000000 || *value == '-') {
-			snprintf(err, len, "bad count '%s' for knob %s (0 = never, N = the Nth)", value,
-				 name);
+			snprintf(err, len, "bad count '%s' for knob %s (%s)", value, name,
+				 !strcmp(name, "wb_chunk") ? "pages per inode and flusher pass, 0 = no limit"
+							   : "0 = never, N = the Nth");
 			return -1;
 		}
 		if (!strcmp(name, "fail_write"))
 			k->k_fail_write = (uint32_t)n;
-		else
+		else if (!strcmp(name, "fail_flush"))
 			k->k_fail_flush = (uint32_t)n;
+		else
+			k->k_wb_chunk = (uint32_t)n;
 	} else {
 		sim_time_t *dst = !strcmp(name, "commit") || !strcmp(name, "log_worker")
 					  ? &k->k_commit_interval
@@ -757,8 +762,10 @@ void pc_knob_format(const struct pc_knobs *k, const char *knob, char *buf, size_
 		snprintf(buf, len, "%s", vals[v]);
 		return;
 	}
-	if (!strcmp(knob, "fail_write") || !strcmp(knob, "fail_flush")) {
-		snprintf(buf, len, "%u", !strcmp(knob, "fail_write") ? k->k_fail_write : k->k_fail_flush);
+	if (!strcmp(knob, "fail_write") || !strcmp(knob, "fail_flush") || !strcmp(knob, "wb_chunk")) {
+		snprintf(buf, len, "%u", !strcmp(knob, "fail_write")   ? k->k_fail_write
+					 : !strcmp(knob, "fail_flush") ? k->k_fail_flush
+								       : k->k_wb_chunk);
 		return;
 	}
 	{

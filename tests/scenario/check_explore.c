@@ -130,7 +130,7 @@ static void check_file(const char *name, unsigned never)
 	scn_free(f);
 }
 
-#define NSEEDS 21
+#define NSEEDS 22
 
 START_TEST(explore_seed)
 {
@@ -161,6 +161,7 @@ START_TEST(explore_seed)
 		{ "09-flusher-isize-window-ext4-iomap.scn", 2 },
 		{ "09-flusher-isize-window-ext4.scn", 2 },
 		{ "09-flusher-isize-window-xfs.scn", 2 },
+		{ "10-range-cyclic-zero-eof-ext4-iomap.scn", 2 },
 	};
 
 	check_file(seeds[_i].file,

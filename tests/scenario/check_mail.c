@@ -55,6 +55,7 @@ static const struct bug bugs[] = {
 	{ "08-durability-xfs.scn", "no-flush" },
 	{ "09-flusher-isize-window-ext4-iomap.scn", "deferred" },
 	{ "09-flusher-isize-window-ext4.scn", "bs1k" },
+	{ "10-range-cyclic-zero-eof-ext4-iomap.scn", "cyclic" },
 };
 
 #define NBUGS (sizeof(bugs) / sizeof(bugs[0]))
@@ -98,7 +99,7 @@ START_TEST(every_seed_bug_listed)
 		"07-endio-deadlock.scn", "08-durability-ext4-iomap.scn",
 		"08-durability-ext4.scn", "08-durability-xfs.scn",
 		"09-flusher-isize-window-ext4-iomap.scn", "09-flusher-isize-window-ext4.scn",
-		"09-flusher-isize-window-xfs.scn",
+		"09-flusher-isize-window-xfs.scn", "10-range-cyclic-zero-eof-ext4-iomap.scn",
 	};
 	unsigned failing = 0;
 

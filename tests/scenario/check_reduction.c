@@ -45,7 +45,7 @@ static void explore(const struct scn_file *f, const char *path, int vi, unsigned
 	ck_assert_msg(rep->xr_complete, "%s: not complete", path);
 }
 
-#define NSEEDS 21
+#define NSEEDS 22
 
 static const char *const files[NSEEDS] = {
 	"01-writethrough-mkwrite.scn",
@@ -69,6 +69,7 @@ static const char *const files[NSEEDS] = {
 	"09-flusher-isize-window-ext4-iomap.scn",
 	"09-flusher-isize-window-ext4.scn",
 	"09-flusher-isize-window-xfs.scn",
+	"10-range-cyclic-zero-eof-ext4-iomap.scn",
 };
 
 static int nvariants(const struct scn_file *f)

@@ -329,6 +329,22 @@ START_TEST(seed_flusher_isize_window)
 }
 END_TEST
 
+/* Issue 11 item 2, range-cyclic writeback: a flusher pass that ran out of
+ * nr_to_write (wb_chunk=1) leaves writeback_index at folio 1, so the next
+ * pass writes the append past the deferred zeroed block before that block;
+ * the append's end_io raises i_disksize over it (stale-data). Index order
+ * (no chunk) and Ojaswin's ->writepages rule pass, and each turns into the
+ * failure when its knob is flipped back. */
+START_TEST(seed_range_cyclic)
+{
+	static const char *const name = "10-range-cyclic-zero-eof-ext4-iomap.scn";
+
+	check_file(name);
+	mutation_knob(name, "index", "wb_chunk", "1", PC_INV_STALE_DATA);
+	mutation_knob(name, "cyclic-rule", "deferred_wb_ordered", "off", PC_INV_STALE_DATA);
+}
+END_TEST
+
 /* Same inputs, same trace hash. */
 START_TEST(seed_deterministic)
 {
@@ -364,6 +380,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_endio_deadlock);
 	tcase_add_test(tc, seed_durability);
 	tcase_add_test(tc, seed_flusher_isize_window);
+	tcase_add_test(tc, seed_range_cyclic);
 	tcase_add_test(tc, seed_deterministic);
 	tcase_add_test(tc, scenarios_roundtrip);
 	suite_add_tcase(s, tc);

@@ -29,6 +29,10 @@ struct fx {
 	unsigned nwakes;
 	unsigned waits_done;			/* file_write_and_wait_range returned */
 	unsigned waits_done_busy;		/* ... while a folio was under writeback */
+	unsigned npasses;			/* flusher passes ended (requeue_inode) */
+	uint32_t wb_now;			/* file 0: folios under writeback after the last step */
+	uint32_t order[32];			/* file 0: folios in the order writeback started */
+	unsigned norder;
 };
 
 static bool any_writeback(const struct pc_inode *ip)
@@ -48,6 +52,15 @@ static void observe(void *ctx, const struct sim_task *t, const char *step, enum 
 			x->wb_start[f] = sim_now(x->s);
 	if (!strcmp(step, "wb_check_old_data_flush") && x->nwakes < MAX_T)
 		x->wakes[x->nwakes++] = sim_now(x->s);
+	if (!strcmp(step, "requeue_inode"))
+		x->npasses++;
+	for (uint32_t i = 0; i < x->ip->i_npages && i < 32; i++) {
+		bool wb = x->ip->i_folios[i].f_flags & PC_F_WRITEBACK;
+
+		if (wb && !(x->wb_now & (1u << i)) && x->norder < 32)
+			x->order[x->norder++] = i;
+		x->wb_now = wb ? x->wb_now | (1u << i) : x->wb_now & ~(1u << i);
+	}
 	if (t == x->a && r == SIM_DONE && !strcmp(step, "file_write_and_wait_range")) {
 		x->waits_done++;
 		x->waits_done_busy += any_writeback(x->ip);
@@ -380,6 +393,127 @@ static void test_flusher_knobs(void **state)
 	flusher_timing(12 * SIM_SEC, 5 * SIM_SEC, 15 * SIM_SEC, 25 * SIM_SEC);
 }
 
+/* ---- range-cyclic writeback (mapping->writeback_index) ---- */
+
+/* One flusher pass (a scripted kick: every dirty inode), then the disk and
+ * the end_io work until no folio of file 0 is under writeback. */
+static void flusher_pass(struct fx *x)
+{
+	unsigned n = x->npasses;
+
+	pc_kick_flusher(x->s);
+	for (unsigned guard = 0; x->npasses == n; guard++) {
+		assert_true(guard < 100000);
+		assert_true(sim_step(x->s));
+	}
+	for (unsigned guard = 0; any_writeback(x->ip); guard++) {
+		assert_true(guard < 100000);
+		assert_true(sim_step(x->s));
+	}
+}
+
+static uint32_t dirty_mask(const struct fx *x)
+{
+	uint32_t m = 0;
+
+	for (uint32_t i = 0; i < x->ip->i_npages; i++)
+		if (x->ip->i_folios[i].f_flags & PC_F_DIRTY)
+			m |= 1u << i;
+	return m;
+}
+
+/* iomap (writeback_iter), wb_chunk=2, four dirty folios: pass 1 writes
+ * folios 0 and 1 and stops, writeback_index = 2. Folio 0 is dirtied again.
+ * Pass 2 starts at 2, not at 0: it writes folios 2 and 3 while folio 0
+ * stays dirty, and runs out again (writeback_index = 4). Pass 3 starts at
+ * 4, finds nothing and does not go back: writeback_index = 0, folio 0 still
+ * dirty. Pass 4 writes it. (Before range-cyclic writeback every pass
+ * started at 0 and pass 2 wrote folio 0 first.) */
+static void range_cyclic_iomap(enum pc_profile p)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, p, 1);
+	cfg.c_knobs.k_wb_chunk = 2;
+	boot(&x, &cfg, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 16384, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(dirty_mask(&x), 0xf);
+	flusher_pass(&x);
+	assert_int_equal(dirty_mask(&x), 0xc);
+	assert_int_equal(x.ip->i_wb_index, 2);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 100, 0, -1);
+	run_task(x.s, x.a);
+	flusher_pass(&x);
+	assert_int_equal(dirty_mask(&x), 0x1);
+	assert_int_equal(x.ip->i_wb_index, 4);
+	flusher_pass(&x);
+	assert_int_equal(dirty_mask(&x), 0x1);
+	assert_int_equal(x.ip->i_wb_index, 0);
+	flusher_pass(&x);
+	assert_int_equal(dirty_mask(&x), 0);
+	assert_int_equal(x.ip->i_wb_index, 0);
+	assert_int_equal(x.norder, 5);
+	assert_int_equal(x.order[0], 0);
+	assert_int_equal(x.order[1], 1);
+	assert_int_equal(x.order[2], 2);
+	assert_int_equal(x.order[3], 3);
+	assert_int_equal(x.order[4], 0);
+	sim_destroy(x.s);
+}
+
+static void test_range_cyclic_xfs(void **state)
+{
+	range_cyclic_iomap(PC_PROF_XFS);
+}
+
+static void test_range_cyclic_ext4_iomap(void **state)
+{
+	range_cyclic_iomap(PC_PROF_EXT4_IOMAP);
+}
+
+/* ext4 (buffer_head, ext4_do_writepages), no chunk: an fsync of folios 0
+ * and 1 (a whole-file range) leaves writeback_index after the last folio
+ * it wrote, 2. With folios 0 and 2 dirty, the flusher's range_cyclic pass
+ * writes folio 2 first, then goes back ("cycled") for folio 0 in the same
+ * call and stores the page after it: writeback_index = 1. iomap leaves
+ * writeback_index alone in fsync and writes 0 then 2. */
+static void range_cyclic_wrap(enum pc_profile p, uint32_t first, uint32_t second, uint32_t idx)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, p, 1);
+	boot(&x, &cfg, 0);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 8192, 0, -1);
+	queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_wb_index, p == PC_PROF_EXT4 ? 2 : 0);
+	x.norder = 0;
+	queue(&x, x.a, PC_OP_PWRITE, 0, 0, 100, 0, -1);
+	queue(&x, x.a, PC_OP_PWRITE, 0, 8192, 100, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(dirty_mask(&x), 0x5);
+	flusher_pass(&x);
+	assert_int_equal(dirty_mask(&x), 0);
+	assert_int_equal(x.norder, 2);
+	assert_int_equal(x.order[0], first);
+	assert_int_equal(x.order[1], second);
+	assert_int_equal(x.ip->i_wb_index, idx);
+	sim_destroy(x.s);
+}
+
+static void test_range_cyclic_wrap_ext4(void **state)
+{
+	range_cyclic_wrap(PC_PROF_EXT4, 2, 0, 1);
+}
+
+static void test_range_cyclic_no_wrap_xfs(void **state)
+{
+	range_cyclic_wrap(PC_PROF_XFS, 0, 2, 0);
+}
+
 /* sync (the settle's) writes every inode back and takes the clean ones off
  * the dirty list (writeback_sb_inodes -> requeue_inode), so a write 3 s
  * later stamps a new dirtied_when and expires 30 s after itself, not at the
@@ -668,6 +802,10 @@ int main(void)
 		cmocka_unit_test(test_delalloc_convert_xfs),
 		cmocka_unit_test(test_flusher_default),
 		cmocka_unit_test(test_flusher_knobs),
+		cmocka_unit_test(test_range_cyclic_xfs),
+		cmocka_unit_test(test_range_cyclic_ext4_iomap),
+		cmocka_unit_test(test_range_cyclic_wrap_ext4),
+		cmocka_unit_test(test_range_cyclic_no_wrap_xfs),
 		cmocka_unit_test(test_sync_cleans_inode),
 		cmocka_unit_test(test_ordered_data_waits_writeback),
 		cmocka_unit_test(test_write_and_wait),
