@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,29 @@ static void kw_remove(struct kworkload *kw, unsigned i)
 
 /* Greedy: drop each operation whose removal keeps a mismatch of the same
  * class, from the last to the first, while tries last. */
+/* SIGINT, SIGTERM, SIGHUP: finish the image being checked, report what ran
+ * and clean up. The default action would kill the FUSE thread that serves
+ * the devices while the kernel still waits on them (a mount, a journal
+ * commit), leaving the process unkillable in D state. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void shrink(struct kc_host *h, struct kworkload *kw, const struct kopts *o,
 		   enum kc_class cls, struct kc_mismatch *m)
 {
@@ -181,6 +205,12 @@ static int run_config(const struct kopts *o, int profile, uint32_t bs, json_t *j
 		char origin[120];
 		int r;
 
+		if (stop_sig)
+			break;
+		if (nin >= 200 && w && w % 100 == 0)
+			fprintf(stderr, "pcsim kernel: %s %u: %u of %u workloads, %u mismatching\n",
+				pc_profile_names[profile], bs, w, nin, bad);
+
 		memset(kw, 0, sizeof(*kw));
 		kw->profile = profile;
 		kw->bs = bs;
@@ -276,6 +306,9 @@ input_error:
 				printf(" %s %" PRIu64, kc_class_names[k], c.mismatch[k]);
 		printf("\n");
 	}
+	if (stop_sig)
+		printf("      interrupted (signal %d) after %" PRIu64 " of %u workloads; no shrinking\n",
+		       (int)stop_sig, c.workloads, nin);
 	if (c.timing_real || c.timing_model)
 		printf("      explained by timing: %" PRIu64 " real states at another operation's "
 		       "window, %" PRIu64 " model violations after the last operation\n",
@@ -283,7 +316,7 @@ input_error:
 	for (unsigned i = 0; i < nfound; i++) {
 		struct found *f = &found[i];
 
-		if (o->shrink_tries)
+		if (o->shrink_tries && !stop_sig)
 			shrink(h, &f->kw, o, f->m.cls, &f->m);
 		printf("  mismatch (%s) from %s, %u operations after shrinking:\n    %s\n",
 		       kc_class_names[f->m.cls], f->origin, f->kw.nops, f->m.what);
@@ -312,9 +345,10 @@ input_error:
 		}
 	}
 	if (jconfigs) {
-		json_t *j = json_pack("{s:s,s:I,s:o,s:o,s:f}", "fs", pc_profile_names[profile],
+		json_t *j = json_pack("{s:s,s:I,s:o,s:o,s:f,s:b}", "fs", pc_profile_names[profile],
 				      "blocksize", (json_int_t)bs, "counts", counts_json(&c),
-				      "first_mismatches", jm, "seconds", secs);
+				      "first_mismatches", jm, "seconds", secs, "interrupted",
+				      stop_sig != 0);
 
 		json_array_append_new(jconfigs, j);
 	} else {
@@ -518,10 +552,13 @@ int cmd_kernel(int argc, char **argv)
 		fprintf(md, "| fs | block size | workloads | images mounted | real states | "
 			    "model states | explained by timing | mismatches |\n|---|---|---|---|---|---|"
 			    "---|---|\n");
+	catch_stop_signals();
 	for (unsigned f = 0; f < 2; f++)
 		for (unsigned b = 0; b < 2; b++) {
 			if (o.fs[f] < 0 || !o.bs[b])
 				continue;
+			if (stop_sig)
+				break;
 			rc = run_config(&o, o.fs[f], o.bs[b], jconfigs, md);
 			if (rc == -2) {
 				total = -2;
@@ -538,8 +575,9 @@ done:
 	if (md)
 		fclose(md);
 	if (total != -2 && o.json) {
-		json_t *doc = json_pack("{s:s,s:s,s:o,s:b}", "command", "kernel", "version",
-					PCSIM_VERSION, "configs", jconfigs, "agree", total == 0);
+		json_t *doc = json_pack("{s:s,s:s,s:o,s:b,s:b}", "command", "kernel", "version",
+					PCSIM_VERSION, "configs", jconfigs, "agree",
+					total == 0 && !stop_sig, "interrupted", stop_sig != 0);
 		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS), err[300];
 
 		if (!text || rpt_write_atomic(o.json, text, strlen(text), err, sizeof(err)))
@@ -559,6 +597,8 @@ done:
 	free(o.files);
 	if (total == -2)
 		return PCSIM_EXIT_USAGE;
+	if (stop_sig)
+		return 128 + stop_sig;
 	if (total < 0 || !ran)
 		return PCSIM_EXIT_USAGE;
 	return total ? PCSIM_EXIT_MISMATCH : PCSIM_EXIT_OK;
