@@ -214,7 +214,7 @@ struct pc_violation {
 };
 
 /* At the end of a run (after sim_run returned): deadlock, and the final
- * read of every file through the page cache (stale-data, eof-junk,
+ * read of every file through the page cache (stale-data, erased-data, eof-junk,
  * lost-write). */
 void pc_model_finish(struct sim *s);
 /* Crash states over the run's write log: recovery + checks. Returns the

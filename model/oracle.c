@@ -247,13 +247,14 @@ static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
 	return pc_w(s)->w_hb + 1;
 }
 
-/* The kind of an erase of [off, end) made now (model/guarantee.h), by the
- * operation the current task runs: an erase at or past i_size, or one the
- * caller marks as a size extension, is the EOF zeroing of an extending
- * operation; otherwise the operation says which. An erase of a kernel
- * task, or of an operation that does not erase, counts as whole-block (the
- * rows every profile guarantees: the oracle as strict as before the
- * table). */
+/* The kind of an erase at off made now (model/guarantee.h), by the
+ * operation the current task runs: a truncate erases past its new size
+ * when it shrinks and below it when it grows; any other erase at or past
+ * i_size, or one the caller marks as a size extension, is the EOF zeroing
+ * of an extending operation; otherwise the operation says which. An erase
+ * of a kernel task, or of an operation that does not erase, counts as
+ * whole-block (the rows every profile guarantees: the oracle as strict as
+ * before the table). */
 static uint8_t erase_kind(const struct sim *s, const struct pc_inode *ip, uint64_t off,
 			  bool extend)
 {
@@ -264,15 +265,11 @@ static uint8_t erase_kind(const struct sim *s, const struct pc_inode *ip, uint64
 
 	if (kind == PC_OP_PUNCH)
 		return PC_ERASE_PUNCH;
-	if (extend || off >= ip->i_size) {
-		if (kind == PC_OP_TRUNCATE)
-			return PC_ERASE_TRUNCATE_UP;
-		if (kind == PC_OP_FALLOCATE || kind == PC_OP_ZERO_RANGE)
-			return PC_ERASE_EXTEND_FALLOC;
-		return PC_ERASE_EXTEND_WRITE;
-	}
 	if (kind == PC_OP_TRUNCATE)
-		return PC_ERASE_TRUNCATE_DOWN;
+		return off >= x->o.o_off ? PC_ERASE_TRUNCATE_DOWN : PC_ERASE_TRUNCATE_UP;
+	if (extend || off >= ip->i_size)
+		return kind == PC_OP_FALLOCATE || kind == PC_OP_ZERO_RANGE ? PC_ERASE_EXTEND_FALLOC
+									  : PC_ERASE_EXTEND_WRITE;
 	if (kind == PC_OP_ZERO_RANGE)
 		return PC_ERASE_ZERO_RANGE;
 	return PC_ERASE_WHOLE_BLOCK;

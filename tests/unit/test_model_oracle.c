@@ -368,6 +368,41 @@ static void test_xfs_zero_range_lost_zeroing_promised(void **state)
 	zero_range_crash(PC_PROF_XFS, true, true, true, "promised by fsync");
 }
 
+/* The kind each erased byte keeps (i_erase_kind), which picks the row of
+ * the guarantee table: xfs, block size 1024. A zero range's partial blocks
+ * are zero-range, the block wholly inside it whole-block; a truncate down's
+ * new EOF block tail truncate-down, the blocks past it whole-block (the
+ * zero range's too: a byte keeps its latest erase); an extending write's
+ * zeroing of that tail extend-write. */
+static void test_erase_kinds(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_XFS);
+	boot(&x, &cfg, 16384);
+	queue(&x, x.a, PC_OP_ZERO_RANGE, 5000, 2000, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[4999], PC_ERASE_NONE);
+	assert_int_equal(x.ip->i_erase_kind[5000], PC_ERASE_ZERO_RANGE);
+	assert_int_equal(x.ip->i_erase_kind[5500], PC_ERASE_WHOLE_BLOCK);
+	assert_int_equal(x.ip->i_erase_kind[6999], PC_ERASE_ZERO_RANGE);
+	assert_int_equal(x.ip->i_erase_kind[7000], PC_ERASE_NONE);
+	queue(&x, x.a, PC_OP_TRUNCATE, 3000, 0, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[3000], PC_ERASE_TRUNCATE_DOWN);
+	assert_int_equal(x.ip->i_erase_kind[3071], PC_ERASE_TRUNCATE_DOWN);
+	assert_int_equal(x.ip->i_erase_kind[3072], PC_ERASE_WHOLE_BLOCK);
+	queue(&x, x.a, PC_OP_PWRITE, 10000, 10, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[3000], PC_ERASE_EXTEND_WRITE);
+	assert_int_equal(x.ip->i_erase_kind[8192], PC_ERASE_WHOLE_BLOCK);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	pc_model_finish(x.s);
+	assert_int_equal(count_viol(&x, PC_INV_ERASED_DATA, -1, NULL, NULL), 0);
+	sim_destroy(x.s);
+}
+
 /* ---- lost-write ---- */
 
 /* A completed pwrite of [0, 3000) and then i_size set back to 2000 by hand
@@ -570,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_ext4_zero_range_lost_zeroing),
 		cmocka_unit_test(test_xfs_zero_range_lost_zeroing_allowed),
 		cmocka_unit_test(test_xfs_zero_range_lost_zeroing_promised),
+		cmocka_unit_test(test_erase_kinds),
 		cmocka_unit_test(test_lost_write_size_backwards),
 		cmocka_unit_test(test_no_lost_write_after_truncate),
 		cmocka_unit_test(test_lost_write_wt_v2_race),
