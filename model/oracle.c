@@ -283,6 +283,39 @@ static uint8_t erase_kind(const struct sim *s, const struct pc_inode *ip, uint64
 static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end,
 		      uint64_t inv, uint32_t hb);
 
+/* [off, end) of ip is zero now, by an erase of this kind. */
+static void oracle_erase(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t end,
+			 uint8_t kind)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t inv = cur_inv(s, sim_current(s));
+	uint32_t hb = (uint32_t)++w->w_hb;
+	uint64_t run = UINT64_MAX;
+
+	for (uint64_t o = off; o <= end; o++) {
+		pc_tag_t last = o < end ? ip->i_last[o] : 0;
+		uint64_t b0 = o / w->w_bs * w->w_bs;
+
+		if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
+			/* its writer is still running: not erased */
+			if (run != UINT64_MAX)
+				erase_log(s, ip, run, o, inv, hb);
+			run = UINT64_MAX;
+			continue;
+		}
+		if (run == UINT64_MAX)
+			run = o;
+		ip->i_last[o] = 0;
+		ip->i_erase_inv[o] = (uint32_t)inv;
+		ip->i_erase_hb[o] = hb;
+		ip->i_erase_step[o] = (uint32_t)sim_steps(s);
+		ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
+		/* a block wholly inside the range: unmapped, freed or never
+		 * allocated, not zeroed in the cache */
+		ip->i_erase_kind[o] = b0 >= off && b0 + w->w_bs <= end ? PC_ERASE_WHOLE_BLOCK : kind;
+	}
+}
+
 static void oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
 			  pc_tag_t src, bool extend)
 {
@@ -292,47 +325,16 @@ static void oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint
 	const struct pc_source *sp = src ? &w->w_src[src] : NULL;
 	uint8_t kind;
 
-	if (!w->w_settled && src)
-		goto write;
-	kind = erase_kind(s, ip, off, extend);
-	if (src && sp->src_kind != PC_SRC_WRITE && sp->src_kind != PC_SRC_STORE) {
-		/* An erasing operation's own source (truncate, punch). */
-		w->w_srcx[src].x_erase = kind;
-		src = 0;
-	}
-	if (!src) {
-		uint64_t inv = cur_inv(s, sim_current(s));
-		uint32_t hb = (uint32_t)++w->w_hb;
-		uint64_t run = UINT64_MAX;
-
-		for (uint64_t o = off; o <= end; o++) {
-			pc_tag_t last = o < end ? ip->i_last[o] : 0;
-			uint64_t b0 = o / w->w_bs * w->w_bs;
-
-			if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
-				/* its writer is still running: not erased */
-				if (run != UINT64_MAX)
-					erase_log(s, ip, run, o, inv, hb);
-				run = UINT64_MAX;
-				continue;
-			}
-			if (run == UINT64_MAX)
-				run = o;
-			ip->i_last[o] = 0;
-			ip->i_erase_inv[o] = (uint32_t)inv;
-			ip->i_erase_hb[o] = hb;
-			ip->i_erase_step[o] = (uint32_t)sim_steps(s);
-			ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
-			/* a block wholly inside the range: unmapped, freed or
-			 * never allocated, not zeroed in the cache */
-			ip->i_erase_kind[o] = b0 >= off && b0 + w->w_bs <= end
-						      ? PC_ERASE_WHOLE_BLOCK : kind;
-		}
+	if (src && (!w->w_settled || sp->src_kind == PC_SRC_WRITE ||
+		    sp->src_kind == PC_SRC_STORE)) {
+		for (uint64_t o = off; o < end; o++)
+			ip->i_last[o] = src;
 		return;
 	}
-write:
-	for (uint64_t o = off; o < end; o++)
-		ip->i_last[o] = src;
+	kind = erase_kind(s, ip, off, extend);
+	if (src)	/* an erasing operation's own source (truncate, punch) */
+		w->w_srcx[src].x_erase = kind;
+	oracle_erase(s, ip, off, end, kind);
 }
 
 void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
