@@ -307,7 +307,7 @@ void __pc_pagecache_isize_extended(struct sim *s, struct sim_task *t, struct pc_
 
 		__pc_folio_zero(ip, index, (uint32_t)(from % PC_PAGE_SIZE),
 				(uint32_t)(zend - (uint64_t)index * PC_PAGE_SIZE));
-		__pc_oracle_record(s, ip, from, zend - from, 0);
+		__pc_oracle_extend(s, ip, from, zend - from);
 	}
 	__pc_folio_unlock(s, t, f);
 	sim_trace(s, SIM_TR_MODEL, t->t_id, "pagecache_isize_extended", from, to);

@@ -69,7 +69,7 @@ void __pc_i_size_write_by(struct sim *s, struct sim_task *t, struct pc_inode *ip
 			       t->t_name);
 	ip->i_size = size;
 	if (size > old)
-		__pc_oracle_record(s, ip, old, size - old, 0);	/* extension: reads zero */
+		__pc_oracle_extend(s, ip, old, size - old);	/* extension: reads zero */
 	else if (size < old)
 		__pc_lat_shrink(s, ip, size);
 	if (size != old) {

@@ -121,7 +121,7 @@ size_t pc_model_arena_size(const struct pc_config *cfg)
 
 	layout(cfg, &fb, &nb, &meta, &pool);
 	dblocks = meta + JOURNAL_BLOCKS + pool;
-	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16) +
+	per_file = (size_t)fb * (sizeof(pc_tag_t) + 2 + 16 + 1) +
 		   (size_t)(fb / PC_PAGE_SIZE) * (sizeof(struct pc_folio) + sizeof(struct pc_pte)) +
 		   nb * sizeof(struct pc_extent);
 	disk = (size_t)dblocks * (bs * sizeof(pc_tag_t) * 2 + sizeof(uint64_t)) +
@@ -201,10 +201,11 @@ static struct pc_inode *inode_create(struct sim *s, struct pc_world *w, unsigned
 	ip->i_erase_step = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_step));
 	ip->i_erase_hb = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_hb));
 	ip->i_erase_tid = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_tid));
+	ip->i_erase_kind = sim_alloc(s, file_bytes * sizeof(*ip->i_erase_kind));
 	ip->i_lat_head = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_head));
 	ip->i_lat_tail = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_tail));
 	ip->i_lat_sver = sim_alloc(s, ip->i_nblocks * sizeof(*ip->i_lat_sver));
-	if (!ip->i_lat_head || !ip->i_lat_tail || !ip->i_lat_sver || !ip->i_erase_tid || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
+	if (!ip->i_lat_head || !ip->i_lat_tail || !ip->i_lat_sver || !ip->i_erase_tid || !ip->i_erase_kind || !ip->i_map || !ip->i_folios || !ip->i_pte || !ip->i_last || !ip->i_erase_inv ||
 	    !ip->i_erase_step || !ip->i_erase_hb)
 		return NULL;
 	for (uint32_t i = 0; i < ip->i_npages; i++) {
@@ -481,6 +482,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		memset(ip->i_erase_tid, 0, cap * sizeof(*ip->i_erase_tid));
+		memset(ip->i_erase_kind, 0, cap * sizeof(*ip->i_erase_kind));
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}
 	__pc_lat_reset(s);
@@ -756,6 +758,7 @@ uint64_t pc_model_crash_key(const struct sim *s)
 		h = sim_hash_fast(h, ip->i_erase_inv, cap * sizeof(*ip->i_erase_inv));
 		h = sim_hash_fast(h, ip->i_erase_step, cap * sizeof(*ip->i_erase_step));
 		h = sim_hash_fast(h, ip->i_erase_tid, cap * sizeof(*ip->i_erase_tid));
+		h = sim_hash_fast(h, ip->i_erase_kind, cap * sizeof(*ip->i_erase_kind));
 	}
 	for (unsigned i = 0; i < w->w_npromise; i++) {
 		const struct pc_promise *pr = &w->w_promise[i];

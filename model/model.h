@@ -200,7 +200,8 @@ const struct pc_bio *pc_disk_inflight_bio(const struct sim *s, uint32_t i);
 /* ---- the oracle (SEMANTICS.md section 10) ---- */
 enum pc_invariant {
 	PC_INV_STALE_DATA = 0, PC_INV_EOF_JUNK, PC_INV_UNRESERVED_DIRTY, PC_INV_LOST_WRITE,
-	PC_INV_NOT_DURABLE, PC_INV_ISIZE_UNLOCKED, PC_INV_DEADLOCK, PC_INV_JOURNAL, PC_INV_N
+	PC_INV_NOT_DURABLE, PC_INV_ISIZE_UNLOCKED, PC_INV_DEADLOCK, PC_INV_JOURNAL,
+	PC_INV_ERASED_DATA, PC_INV_N
 };
 extern const char *const pc_invariant_names[PC_INV_N];
 int pc_invariant_lookup(const char *name);
@@ -218,7 +219,7 @@ struct pc_violation {
 };
 
 /* At the end of a run (after sim_run returned): deadlock, and the final
- * read of every file through the page cache (stale-data, eof-junk,
+ * read of every file through the page cache (stale-data, erased-data, eof-junk,
  * lost-write). */
 void pc_model_finish(struct sim *s);
 /* Crash states over the run's write log: recovery + checks. Returns the

@@ -8,6 +8,7 @@
 
 #include "model/alloc.h"
 #include "model/disk.h"
+#include "model/guarantee.h"
 #include "model/jbd2.h"
 #include "model/model.h"
 
@@ -126,6 +127,7 @@ struct pc_inode {
 	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
 	uint32_t *i_erase_step;		/* per byte: engine step of the erase */
 	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins */
+	uint8_t *i_erase_kind;		/* per byte: enum pc_erase_kind of the latest erase */
 	/* Latency metrics (latency.c), per file block: FIFO of the copies
 	 * of operations' data not yet durable (node index + 1, 0: none),
 	 * and the write-log index + 1 of the last bio that carried the block
@@ -151,13 +153,10 @@ struct pc_inode {
 /* ---- sources with the happens-before data the oracle needs ---- */
 struct pc_srcx {
 	uint64_t x_inv, x_resp;		/* hb stamps: invocation, response (UINT64_MAX while running) */
-	uint8_t x_erase;		/* 0, or PC_ERASE_* */
+	uint8_t x_erase;		/* 0, or the enum pc_erase_kind of the op's erase */
 	uint8_t x_past_eof;		/* a store made past EOF */
 	uint16_t x_covered_by;		/* erase/extend source that first covered it */
 };
-#define PC_ERASE_TRUNCATE	1
-#define PC_ERASE_PUNCH		2
-#define PC_ERASE_EXTEND		3
 
 /* ---- workqueues (kernel/workqueue.c) ---- */
 
@@ -474,6 +473,8 @@ pc_tag_t __pc_new_source(struct sim *s, struct sim_task *t, uint8_t kind, uint8_
 void __pc_source_done(struct sim *s, pc_tag_t tag);
 void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
 			pc_tag_t src);
+/* The same for an erase that is the zeroing of a size extension. */
+void __pc_oracle_extend(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len);
 void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 			     const pc_tag_t *tags, uint64_t len, bool crash, uint32_t point);
 void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_t off,

@@ -6,17 +6,25 @@
  * keeps, per byte, i_last: the source of the last completed write or store
  * that covered it, or 0 once an erase (truncate down, punch, zero range) or
  * a size extension made it zero. Erases and extensions are also kept as
- * events (when invoked, when done, which range) so a byte's history can be
- * compared with the operations' invocation/response order (happens-before):
+ * events (when invoked, when done, which range, which kind: i_erase_kind,
+ * model/guarantee.h) so a byte's history can be compared with the
+ * operations' invocation/response order (happens-before):
  *
  *   seen == expected                                    fine
- *   seen is STALE (a previous file's block)              stale-data
+ *   seen is STALE (never this file's at that offset:
+ *     a previous file's block, never-written disk)      stale-data
  *   seen's source still running, or concurrent with
  *     the source that replaced it                       fine (default oracle)
  *   expected zero since an erase/extension that was
  *     invoked after seen's source completed:
  *       seen is a store made past EOF                   eof-junk
- *       otherwise (truncated/punched data reappears)    stale-data
+ *       otherwise (the file's own earlier bytes):
+ *         at run time                                   erased-data
+ *         after a crash, where a durable promise covers
+ *           the newer contents, or the profile's
+ *           guarantee row for the erase's kind says its
+ *           zeros are durable with its transaction      erased-data
+ *         after a crash, otherwise                      fine
  *   strict oracle: a past-EOF store concurrent with the
  *     extension that covered it                         eof-junk
  *   expected a completed write, seen an older source or
@@ -36,7 +44,7 @@
 
 const char *const pc_invariant_names[PC_INV_N] = {
 	"stale-data", "eof-junk", "unreserved-dirty", "lost-write",
-	"not-durable", "isize-unlocked", "deadlock", "journal",
+	"not-durable", "isize-unlocked", "deadlock", "journal", "erased-data",
 };
 
 int pc_invariant_lookup(const char *name)
@@ -239,56 +247,105 @@ static uint64_t cur_inv(const struct sim *s, const struct sim_task *t)
 	return pc_w(s)->w_hb + 1;
 }
 
+/* The kind of an erase at off made now (model/guarantee.h), by the
+ * operation the current task runs: a truncate erases past its new size
+ * when it shrinks and below it when it grows; any other erase at or past
+ * i_size, or one the caller marks as a size extension, is the EOF zeroing
+ * of an extending operation; otherwise the operation says which. An erase
+ * of a kernel task, or of an operation that does not erase, counts as
+ * whole-block (the rows every profile guarantees: the oracle as strict as
+ * before the table). */
+static uint8_t erase_kind(const struct sim *s, const struct pc_inode *ip, uint64_t off,
+			  bool extend)
+{
+	const struct sim_task *t = sim_current(s);
+	const struct sim_op *op = t && !t->t_kernel ? sim_task_cur_op(t) : NULL;
+	const struct pc_opctx *x = op ? op->op_arg : NULL;
+	uint8_t kind = x && x->x_w == ip->i_w ? x->o.o_kind : PC_OP_NKINDS;
+
+	if (kind == PC_OP_PUNCH)
+		return PC_ERASE_PUNCH;
+	if (kind == PC_OP_TRUNCATE)
+		return off >= x->o.o_off ? PC_ERASE_TRUNCATE_DOWN : PC_ERASE_TRUNCATE_UP;
+	if (extend || off >= ip->i_size)
+		return kind == PC_OP_FALLOCATE || kind == PC_OP_ZERO_RANGE ? PC_ERASE_EXTEND_FALLOC
+									  : PC_ERASE_EXTEND_WRITE;
+	if (kind == PC_OP_ZERO_RANGE)
+		return PC_ERASE_ZERO_RANGE;
+	return PC_ERASE_WHOLE_BLOCK;
+}
+
 /* Record that [off, off+len) now holds src (a write or store), or, for
  * src == 0, that it was erased or newly exposed by a size change (then an
  * erase event is kept; bytes whose writer is still running are left alone:
- * that writer's data is what the range should hold). */
+ * that writer's data is what the range should hold). extend: the erase is
+ * the zeroing of a size extension (i_size may already be the new size). */
 static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, uint64_t end,
 		      uint64_t inv, uint32_t hb);
 
-void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
-			pc_tag_t src)
+/* [off, end) of ip is zero now, by an erase of this kind. */
+static void oracle_erase(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t end,
+			 uint8_t kind)
+{
+	struct pc_world *w = pc_w(s);
+	uint64_t inv = cur_inv(s, sim_current(s));
+	uint32_t hb = (uint32_t)++w->w_hb;
+	uint64_t run = UINT64_MAX;
+
+	for (uint64_t o = off; o <= end; o++) {
+		pc_tag_t last = o < end ? ip->i_last[o] : 0;
+		uint64_t b0 = o / w->w_bs * w->w_bs;
+
+		if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
+			/* its writer is still running: not erased */
+			if (run != UINT64_MAX)
+				erase_log(s, ip, run, o, inv, hb);
+			run = UINT64_MAX;
+			continue;
+		}
+		if (run == UINT64_MAX)
+			run = o;
+		ip->i_last[o] = 0;
+		ip->i_erase_inv[o] = (uint32_t)inv;
+		ip->i_erase_hb[o] = hb;
+		ip->i_erase_step[o] = (uint32_t)sim_steps(s);
+		ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
+		/* a block wholly inside the range: unmapped, freed or never
+		 * allocated, not zeroed in the cache */
+		ip->i_erase_kind[o] = b0 >= off && b0 + w->w_bs <= end ? PC_ERASE_WHOLE_BLOCK : kind;
+	}
+}
+
+static void oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
+			  pc_tag_t src, bool extend)
 {
 	struct pc_world *w = pc_w(s);
 	uint64_t cap = (uint64_t)ip->i_npages * PC_PAGE_SIZE;
 	uint64_t end = off + len > cap ? cap : off + len;
 	const struct pc_source *sp = src ? &w->w_src[src] : NULL;
+	uint8_t kind;
 
-	if (!w->w_settled && src)
-		goto write;
-	if (src && sp->src_kind != PC_SRC_WRITE && sp->src_kind != PC_SRC_STORE) {
-		/* An erasing operation's own source (truncate, punch). */
-		w->w_srcx[src].x_erase = PC_ERASE_PUNCH;
-		src = 0;
-	}
-	if (!src) {
-		uint64_t inv = cur_inv(s, sim_current(s));
-		uint32_t hb = (uint32_t)++w->w_hb;
-		uint64_t run = UINT64_MAX;
-
-		for (uint64_t o = off; o <= end; o++) {
-			pc_tag_t last = o < end ? ip->i_last[o] : 0;
-
-			if (o == end || (last && w->w_srcx[last].x_resp == UINT64_MAX)) {
-				/* its writer is still running: not erased */
-				if (run != UINT64_MAX)
-					erase_log(s, ip, run, o, inv, hb);
-				run = UINT64_MAX;
-				continue;
-			}
-			if (run == UINT64_MAX)
-				run = o;
-			ip->i_last[o] = 0;
-			ip->i_erase_inv[o] = (uint32_t)inv;
-			ip->i_erase_hb[o] = hb;
-			ip->i_erase_step[o] = (uint32_t)sim_steps(s);
-			ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
-		}
+	if (src && (!w->w_settled || sp->src_kind == PC_SRC_WRITE ||
+		    sp->src_kind == PC_SRC_STORE)) {
+		for (uint64_t o = off; o < end; o++)
+			ip->i_last[o] = src;
 		return;
 	}
-write:
-	for (uint64_t o = off; o < end; o++)
-		ip->i_last[o] = src;
+	kind = erase_kind(s, ip, off, extend);
+	if (src)	/* an erasing operation's own source (truncate, punch) */
+		w->w_srcx[src].x_erase = kind;
+	oracle_erase(s, ip, off, end, kind);
+}
+
+void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len,
+			pc_tag_t src)
+{
+	oracle_record(s, ip, off, len, src, false);
+}
+
+void __pc_oracle_extend(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len)
+{
+	oracle_record(s, ip, off, len, 0, true);
 }
 
 /* Keep [off, end) of ip as erased now, for promises (w_erase). */
@@ -316,15 +373,83 @@ static void erase_log(struct sim *s, const struct pc_inode *ip, uint64_t off, ui
 	e->er_hb = hb;
 }
 
-/* Classify one byte; returns the invariant broken or -1. */
+/* A promise durable in the crash state at `point` (its write-log position
+ * at or before it) that covers byte o with contents newer than seen, a
+ * completed write's bytes: a run of it expects another tag there (zero, or
+ * a later write), so seen had been replaced before the promise's
+ * invocation. NULL if none. */
+static const struct pc_promise *promise_covering(const struct pc_world *w,
+						 const struct pc_inode *ip, uint64_t o,
+						 pc_tag_t seen, uint32_t point)
+{
+	for (unsigned i = 0; i < w->w_npromise; i++) {
+		const struct pc_promise *pr = &w->w_promise[i];
+
+		if (pr->pr_file != ip->i_ino || pr->pr_wlog > point || o < pr->pr_off ||
+		    o >= pr->pr_off + pr->pr_len || o >= pr->pr_size ||
+		    w->w_srcx[seen].x_resp > pr->pr_hb)
+			continue;
+		for (uint32_t k = pr->pr_run; k < pr->pr_run + pr->pr_nrun; k++) {
+			const struct pc_prun *r = &w->w_prun[k];
+
+			if (o < r->r_off || o >= (uint64_t)r->r_off + r->r_len)
+				continue;
+			if (r->r_tag != seen)
+				return pr;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* The file's own earlier bytes (seen, a completed write or store) where
+ * the byte's latest erase, invoked after seen completed, said zero. At run
+ * time the page cache must show the zeros: erased-data. After a crash
+ * (the erase's transaction durable in this state) only where a durable
+ * promise covers newer contents or the profile's guarantee row for the
+ * erase's kind makes the zeros durable with that transaction (the row or
+ * the promise is named in why). */
+static int erased_again(const struct sim *s, const struct pc_inode *ip, uint64_t o,
+			pc_tag_t seen, bool crash, uint32_t point, char *why, size_t wlen)
+{
+	const struct pc_world *w = pc_w(s);
+	uint8_t kind = ip->i_erase_kind[o];
+	const struct pc_guarantee *g;
+	const struct pc_promise *pr;
+
+	if (pc_byte_value(s, seen, o) == 0)
+		return -1;	/* reads as the zeros it should */
+	if (!crash) {
+		snprintf(why, wlen, ", data a %s erase removed", pc_erase_kind_names[kind]);
+		return PC_INV_ERASED_DATA;
+	}
+	g = pc_guarantee((enum pc_profile)w->w_k.k_profile, (enum pc_erase_kind)kind);
+	if (g && g->g_durable) {
+		snprintf(why, wlen, ", erased by %s (durable: guarantee %s/%s)",
+			 pc_erase_kind_names[kind], pc_profile_names[w->w_k.k_profile],
+			 pc_erase_kind_names[kind]);
+		return PC_INV_ERASED_DATA;
+	}
+	pr = promise_covering(w, ip, o, seen, point);
+	if (pr) {
+		snprintf(why, wlen, ", erased by %s, promised by %s (step %llu)",
+			 pc_erase_kind_names[kind], pr->pr_what, (unsigned long long)pr->pr_step);
+		return PC_INV_ERASED_DATA;
+	}
+	return -1;	/* zeros only in the cache: the old bytes may survive */
+}
+
+/* Classify one byte; returns the invariant broken or -1, with the reason's
+ * tail for the report in why. */
 static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, pc_tag_t seen,
-		    bool crash)
+		    bool crash, uint32_t point, char *why, size_t wlen)
 {
 	const struct pc_world *w = pc_w(s);
 	const struct pc_source *ss = seen ? &w->w_src[seen] : NULL;
 	const struct pc_srcx *sx = seen ? &w->w_srcx[seen] : NULL;
 	pc_tag_t want = ip->i_last[o];
 
+	why[0] = 0;
 	if (seen && ss->src_kind == PC_SRC_STALE)
 		return PC_INV_STALE_DATA;
 	if (seen == want)
@@ -338,10 +463,17 @@ static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, 
 		 * in this crash state (an uncommitted truncate rolls back). */
 		if (erased && (!crash || ip->i_erase_tid[o] <= w->w_crash_tid) &&
 		    sx->x_resp != UINT64_MAX && (want == 0 || crash)) {
-			if (sx->x_resp < einv)
-				return sx->x_past_eof ? PC_INV_EOF_JUNK : PC_INV_STALE_DATA;
-			if (w->w_k.k_strict && sx->x_past_eof && sx->x_resp < ehb)
+			if (sx->x_resp < einv) {
+				if (sx->x_past_eof) {
+					snprintf(why, wlen, ", stored past EOF before the size grew");
+					return PC_INV_EOF_JUNK;
+				}
+				return erased_again(s, ip, o, seen, crash, point, why, wlen);
+			}
+			if (w->w_k.k_strict && sx->x_past_eof && sx->x_resp < ehb) {
+				snprintf(why, wlen, ", stored past EOF before the size grew");
 				return PC_INV_EOF_JUNK;
+			}
 		}
 		if (crash || sx->x_resp == UINT64_MAX)
 			return -1;
@@ -360,16 +492,14 @@ static int classify(const struct sim *s, const struct pc_inode *ip, uint64_t o, 
 void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 			     const pc_tag_t *tags, uint64_t len, bool crash, uint32_t point)
 {
-	struct pc_world *w = pc_w(s);
-
 	for (uint64_t i = 0; i < len; i++) {
 		uint64_t o = off + i;
 		int inv;
-		char what[120];
+		char what[120], why[120];
 
 		if (o >= (uint64_t)ip->i_npages * PC_PAGE_SIZE)
 			break;
-		inv = classify(s, ip, o, tags[i], crash);
+		inv = classify(s, ip, o, tags[i], crash, point, why, sizeof(why));
 		if (inv < 0)
 			continue;
 		pc_describe_tag(s, tags[i] ? tags[i] : ip->i_last[o], what, sizeof(what));
@@ -377,12 +507,7 @@ void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 			       "%s of file %u: %s %s%s", crash ? "after crash, bytes" : "bytes",
 			       ip->i_ino,
 			       inv == PC_INV_LOST_WRITE ? "lost; expected" : "hold",
-			       what,
-			       inv == PC_INV_EOF_JUNK ? ", stored past EOF before the size grew"
-			       : inv == PC_INV_STALE_DATA && tags[i] &&
-					       w->w_src[tags[i]].src_kind != PC_SRC_STALE
-				       ? ", data that was truncated or punched away"
-				       : "");
+			       what, why);
 	}
 }
 

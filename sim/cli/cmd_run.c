@@ -261,8 +261,11 @@ static void print_counterexample(const char *path, const char *text, size_t len,
 static const char *effect_of(int inv)
 {
 	static const char *const e[PC_INV_N] = {
-		[PC_INV_STALE_DATA] = "a read after the crash and journal recovery returns bytes "
-				      "the file must not hold there",
+		[PC_INV_STALE_DATA] = "a read returns bytes that never belonged to the file at "
+				      "that offset (another file's freed block, never-written "
+				      "disk)",
+		[PC_INV_ERASED_DATA] = "a read returns the file's own bytes that a truncate, "
+				       "punch, zero range or extension had replaced with zeros",
 		[PC_INV_EOF_JUNK] = "bytes stored through mmap past the old EOF show up inside the "
 				    "file once it grows, where the file must read zeroes",
 		[PC_INV_UNRESERVED_DIRTY] = "the stored data is dropped at writeback without an "

@@ -18,7 +18,7 @@ const char *const scn__section_names[] = {
 /* Indexed by enum scn_invariant. */
 const char *const scn__invariant_names[] = {
 	"stale-data", "eof-junk", "unreserved-dirty", "lost-write", "not-durable",
-	"isize-unlocked", "deadlock", "journal", NULL,
+	"isize-unlocked", "deadlock", "journal", "erased-data", NULL,
 };
 
 /* Indexed by enum scn_task_kind - SCN_TASK_FLUSHER. */

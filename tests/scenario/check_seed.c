@@ -91,7 +91,7 @@ static void mutation_knob(const char *name, const char *fixed, const char *k, co
  * that one subset of the unflushed writes at the crash point, not every
  * subset. Seed 05, variant submit: at the last crash row the zero write of
  * lifetime 2 (bio 1, the first bio of the lifetime) is still in flight;
- * everything else is durable. survivors none: one state, stale-data (the
+ * everything else is durable. survivors none: one state, erased-data (the
  * state the run prints); survivors 1: one state, the zero write landed,
  * clean. A write that is not unflushed at the crash point (bio 2, a log
  * write made durable by the commit's preflush) is an error: the file does
@@ -109,7 +109,7 @@ START_TEST(reproducer_exact_crash_state)
 	f->f_nsurvivors = 0;
 	run(f, vi, &o, &r);
 	ck_assert_uint_eq(r.r_crash_states, 1);
-	ck_assert_uint_eq(r.r_inv_mask, 1u << PC_INV_STALE_DATA);
+	ck_assert_uint_eq(r.r_inv_mask, 1u << PC_INV_ERASED_DATA);
 	ck_assert_uint_eq(r.r_nsurvivors, 0);
 	pcr_result_free(&r);
 	ck_assert_int_eq(scn_append_survivor(f, 1), 0);
@@ -168,8 +168,8 @@ START_TEST(seed_ext4_iomap_zero_eof)
 
 	for (unsigned i = 0; i < 3; i++) {
 		check_file(files[i]);
-		mutation(files[i], "wait", "submit", PC_INV_STALE_DATA);
-		mutation(files[i], "deferred", "submit", PC_INV_STALE_DATA);
+		mutation(files[i], "wait", "submit", PC_INV_ERASED_DATA);
+		mutation(files[i], "deferred", "submit", PC_INV_ERASED_DATA);
 	}
 	check_file("05-ext4-bh-ordered-truncate-up.scn");
 	check_file("05-ext4-bh-ordered-fallocate.scn");
@@ -181,9 +181,9 @@ START_TEST(seed_deferred_sfr)
 {
 	check_file("06-deferred-sync-file-range.scn");
 	mutation("06-deferred-sync-file-range.scn", "sfr-handling", "no-sfr-handling",
-		 PC_INV_STALE_DATA);
+		 PC_INV_ERASED_DATA);
 	mutation("06-deferred-sync-file-range.scn", "wb-ordered", "no-sfr-handling",
-		 PC_INV_STALE_DATA);
+		 PC_INV_ERASED_DATA);
 }
 END_TEST
 
@@ -196,7 +196,7 @@ START_TEST(seed_deferred_ranged)
 
 	for (unsigned i = 0; i < 2; i++) {
 		check_file(files[i]);
-		mutation(files[i], "wb-ordered", "sfr-handling", PC_INV_STALE_DATA);
+		mutation(files[i], "wb-ordered", "sfr-handling", PC_INV_ERASED_DATA);
 	}
 }
 END_TEST
@@ -340,8 +340,8 @@ START_TEST(seed_range_cyclic)
 	static const char *const name = "10-range-cyclic-zero-eof-ext4-iomap.scn";
 
 	check_file(name);
-	mutation_knob(name, "index", "wb_chunk", "1", PC_INV_STALE_DATA);
-	mutation_knob(name, "cyclic-rule", "deferred_wb_ordered", "off", PC_INV_STALE_DATA);
+	mutation_knob(name, "index", "wb_chunk", "1", PC_INV_ERASED_DATA);
+	mutation_knob(name, "cyclic-rule", "deferred_wb_ordered", "off", PC_INV_ERASED_DATA);
 }
 END_TEST
 

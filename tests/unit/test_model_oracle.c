@@ -3,7 +3,9 @@
  * happened-before the extension shows inside the new size; a store
  * concurrent with the extension only under oracle=strict), stale-data
  * after a crash (durable metadata mapping a block whose data never reached
- * the disk), and lost-write (a completed write's bytes past a size that
+ * the disk), erased-data after a crash (the file's own bytes under a
+ * durable zero range: a violation only where the profile's guarantee row,
+ * model/guarantee.c, or a promise covers the zeros), and lost-write (a completed write's bytes past a size that
  * went backwards), each with the control run that must stay clean. Block
  * size 1024. */
 #include <setjmp.h>
@@ -234,6 +236,8 @@ static void crash_stale(bool premature_written, bool flagged)
 	assert_int_equal(count_viol(&x, PC_INV_STALE_DATA, 1, &off, &len) > 0, flagged);
 	assert_int_equal(count_viol(&x, PC_INV_STALE_DATA, 0, NULL, NULL), 0);
 	assert_int_equal(count_viol(&x, PC_INV_JOURNAL, -1, NULL, NULL), 0);
+	/* a foreign block is never the file's own earlier bytes */
+	assert_int_equal(count_viol(&x, PC_INV_ERASED_DATA, -1, NULL, NULL), 0);
 	if (flagged) {
 		assert_int_equal(off, 1024);
 		assert_int_equal(len, 1024);
@@ -249,6 +253,154 @@ static void test_crash_stale_data(void **state)
 static void test_crash_unwritten_clean(void **state)
 {
 	crash_stale(false, false);
+}
+
+/* ---- erased-data after a crash ---- */
+
+/* Crash states after `zero-range 5000 2000` over a settled file of 16384
+ * bytes (block size 1024: partial blocks 4 [5000, 5120) and 6 [6144, 7000),
+ * block 5 whole), followed by an O_DSYNC write elsewhere (12000, a later
+ * folio) whose log force makes the zero range's transaction durable, or by
+ * an fsync (fsync: a promise over the zeroed bytes). lose: the zeroing is
+ * lost by hand after the zero range (folio 1 marked clean, as a model that
+ * forgot to write it would leave it), so the disk keeps the old bytes.
+ * old_seen: some crash state after the transaction shows an old byte of
+ * the partial block at 5000. */
+struct erase_view {
+	bool old_seen;
+};
+
+static void erase_view_fn(void *ctx, const struct sim *s, const struct pc_crash_view *v)
+{
+	struct erase_view *ev = ctx;
+
+	(void)s;
+	if (v->cv_size[0] >= 7000 && v->cv_bytes[0] && v->cv_bytes[0][5500] == 0 &&
+	    v->cv_bytes[0][5000] != 0)
+		ev->old_seen = true;
+}
+
+static void zero_range_crash(enum pc_profile prof, bool lose, bool fsync, bool flagged,
+			     const char *why)
+{
+	struct pc_config cfg;
+	struct fx x;
+	struct pc_persist p = { .p_mode = PC_PERSIST_ALL_SUBSETS, .p_max = 4096,
+				.p_dedup = PC_DEDUP_POINT };
+	struct erase_view ev = { false };
+	const struct pc_violation *v;
+	bool complete = false;
+	uint64_t off = 0, len = 0;
+	unsigned n;
+
+	cfg_init(&cfg, prof);
+	boot(&x, &cfg, 16384);
+	queue(&x, x.a, PC_OP_ZERO_RANGE, 5000, 2000, 0, -1);
+	run_task(x.s, x.a);
+	if (lose) {
+		struct pc_folio *f = &x.ip->i_folios[1];
+
+		f->f_flags &= (uint8_t)~PC_F_DIRTY;
+		f->f_bdirty = 0;
+	}
+	if (fsync)
+		queue(&x, x.a, PC_OP_FSYNC, 0, 0, 0, -1);
+	else
+		queue(&x, x.a, PC_OP_PWRITE, 12000, 100, PC_OF_DSYNC, -1);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	pc_model_finish(x.s);
+	assert_true(pc_model_check_crashes_view(x.s, 0, pc_wlog_len(x.s), &p, &complete, NULL,
+						erase_view_fn, &ev) > 1);
+	assert_true(complete);
+	assert_int_equal(count_viol(&x, PC_INV_STALE_DATA, -1, NULL, NULL), 0);
+	assert_int_equal(count_viol(&x, PC_INV_ERASED_DATA, 0, NULL, NULL), 0);
+	assert_int_equal(count_viol(&x, PC_INV_ERASED_DATA, 1, &off, &len) > 0, flagged);
+	assert_int_equal(count_viol(&x, PC_INV_NOT_DURABLE, 1, NULL, NULL) > 0, lose && fsync);
+	if (flagged) {
+		assert_true((off >= 5000 && off + len <= 5120) || (off >= 6144 && off + len <= 7000));
+		n = pc_violations(x.s, &v);
+		for (unsigned i = 0; i < n; i++)
+			if (v[i].v_inv == PC_INV_ERASED_DATA)
+				assert_non_null(strstr(v[i].v_msg, why));
+	}
+	/* the old bytes are on the disk under the durable unmap exactly
+	 * where the zeroing was not written */
+	assert_int_equal(ev.old_seen, lose || prof == PC_PROF_XFS);
+	sim_destroy(x.s);
+}
+
+/* XFS (xfs_falloc_zero_range -> xfs_free_file_space): the partial blocks
+ * are zeroed in the page cache only and nothing writes them before the
+ * unmap transaction; the O_DSYNC write's log force makes that transaction
+ * durable with the old bytes on the disk. The kernel shows them too (pcsim
+ * kernel --fs xfs --bs 1024, docs/crashdiff.md): not a violation (before
+ * the guarantee table: stale-data). */
+static void test_xfs_zero_range_partial_not_durable(void **state)
+{
+	zero_range_crash(PC_PROF_XFS, false, false, false, NULL);
+}
+
+/* ext4 orders the zeroed partial blocks with the transaction
+ * (ext4_jbd2_inode_add_write): the commit writes them first, no state
+ * shows old bytes. */
+static void test_ext4_zero_range_partial_ordered(void **state)
+{
+	zero_range_crash(PC_PROF_EXT4, false, false, false, NULL);
+}
+
+/* ...and a model that loses the ordered zeroing is caught by the ext4
+ * zero-range row of the table. */
+static void test_ext4_zero_range_lost_zeroing(void **state)
+{
+	zero_range_crash(PC_PROF_EXT4, true, false, true, "guarantee ext4/zero-range");
+}
+
+/* The same lost zeroing on XFS is what XFS allows (no row guarantees it). */
+static void test_xfs_zero_range_lost_zeroing_allowed(void **state)
+{
+	zero_range_crash(PC_PROF_XFS, true, false, false, NULL);
+}
+
+/* With an fsync after the zero range, the promise covers the zeros: a lost
+ * zeroing is erased-data naming the promise (and not-durable) on XFS too. */
+static void test_xfs_zero_range_lost_zeroing_promised(void **state)
+{
+	zero_range_crash(PC_PROF_XFS, true, true, true, "promised by fsync");
+}
+
+/* The kind each erased byte keeps (i_erase_kind), which picks the row of
+ * the guarantee table: xfs, block size 1024. A zero range's partial blocks
+ * are zero-range, the block wholly inside it whole-block; a truncate down's
+ * new EOF block tail truncate-down, the blocks past it whole-block (the
+ * zero range's too: a byte keeps its latest erase); an extending write's
+ * zeroing of that tail extend-write. */
+static void test_erase_kinds(void **state)
+{
+	struct pc_config cfg;
+	struct fx x;
+
+	cfg_init(&cfg, PC_PROF_XFS);
+	boot(&x, &cfg, 16384);
+	queue(&x, x.a, PC_OP_ZERO_RANGE, 5000, 2000, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[4999], PC_ERASE_NONE);
+	assert_int_equal(x.ip->i_erase_kind[5000], PC_ERASE_ZERO_RANGE);
+	assert_int_equal(x.ip->i_erase_kind[5500], PC_ERASE_WHOLE_BLOCK);
+	assert_int_equal(x.ip->i_erase_kind[6999], PC_ERASE_ZERO_RANGE);
+	assert_int_equal(x.ip->i_erase_kind[7000], PC_ERASE_NONE);
+	queue(&x, x.a, PC_OP_TRUNCATE, 3000, 0, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[3000], PC_ERASE_TRUNCATE_DOWN);
+	assert_int_equal(x.ip->i_erase_kind[3071], PC_ERASE_TRUNCATE_DOWN);
+	assert_int_equal(x.ip->i_erase_kind[3072], PC_ERASE_WHOLE_BLOCK);
+	queue(&x, x.a, PC_OP_PWRITE, 10000, 10, 0, -1);
+	run_task(x.s, x.a);
+	assert_int_equal(x.ip->i_erase_kind[3000], PC_ERASE_EXTEND_WRITE);
+	assert_int_equal(x.ip->i_erase_kind[8192], PC_ERASE_WHOLE_BLOCK);
+	assert_int_equal(sim_run(x.s), SIM_OK);
+	pc_model_finish(x.s);
+	assert_int_equal(count_viol(&x, PC_INV_ERASED_DATA, -1, NULL, NULL), 0);
+	sim_destroy(x.s);
 }
 
 /* ---- lost-write ---- */
@@ -448,6 +600,12 @@ int main(void)
 		cmocka_unit_test(test_zero_eof_vs_mmap_strict_today),
 		cmocka_unit_test(test_crash_stale_data),
 		cmocka_unit_test(test_crash_unwritten_clean),
+		cmocka_unit_test(test_xfs_zero_range_partial_not_durable),
+		cmocka_unit_test(test_ext4_zero_range_partial_ordered),
+		cmocka_unit_test(test_ext4_zero_range_lost_zeroing),
+		cmocka_unit_test(test_xfs_zero_range_lost_zeroing_allowed),
+		cmocka_unit_test(test_xfs_zero_range_lost_zeroing_promised),
+		cmocka_unit_test(test_erase_kinds),
 		cmocka_unit_test(test_lost_write_size_backwards),
 		cmocka_unit_test(test_no_lost_write_after_truncate),
 		cmocka_unit_test(test_lost_write_wt_v2_race),

@@ -845,7 +845,7 @@ static void test_ei_deferred_after_endio_ran(void **state)
  * writeback, writeback_iter in mm/page-writeback.c), writes the appended
  * block, and its end_io raised i_disksize with the zeros still in flight;
  * a commit whose PREFLUSH beat the zero write kept the old bytes inside
- * the file after a crash (stale-data: pcsim fuzz, swarm, seed 0, run 183,
+ * the file after a crash (stale-data then, erased-data now: pcsim fuzz, swarm, seed 0, run 183,
  * on seed 06 sfr-handling with commit=5 dirty_expire=500; the tape no
  * longer replays once the end_io waits, so this test is the regression). */
 static void test_ei_deferred_rezero_keeps_write_in_flight(void **state)
