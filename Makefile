@@ -42,13 +42,19 @@ test: build
 
 # The kernel check's long run (docs/crashdiff.md): CRASHDIFF_N generated
 # workloads per configuration (ext4 and xfs, 1k and 4k) against the host
-# kernel; needs root, /dev/fuse and loop devices. Figures in
-# build/crashdiff.md and build/crashdiff.json.
-CRASHDIFF_N    ?= 2500
-CRASHDIFF_SEED ?= 1000
+# kernel, JOBS configurations at a time; needs root, /dev/fuse and loop
+# devices. Per configuration build/crashdiff-FS-BS.{txt,json,md}; the
+# summaries are printed at the end. Ctrl-C stops every configuration after
+# its current image and still writes what ran.
+CRASHDIFF_N       ?= 2500
+CRASHDIFF_SEED    ?= 1000
+CRASHDIFF_CONFIGS ?= ext4:1024 ext4:4096 xfs:1024 xfs:4096
 crashdiff: build
-	./$(BUILD)/pcsim kernel --generate $(CRASHDIFF_N) --seed $(CRASHDIFF_SEED) \
-		--json $(BUILD)/crashdiff.json --markdown $(BUILD)/crashdiff.md
+	@printf '%s\n' $(CRASHDIFF_CONFIGS) | xargs -P $(JOBS) -I{} sh -c 'fs=$${1%%:*}; bs=$${1##*:}; \
+		./$(BUILD)/pcsim kernel --generate $(CRASHDIFF_N) --seed $(CRASHDIFF_SEED) \
+		--fs $$fs --bs $$bs --json $(BUILD)/crashdiff-$$fs-$$bs.json \
+		--markdown $(BUILD)/crashdiff-$$fs-$$bs.md > $(BUILD)/crashdiff-$$fs-$$bs.txt' _ {}; \
+	rc=$$?; for c in $(CRASHDIFF_CONFIGS); do cat $(BUILD)/crashdiff-$${c%%:*}-$${c##*:}.txt; done; exit $$rc
 
 test-long: build
 	cd $(BUILD) && PCSIM_LONG=1 ctest --output-on-failure -j $(JOBS)
