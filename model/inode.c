@@ -167,6 +167,8 @@ void __pc_mark_inode_dirty(struct sim *s, struct pc_inode *ip, struct jbd2_handl
 	for (uint32_t b = 0; b < ip->i_meta_nblk; b++)
 		jbd2_journal_dirty_metadata(w->w_j, h, ip->i_meta_blk + b);
 	ip->i_sync_tid = tid;
+	if (ip->i_erase_phi > ip->i_erase_plo)
+		__pc_erase_logged(ip, tid);
 	if (datasync)
 		ip->i_datasync_tid = tid;
 }

@@ -482,6 +482,7 @@ int pc_model_settle(struct sim *s, char *err, size_t len)
 		memset(ip->i_erase_step, 0, cap * sizeof(*ip->i_erase_step));
 		memset(ip->i_erase_hb, 0, cap * sizeof(*ip->i_erase_hb));
 		memset(ip->i_erase_tid, 0, cap * sizeof(*ip->i_erase_tid));
+		ip->i_erase_plo = ip->i_erase_phi = 0;
 		memset(ip->i_erase_kind, 0, cap * sizeof(*ip->i_erase_kind));
 		w->w_commit_size[i] = w->w_durable_size[i] = ip->i_disksize;
 	}

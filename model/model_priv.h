@@ -17,6 +17,7 @@
 #define PC_MAX_IOENDS		128	/* at least; more for big files (pc_model_create) */
 #define PC_MAX_WORK		128
 #define PC_MAX_WORKERS		2
+#define PC_TID_PENDING		UINT32_MAX	/* oracle: erase not yet in a transaction */
 #define PC_MAX_OPS_WORLD	512
 #define PC_MAX_PROMISES		256	/* per run; one more stops the run (pc_model_limit) */
 #define PC_MAX_ERASES		2048	/* erased ranges kept per run; one more stops the run */
@@ -126,7 +127,9 @@ struct pc_inode {
 	uint32_t *i_erase_inv;		/* per byte: hb stamp of the erasing op's invocation, 0: none */
 	uint32_t *i_erase_hb;		/* per byte: hb stamp of the erase itself */
 	uint32_t *i_erase_step;		/* per byte: engine step of the erase */
-	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins */
+	uint32_t *i_erase_tid;		/* per byte: transaction the erase's metadata joins
+					 * (PC_TID_PENDING: the inode's next logged one) */
+	uint64_t i_erase_plo, i_erase_phi;	/* bytes that may hold PC_TID_PENDING */
 	uint8_t *i_erase_kind;		/* per byte: enum pc_erase_kind of the latest erase */
 	/* Latency metrics (latency.c), per file block: FIFO of the copies
 	 * of operations' data not yet durable (node index + 1, 0: none),
@@ -475,6 +478,7 @@ void __pc_oracle_record(struct sim *s, struct pc_inode *ip, uint64_t off, uint64
 			pc_tag_t src);
 /* The same for an erase that is the zeroing of a size extension. */
 void __pc_oracle_extend(struct sim *s, struct pc_inode *ip, uint64_t off, uint64_t len);
+void __pc_erase_logged(struct pc_inode *ip, pc_tid_t tid);
 void __pc_oracle_check_bytes(struct sim *s, struct pc_inode *ip, uint64_t off,
 			     const pc_tag_t *tags, uint64_t len, bool crash, uint32_t point);
 void __pc_violation(struct sim *s, enum pc_invariant inv, unsigned file, uint64_t off,

@@ -291,7 +291,29 @@ static void oracle_erase(struct sim *s, struct pc_inode *ip, uint64_t off, uint6
 	uint64_t inv = cur_inv(s, sim_current(s));
 	uint32_t hb = (uint32_t)++w->w_hb;
 	uint64_t run = UINT64_MAX;
+	const struct sim_task *ct = sim_current(s);
+	const struct sim_op *cop = ct && !ct->t_kernel ? sim_task_cur_op(ct) : NULL;
+	const struct pc_opctx *cx = cop ? cop->op_arg : NULL;
+	pc_tid_t tid = PC_TID_PENDING;
 
+	/* The erase joins the erasing operation's transaction: the handle it
+	 * holds now (ext4_zero_range and ext4's punch zero the partial blocks
+	 * inside theirs), else the transaction that next logs this inode
+	 * (XFS's setattr and punch transactions, and ext4_truncate's, start
+	 * only after the page cache was truncated; __pc_erase_logged), not
+	 * the one running now, which may commit first and make the erase
+	 * look durable under the old size. */
+	if (cx && cx->x_w == w && cx->x_h)
+		tid = jbd2_handle_tid(cx->x_h);
+	if (end > off && tid == PC_TID_PENDING) {
+		if (ip->i_erase_phi <= ip->i_erase_plo) {
+			ip->i_erase_plo = off;
+			ip->i_erase_phi = end;
+		} else {
+			ip->i_erase_plo = off < ip->i_erase_plo ? off : ip->i_erase_plo;
+			ip->i_erase_phi = end > ip->i_erase_phi ? end : ip->i_erase_phi;
+		}
+	}
 	for (uint64_t o = off; o <= end; o++) {
 		pc_tag_t last = o < end ? ip->i_last[o] : 0;
 		uint64_t b0 = o / w->w_bs * w->w_bs;
@@ -309,7 +331,7 @@ static void oracle_erase(struct sim *s, struct pc_inode *ip, uint64_t off, uint6
 		ip->i_erase_inv[o] = (uint32_t)inv;
 		ip->i_erase_hb[o] = hb;
 		ip->i_erase_step[o] = (uint32_t)sim_steps(s);
-		ip->i_erase_tid[o] = jbd2_next_handle_tid(w->w_j);
+		ip->i_erase_tid[o] = tid;
 		/* a block wholly inside the range: unmapped, freed or never
 		 * allocated, not zeroed in the cache */
 		ip->i_erase_kind[o] = b0 >= off && b0 + w->w_bs <= end ? PC_ERASE_WHOLE_BLOCK : kind;
@@ -879,4 +901,14 @@ void __pc_check_promises(struct sim *s, unsigned f, uint64_t disksize, const pc_
 		for (uint32_t k = pr->pr_run; k < pr->pr_run + pr->pr_nrun; k++)
 			check_run(s, ip, pr, &w->w_prun[k], end, bytes, crash_step, point);
 	}
+}
+
+/* The inode is logged in transaction tid: erases still waiting for a
+ * transaction join it. */
+void __pc_erase_logged(struct pc_inode *ip, pc_tid_t tid)
+{
+	for (uint64_t o = ip->i_erase_plo; o < ip->i_erase_phi; o++)
+		if (ip->i_erase_tid[o] == PC_TID_PENDING)
+			ip->i_erase_tid[o] = tid;
+	ip->i_erase_plo = ip->i_erase_phi = 0;
 }

@@ -284,7 +284,11 @@ PC_STEP(__pc_st_ext4_zero_range_convert)
 			}
 		__pc_zero_eof_forget(s, ip, b0, b1, x->x_h);
 		x->x_err = __pc_alloc_range(s, ip, b0, b1, EXT_UNWRITTEN, x->x_h);
+		/* in the handle: ext4_zero_range zeroes the range in its own
+		 * transaction (the oracle stamps the erase with it) */
+		record_erase(s, x, start, end);
 		__pc_journal_stop(s, x);
+		return SIM_DONE;
 	}
 	record_erase(s, x, start, end);
 	return SIM_DONE;
